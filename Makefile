@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine: `make run` serves the shipped corpus on
+# http://127.0.0.1:8000, `make test` installs everything and runs the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup setup-test chromium run test test-fast eval bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, from the local CPU wheel, so that sentence-transformers never pulls a CUDA build.
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+
+setup-test: setup
+	$(BIN)/pip install --quiet -e ".[test]"
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(BIN)/policy-assistant serve --host $(HOST) --port $(PORT)
+
+test: setup-test chromium
+	$(BIN)/python -m pytest -q
+
+test-fast: setup-test
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+eval: setup
+	$(BIN)/policy-assistant eval
+
+bench: setup
+	$(BIN)/python -m bench.bench_ask
+	$(BIN)/python -m bench.bench_search
