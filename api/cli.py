@@ -99,3 +99,134 @@ def clauses(
             console.print(f"[bold cyan]{clause.section}[/bold cyan]  [dim]{clause.clause_id}[/dim]")
             console.print(clause.text, markup=False, highlight=False)
             console.print()
+
+
+def _assistant(*, force_rebuild: bool = False, with_conversations: bool = True):
+    """Open the configured assistant, with a progress bar when the index has to be built."""
+    from rich.progress import Progress
+
+    from api.deps import get_settings, open_assistant
+
+    with Progress(console=console, transient=True) as progress:
+        assistant, rebuilt = open_assistant(get_settings(), force_rebuild=force_rebuild,
+                                            progress=progress,
+                                            with_conversations=with_conversations)
+    if rebuilt:
+        params = assistant.index.params
+        console.print(f"[green]index built[/green] ({rebuilt}): {params.clause_count} clauses, "
+                      f"{params.encoder_id}, {params.build_seconds:.1f} s", highlight=False)
+    return assistant
+
+
+@app.command()
+def index(force: bool = typer.Option(True, "--force/--if-needed",
+                                     help="Rebuild even when the index is up to date.")):
+    """Build (or rebuild) the hybrid index of the configured corpus."""
+    try:
+        assistant = _assistant(force_rebuild=force, with_conversations=False)
+    except PolicyAssistantError as error:
+        _fail(error)
+    params = assistant.index.params
+    console.print(f"index at {assistant.index.folder}: {params.document_count} documents, "
+                  f"{params.clause_count} clauses, encoder {params.encoder_id}, "
+                  f"built {params.built_at}", highlight=False)
+
+
+def _print_citations(citations: list[dict]) -> None:
+    for citation in citations:
+        console.print(f"[bold][{citation['n']}][/bold] 《{citation['doc_title']}》"
+                      f"{citation['section']}  [dim]{citation['clause_id']} · "
+                      f"{citation['doc_number'] or '无文号'} · {citation['region']} · "
+                      f"score {citation['score']:.3f}[/dim]", highlight=False)
+        console.print(f"    {citation['text']}", markup=False, highlight=False)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in Chinese or English."),
+    region: Optional[str] = typer.Option(None, help="Only this region's documents."),
+    top_k: int = typer.Option(5, min=1, max=20, help="Citations at most."),
+    as_json: bool = typer.Option(False, "--json", help="The API's /ask JSON."),
+):
+    """Answer a question from the clauses, citing document and section."""
+    from api.schemas import citation_for
+
+    question = question.strip()
+    if not question or len(question) > 1000:
+        _fail(PolicyAssistantError("the question must have 1–1000 characters"))
+    try:
+        assistant = _assistant(with_conversations=False)
+        answer = assistant.answer(question, region=region, top_k=top_k)
+    except PolicyAssistantError as error:
+        _fail(error)
+    citations = [citation_for(hit, n).model_dump() for n, hit in enumerate(answer.hits, 1)]
+    if as_json:
+        sys.stdout.write(json.dumps({
+            "conversation_id": None, "status": answer.status, "answer": answer.text,
+            "resolved_question": answer.resolved_question, "citations": citations},
+            ensure_ascii=False, indent=2) + "\n")
+        return
+    label = "[green]已回答[/green]" if answer.status == "answered" else "[yellow]文件未涉及[/yellow]"
+    console.print(label)
+    console.print(answer.text, markup=False, highlight=False)
+    console.print()
+    _print_citations(citations)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Search words or a question."),
+    region: Optional[str] = typer.Option(None, help="Only this region's documents."),
+    top_k: int = typer.Option(10, min=1, max=50),
+    as_json: bool = typer.Option(False, "--json", help="The API's /search JSON."),
+):
+    """Retrieve the best-matching clauses (no answer composition)."""
+    from api.schemas import citation_for
+
+    try:
+        assistant = _assistant(with_conversations=False)
+        hits = assistant.search(query, region=region, top_k=top_k)
+    except PolicyAssistantError as error:
+        _fail(error)
+    citations = [citation_for(hit, n).model_dump() for n, hit in enumerate(hits, 1)]
+    if as_json:
+        sys.stdout.write(json.dumps({"hits": citations}, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_citations(citations)
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None, help="Default from settings (127.0.0.1)."),
+          port: Optional[int] = typer.Option(None, help="Default from settings (8000).")):
+    """Serve the HTTP API and the chat widget (builds the index first if it is missing)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.deps import get_settings
+
+    settings = get_settings()
+    try:
+        _assistant(with_conversations=False)  # build with a progress bar before serving
+    except PolicyAssistantError as error:
+        _fail(error)
+    console.print(f"serving on http://{host or settings.host}:{port or settings.port}")
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command("eval")
+def evaluate(
+    questions: Optional[Path] = typer.Option(None, help="JSONL question file (default: the "
+                                              "development set eval/questions/dev.jsonl)."),
+    conversations: Optional[Path] = typer.Option(None, help="JSONL conversations file "
+                                                 "(default: eval/questions/conversations.jsonl)."),
+    out: Path = typer.Option(Path("eval/out"), help="Folder for report.md, report.json, PNG."),
+    url: Optional[str] = typer.Option(None, help="Evaluate a running service over HTTP."),
+):
+    """Run the evaluation: metrics per system and category, written as a report."""
+    from eval.runner import run_evaluation
+
+    try:
+        run_evaluation(questions=questions, conversations=conversations, out=out, url=url,
+                       console=console)
+    except PolicyAssistantError as error:
+        _fail(error)

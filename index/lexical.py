@@ -76,6 +76,10 @@ class Tokenizer:
         for term in self.terms:
             self._jieba.add_word(term, freq=2000)
 
+    def cut(self, text: str) -> list[str]:
+        """Precise-mode words (no stop-word filtering), for finding a question's key terms."""
+        return list(self._jieba.cut(text))
+
     def tokenize(self, text: str) -> list[str]:
         tokens = []
         for token in self._jieba.cut_for_search(text.lower()):

@@ -1,0 +1,175 @@
+"""Request and response models of the HTTP API, exactly as `../shared/API.md` describes them.
+
+These pydantic models are the API's edge only: internal stages hand each other frozen
+dataclasses (`Clause`, `Hit`, `Answer`), converted here by `citation_for` and `clause_for`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.records import Hit
+from corpus import Clause, Document
+
+MAX_QUESTION_CHARS = 1000
+
+
+def _trimmed(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError(f"{field} is empty (after trimming whitespace); ask a question")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"{field} has {len(value)} characters after trimming; "
+                         f"the limit is {MAX_QUESTION_CHARS}")
+    return value
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="1–1000 characters after trimming")
+    conversation_id: str | None = Field(None, max_length=200,
+                                        description="null starts a new conversation")
+    region: str | None = Field(None, max_length=100,
+                               description="a region name as listed by GET /documents")
+    top_k: int = Field(5, ge=1, le=20, description="how many citations at most")
+
+    @field_validator("question", mode="after")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        return _trimmed(value, "question")
+
+    @field_validator("region", mode="after")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(description="1–1000 characters after trimming")
+    top_k: int = Field(10, ge=1, le=50)
+    region: str | None = Field(None, max_length=100)
+
+    @field_validator("query", mode="after")
+    @classmethod
+    def _query(cls, value: str) -> str:
+        return _trimmed(value, "query")
+
+    @field_validator("region", mode="after")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class ClauseOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    doc_number: str | None
+    region: str
+    section: str
+    section_path: list[str]
+    text: str
+    url: str
+    kind: str
+
+
+class Citation(ClauseOut):
+    n: int
+    score: float
+
+
+class AskResponse(BaseModel):
+    conversation_id: str
+    status: Literal["answered", "not_found"]
+    answer: str
+    resolved_question: str
+    citations: list[Citation]
+
+
+class SearchResponse(BaseModel):
+    hits: list[Citation]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    region: str
+    date: str | None
+    status: str
+    status_label: str | None = None
+    clause_count: int
+    source_file: str
+
+
+class DocumentOut(DocumentSummary):
+    region_levels: list[str]
+    url: str
+    clauses: list[ClauseOut]
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class Turn(BaseModel):
+    n: int
+    question: str
+    resolved_question: str
+    status: str
+    answer: str
+    citations: list[Citation]
+    created_at: str
+
+
+class ConversationOut(BaseModel):
+    conversation_id: str
+    created_at: str
+    turns: list[Turn]
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    clauses: int
+    encoder: str
+    index_built_at: str
+
+
+def clause_url(clause: Clause) -> str:
+    return f"/documents/{clause.doc_id}#{clause.key}"
+
+
+def clause_for(clause: Clause, document: Document) -> ClauseOut:
+    return ClauseOut(
+        clause_id=clause.clause_id, doc_id=document.doc_id, doc_title=document.title,
+        doc_number=document.doc_number, region=document.region.name, section=clause.section,
+        section_path=list(clause.section_path), text=clause.text, url=clause_url(clause),
+        kind=clause.kind)
+
+
+def citation_for(hit: Hit, n: int) -> Citation:
+    return Citation(**clause_for(hit.clause, hit.document).model_dump(), n=n,
+                    score=round(float(hit.score), 4))
+
+
+def document_summary(document: Document) -> DocumentSummary:
+    return DocumentSummary(
+        doc_id=document.doc_id, title=document.title, doc_number=document.doc_number,
+        issuer=document.issuer, region=document.region.name, date=document.date,
+        status=document.status, status_label=document.status_label,
+        clause_count=len(document.clauses), source_file=document.source_file)
+
+
+def document_out(document: Document) -> DocumentOut:
+    return DocumentOut(
+        **document_summary(document).model_dump(), region_levels=[level for level in (document.region.province, document.region.city,
+                                          document.region.district) if level],
+        url=f"/documents/{document.doc_id}",
+        clauses=[clause_for(clause, document) for clause in document.clauses])

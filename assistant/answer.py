@@ -1,0 +1,142 @@
+"""Composing extractive answers and deciding between `answered` and `not_found`.
+
+An answer quotes, verbatim, the sentences of the top clauses that best match the question, each
+followed by its citation marker `[n]`. Whether the clauses answer the question at all is decided
+by a calibrated rule over two signals: how much of the question's key content the top clause
+covers, and how strongly retrieval scored it. The thresholds were tuned on the development
+question set (answerable and unanswerable questions, see `eval/`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.records import Hit
+from index.lexical import STOPWORDS, Tokenizer
+from index.store import lexical_text
+
+# Words that shape a question but say nothing about its topic.
+_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 怎样 如何 是否 有没有 能不能 可以 能 吗 呢 么
+规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下 请问 给 对 我 我们 家 孩子 想 要 会 啥
+有 没有 是 的 了 多 大 多久 多长 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或
+我家 我刚 咋办 咋 给不给 还能 还要 不给 这种 那种 每个 能否 可否 不好 不够 今年 该找 想学 搞 弄
+干 做 拿 领 交 用 怎么办 怎么样 行不行 对不对 一样 不一样 区别 对比 相比""".split())
+_FIGURE_CUES = ("多少", "几", "多久", "多长", "比例", "标准", "金额", "最长", "最高", "最多",
+                "how much", "how many", "how long", "what percentage", "amount")
+_RESPONSIBILITY_CUES = ("负责", "责任", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "牵头",
+                        "谁", "responsible", "in charge", "which department")
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|（责任[^）]*）|\([^)]*负责\)")
+_RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分工)?[^（()）]*(?:负责|单位|部门|局|委)[^（()）]*[）)]$")
+
+
+@dataclass(frozen=True)
+class DecisionThresholds:
+    """Calibrated on the development set (see README, "Answer decision")."""
+
+    min_coverage: float = 0.5  # share of key terms the top clause must contain
+    strong_coverage: float = 0.75  # enough on its own
+    min_lexical: float = 6.0  # raw BM25 of the top clause needed at min_coverage
+    min_dense_alone: float = 0.45  # cosine for questions with no usable key terms (English)
+
+
+def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
+              region_words: tuple[str, ...] = ()) -> list[str]:
+    """The content words of a question: jieba precise-mode words minus question words."""
+    text = question
+    for word in sorted(region_words, key=len, reverse=True):
+        text = text.replace(word, " ")
+    words = []
+    for source in (text, extra):
+        for word in tokenizer.cut(source):
+            word = word.strip().lower()
+            if (len(word) < 2 and not word.isdigit()) or word in STOPWORDS \
+                    or word in _QUESTION_WORDS or not re.search(r"[\u4e00-\u9fff\d]", word):
+                continue
+            if word not in words:
+                words.append(word)
+    return words
+
+
+def coverage(terms: list[str], hit: Hit) -> float:
+    """Share of key terms found in the clause, its heading path, title or region names."""
+    if not terms:
+        return 0.0
+    haystack = lexical_text(hit.document, hit.clause).lower()
+    found = 0.0
+    for term in terms:
+        if term in haystack:
+            found += 1
+        elif len(term) >= 3 and (term[:2] in haystack and term[-2:] in haystack):
+            found += 0.5  # 生活费补贴 vs 生活费…补贴: partial credit for split compounds
+    return found / len(terms)
+
+
+def decide(top: Hit | None, top_coverage: float, terms: list[str],
+           thresholds: DecisionThresholds) -> bool:
+    """True when the top clause answers the question."""
+    if top is None:
+        return False
+    if not terms:
+        return top.dense >= thresholds.min_dense_alone
+    if top_coverage >= thresholds.strong_coverage:
+        return True
+    return top_coverage >= thresholds.min_coverage and (
+        top.lexical_raw >= thresholds.min_lexical or top.dense >= thresholds.min_dense_alone)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a clause, keeping their punctuation; responsibility notes separate."""
+    parts = []
+    for line in text.split("\n"):
+        body, note = line, ""
+        found = _RESPONSIBILITY_PART.search(line)
+        if found and found.start() > 0:
+            body, note = line[:found.start()], found.group(0)
+        parts.extend(s.strip() for s in re.findall(r"[^。；！？]+[。；！？]?", body) if s.strip())
+        if note:
+            parts.append(note)
+    return parts
+
+
+def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2) -> list[str]:
+    """The sentences of a clause that best answer the question, in reading order."""
+    if hit.clause.kind == "table_row" or hit.via == "section_reference":
+        return [hit.clause.text]  # a row, or a clause asked for by number: quote it whole
+    sentences = split_sentences(hit.clause.text)
+    if not sentences:
+        return [hit.clause.text]
+    lowered = question.lower()
+    wants_figure = any(cue in lowered for cue in _FIGURE_CUES)
+    wants_owner = any(cue in lowered for cue in _RESPONSIBILITY_CUES)
+
+    def score(index_sentence: tuple[int, str]) -> float:
+        index, sentence = index_sentence
+        value = sum(len(term) for term in terms if term in sentence)
+        if wants_figure and re.search(r"\d", sentence):
+            value += 2
+        if wants_owner and _RESPONSIBILITY_PART.search(sentence):
+            value += 6
+        if index == 0 and re.match(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]", sentence):
+            value -= 1  # the heading sentence alone rarely answers anything
+        return value
+
+    ranked = sorted(enumerate(sentences), key=score, reverse=True)
+    if score(ranked[0]) <= 0:
+        chosen = [0]
+    else:
+        best = score(ranked[0])
+        chosen = [i for i, s in ranked[:limit] if score((i, s)) >= max(1.0, best * 0.6)]
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def cite(hit: Hit) -> str:
+    return f"《{hit.document.title}》{hit.clause.section}"
+
+
+def answered_text(question: str, terms: list[str], hits: list[Hit]) -> str:
+    lines = []
+    for number, hit in enumerate(hits, start=1):
+        quoted = "".join(best_sentences(question, terms, hit))
+        lines.append(f"{cite(hit)}：“{quoted}”[{number}]")
+    return "\n".join(lines)

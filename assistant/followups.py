@@ -1,0 +1,72 @@
+"""Rule-based follow-up resolution: "那綦江呢？" → "綦江以工代训补贴标准是多少？".
+
+Frontline staff ask the way people talk. A follow-up inherits what it leaves out from the turn
+before: a new region keeps the topic ("那綦江呢？"), a new aspect keeps region and topic
+("最长能补多久？"), a pronoun points at the clause just discussed ("这项培训由哪个部门负责？"), and
+"其中和平区呢？" drills into the table just cited. A complete question replaces what it names.
+No language model is involved: it is fast, predictable and testable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.gazetteer import Gazetteer
+
+_FOLLOWUP_START = re.compile(
+    r"^(那么?|那如果|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
+    r"what if|also)", re.IGNORECASE)
+_PRONOUN = re.compile(r"(这项|该项|此项|这个|这条|该条|此条|上述|上面|刚才|它|这些|该政策|这一|"
+                      r"this|that|it\b|these)", re.IGNORECASE)
+_TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
+_LEADING = re.compile(r"^(那么?|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a later turn may inherit from an earlier one."""
+
+    resolved_question: str
+    region_words: tuple[str, ...]  # the region names as written in the resolved question
+    topic: str  # the question's key terms, e.g. 以工代训补贴
+    focus_heading: str = ""  # the heading of the clause the answer cited first
+    focus_region: str = ""  # short name of that clause's region
+
+
+def _strip_regions(text: str, words: tuple[str, ...]) -> str:
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
+
+
+def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
+            topic_of: callable) -> str:
+    """The standalone question to search with. `topic_of(text)` gives a text's key terms."""
+    question = question.strip()
+    if previous is None:
+        return question
+    mentions = [m.alias for m in gazetteer.mentions(question)]
+    own_topic = topic_of(_strip_regions(question, tuple(mentions)))
+    pronoun = bool(_PRONOUN.search(question))
+    marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢")
+    short = len(_TRAILING.sub("", question)) <= 8
+    if not (marked or pronoun or short or not own_topic):
+        # A complete question: keep it, but inherit the region when it names none.
+        if mentions or not previous.region_words:
+            return question
+        return f"{previous.region_words[0]}{question}"
+
+    remainder = _TRAILING.sub("", _LEADING.sub("", question))
+    remainder = _strip_regions(remainder, tuple(mentions)).strip(" ，,")
+    region = mentions[0] if mentions else (previous.region_words[0] if previous.region_words
+                                           else previous.focus_region)
+    if mentions and not own_topic:
+        # "那綦江呢？": the previous question with its region replaced.
+        base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
+        return f"{region}{base}"
+    if pronoun and previous.focus_heading:
+        cleaned = _PRONOUN.sub("", remainder)
+        return f"{region}{previous.focus_heading}{cleaned}？"
+    return f"{region}{previous.topic}{remainder}？"

@@ -1,0 +1,46 @@
+"""Typed records of the assistant stage: retrieval hits, the region scope and the answer.
+
+`Hit` carries the clause, its document and every score that went into its rank, so that the
+answer decision and the evaluation can explain themselves. `Answer` is what the API turns into
+JSON; the API's own pydantic models live in `api/schemas.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus import Clause, Document, Region
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    document: Document
+    score: float  # fused score in [0, 1] (1.0 for a direct section reference)
+    lexical: float = 0.0  # min-max normalised BM25 within the searched scope
+    dense: float = 0.0  # cosine similarity of query and clause vectors
+    lexical_raw: float = 0.0
+    via: str = "hybrid"  # hybrid | section_reference
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """Which documents a question is about, as inferred from the regions it names."""
+
+    doc_ids: tuple[str, ...] = ()  # empty: every document
+    named: tuple[Region, ...] = ()  # regions named in the question that have documents
+    unknown: tuple[Region, ...] = ()  # regions named that no document covers (e.g. 北京)
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.doc_ids)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str  # answered | not_found
+    text: str
+    resolved_question: str
+    hits: tuple[Hit, ...]  # the cited hits, citations[n-1] == hits[n-1]
+    scope: RegionScope = field(default_factory=RegionScope)
+    confidence: float = 0.0

@@ -1,0 +1,61 @@
+"""Inferring which documents a question is about from the regions it names.
+
+A question about one region ("三门峡…", "Sanmenxia …", "河南…") is answered from that region's
+documents only; a region without documents ("北京市…") is reported as unknown so the answer can
+say plainly that the corpus has nothing for it.
+"""
+
+from __future__ import annotations
+
+from corpus import Document, Region
+from corpus.errors import InputError
+from corpus.gazetteer import Gazetteer, default_gazetteer
+
+from assistant.records import RegionScope
+
+
+def covers(named: Region, document_region: Region) -> bool:
+    """Whether a document of `document_region` belongs to the region a question names."""
+    if named.district:
+        return document_region.district == named.district
+    if named.city:
+        return document_region.city == named.city
+    return document_region.province == named.province
+
+
+class RegionResolver:
+    def __init__(self, documents: list[Document], gazetteer: Gazetteer | None = None):
+        self.documents = documents
+        self.gazetteer = gazetteer or default_gazetteer()
+
+    def docs_for(self, region: Region) -> tuple[str, ...]:
+        return tuple(d.doc_id for d in self.documents if covers(region, d.region))
+
+    def infer(self, question: str) -> RegionScope:
+        """The scope implied by the regions a question names (all documents if none)."""
+        named: list[Region] = []
+        unknown: list[Region] = []
+        doc_ids: list[str] = []
+        for mention in self.gazetteer.mentions(question):
+            region = mention.region
+            if region in named or region in unknown:
+                continue
+            found = self.docs_for(region)
+            if found:
+                named.append(region)
+                doc_ids.extend(d for d in found if d not in doc_ids)
+            else:
+                unknown.append(region)
+        return RegionScope(tuple(doc_ids), tuple(named), tuple(unknown))
+
+    def explicit(self, name: str) -> RegionScope:
+        """The scope for a `region` request field: a region name or alias."""
+        region = self.gazetteer.by_name(name.strip())
+        if region is None:
+            region = next((d.region for d in self.documents
+                           if name.strip() in (d.region.name, *d.region.aliases)), None)
+        known = sorted({d.region.name for d in self.documents})
+        if region is None or not self.docs_for(region):
+            raise InputError(f"unknown region {name!r}: the corpus has documents for "
+                             f"{', '.join(known)}")
+        return RegionScope(self.docs_for(region), (region,), ())

@@ -1,0 +1,234 @@
+"""The assistant: question (and conversation) in, cited `Answer` out.
+
+Order of work for one question: resolve a follow-up against the conversation, work out the
+region scope, fetch clauses named by section number directly, otherwise retrieve (hybrid),
+decide answered / not_found, and compose an extractive answer. A question scoped to a region
+whose documents do not address the topic gets `not_found`, pointing to related clauses of that
+region and to the regions whose documents do address it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus import Clause, Document
+from corpus.errors import NotFoundError
+from corpus.gazetteer import default_gazetteer
+
+from assistant.answer import (
+    DecisionThresholds,
+    answered_text,
+    cite,
+    coverage,
+    decide,
+    key_terms,
+)
+from assistant.conversations import ConversationStore
+from assistant.followups import TurnContext, resolve
+from assistant.records import Answer, Hit, RegionScope
+from assistant.references import find_referenced
+from assistant.regions import RegionResolver
+from assistant.retriever import FusionWeights, HybridRetriever, translate_terms
+from index.encoders import Encoder
+from index.store import BuiltIndex
+
+
+@dataclass
+class AssistantConfig:
+    weights: FusionWeights = field(default_factory=FusionWeights)
+    thresholds: DecisionThresholds = field(default_factory=DecisionThresholds)
+    quoted_clauses: int = 3  # clauses quoted in an answer (more may be cited)
+
+
+class PolicyAssistant:
+    def __init__(self, index: BuiltIndex, encoder: Encoder,
+                 conversations: ConversationStore | None = None,
+                 config: AssistantConfig | None = None):
+        self.index = index
+        self.config = config or AssistantConfig()
+        self.retriever = HybridRetriever(index, encoder, self.config.weights)
+        self.regions = RegionResolver(index.documents)
+        self.conversations = conversations
+        self.gazetteer = default_gazetteer()
+
+    # -- lookups ---------------------------------------------------------------------------
+    @property
+    def documents(self) -> list[Document]:
+        return self.index.documents
+
+    def document(self, doc_id: str) -> Document:
+        document = self.index.document(doc_id)
+        if document is None:
+            raise NotFoundError(f"no document with id {doc_id!r}; GET /documents lists them")
+        return document
+
+    def clause(self, clause_id: str) -> tuple[Clause, Document]:
+        position = self.index.position(clause_id)
+        if position is None:
+            raise NotFoundError(f"no clause with id {clause_id!r}; clause ids look like "
+                                "sanmenxia-2019/2.3.1 (GET /documents/{doc_id} lists them)")
+        clause = self.index.clauses[position]
+        return clause, self.index.document(clause.doc_id)
+
+    # -- search ----------------------------------------------------------------------------
+    def scope_for(self, question: str, region: str | None) -> RegionScope:
+        return self.regions.explicit(region) if region else self.regions.infer(question)
+
+    def search(self, query: str, *, region: str | None = None, top_k: int = 10) -> list[Hit]:
+        scope = self.scope_for(query, region)
+        referenced = self._referenced(query, scope, top_k)
+        if referenced:
+            return referenced
+        if scope.unknown and not scope.restricted:
+            return []
+        return self.retriever.search(query, doc_ids=scope.doc_ids, top_k=top_k)
+
+    def _referenced(self, question: str, scope: RegionScope, top_k: int) -> list[Hit]:
+        documents = [d for d in self.documents if not scope.restricted or d.doc_id in scope.doc_ids]
+        clauses = find_referenced(question, documents)
+        if not clauses:
+            return []
+        if len({c.doc_id for c in clauses}) > 1:
+            # The same number in several documents: rank them by how well they match otherwise.
+            ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
+                question, doc_ids=tuple({c.doc_id for c in clauses}), top_k=len(self.index.clauses))}
+            clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
+        return [Hit(clause=c, document=self.index.document(c.doc_id), score=1.0,
+                    via="section_reference") for c in clauses[:top_k]]
+
+    # -- answers ---------------------------------------------------------------------------
+    def _terms(self, question: str, scope: RegionScope) -> list[str]:
+        region_words = tuple(m.alias for m in self.gazetteer.mentions(question))
+        return key_terms(question, self.index.lexical.tokenizer, extra=translate_terms(question),
+                         region_words=region_words)
+
+    def answer(self, question: str, *, region: str | None = None, top_k: int = 5) -> Answer:
+        """Answer one standalone question."""
+        scope = self.scope_for(question, region)
+        terms = self._terms(question, scope)
+        referenced = self._referenced(question, scope, top_k)
+        if referenced:
+            text = answered_text(question, terms, referenced[:self.config.quoted_clauses])
+            return Answer("answered", text, question, tuple(referenced), scope, 1.0)
+        if scope.unknown and not scope.restricted:
+            return self._unknown_region(question, scope, terms, top_k)
+
+        hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10))
+        covered = [coverage(terms, hit) for hit in hits]
+        top = hits[0] if hits else None
+        if not decide(top, covered[0] if covered else 0.0, terms, self.config.thresholds):
+            return self._not_found(question, scope, terms, hits, covered, top_k)
+
+        cited = self._select(hits, covered, scope, top_k)
+        quoted = cited[:self.config.quoted_clauses]
+        text = answered_text(question, terms, quoted)
+        return Answer("answered", text, question, tuple(cited), scope, float(top.score))
+
+    def _select(self, hits: list[Hit], covered: list[float], scope: RegionScope,
+                top_k: int) -> list[Hit]:
+        """Citations: the top hit, hits close to it, and the best hit of each named region."""
+        best_cov = covered[0]
+        chosen = [hits[0]]
+        for hit, cov in zip(hits[1:], covered[1:]):
+            if hit.score >= 0.6 * hits[0].score and cov >= 0.6 * best_cov:
+                chosen.append(hit)
+        if len(scope.named) > 1:
+            for region in scope.named:
+                docs = set(self.regions.docs_for(region))
+                if not any(h.document.doc_id in docs for h in chosen[:self.config.quoted_clauses]):
+                    best = next((h for h in hits if h.document.doc_id in docs), None)
+                    if best is not None:
+                        chosen = [h for h in chosen if h is not best]
+                        chosen.insert(min(len(chosen), self.config.quoted_clauses - 1), best)
+        for hit in hits:  # fill up with the next most relevant, still most relevant first
+            if len(chosen) >= top_k:
+                break
+            if hit not in chosen:
+                chosen.append(hit)
+        return chosen[:top_k]
+
+    def _topic(self, terms: list[str]) -> str:
+        return "、".join(terms[:4]) if terms else "这一问题"
+
+    def _unknown_region(self, question: str, scope: RegionScope, terms: list[str],
+                        top_k: int) -> Answer:
+        names = "、".join(r.name for r in scope.unknown)
+        known = "、".join(sorted({d.region.name for d in self.documents}))
+        related = [h for h in self.retriever.search(question, top_k=max(top_k, 10))
+                   if coverage(terms, h) >= self.config.thresholds.min_coverage][:min(3, top_k)]
+        text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
+        if related:
+            text += "其他地区的相关规定：" + "；".join(
+                f"{h.document.region.short_name}{cite(h)}[{n}]" for n, h in enumerate(related, 1)) + "。"
+        return Answer("not_found", text, question, tuple(related), scope, 0.0)
+
+    def _not_found(self, question: str, scope: RegionScope, terms: list[str], hits: list[Hit],
+                   covered: list[float], top_k: int) -> Answer:
+        topic = self._topic(terms)
+        related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
+        elsewhere: list[Hit] = []
+        if scope.restricted:
+            others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
+            seen_docs: set[str] = set()
+            for hit in self.retriever.search(question, doc_ids=others, top_k=20) if others else []:
+                if hit.document.doc_id in seen_docs:
+                    continue
+                if decide(hit, coverage(terms, hit), terms, self.config.thresholds):
+                    elsewhere.append(hit)
+                    seen_docs.add(hit.document.doc_id)
+        cited = (related + elsewhere)[:top_k]
+        where = "、".join(r.name for r in scope.named) if scope.named else ""
+        if scope.restricted:
+            titles = "、".join(f"《{self.index.document(d).title}》" for d in scope.doc_ids)
+            text = f"{titles}没有关于“{topic}”的明确规定。"
+        else:
+            text = f"现有文件没有关于“{topic}”的明确规定。"
+        parts = []
+        in_region = [n for n, h in enumerate(cited, 1) if h in related]
+        if in_region:
+            parts.append(f"{where or '相关'}的相关条款可参考" +
+                         "".join(f"{cite(cited[n - 1])}[{n}]" for n in in_region) + "。")
+        other = [n for n, h in enumerate(cited, 1) if h in elsewhere]
+        if other:
+            parts.append("以下地区的文件有相关规定：" + "；".join(
+                f"{cited[n - 1].document.region.name}{cite(cited[n - 1])}[{n}]" for n in other) + "。")
+        return Answer("not_found", text + "".join(parts), question, tuple(cited), scope, 0.0)
+
+    # -- conversations ---------------------------------------------------------------------
+    def _context(self, answer: Answer) -> TurnContext:
+        region_words = tuple(m.alias for m in self.gazetteer.mentions(answer.resolved_question))
+        terms = self._terms(answer.resolved_question, answer.scope)
+        first = answer.hits[0] if answer.hits and answer.status == "answered" else None
+        return TurnContext(
+            resolved_question=answer.resolved_question, region_words=region_words,
+            topic="".join(terms[:3]),
+            focus_heading=first.clause.heading if first else "",
+            focus_region=first.document.region.short_name if first else "")
+
+    def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
+        return resolve(question, previous, self.gazetteer,
+                       lambda text: key_terms(text, self.index.lexical.tokenizer,
+                                              extra=translate_terms(text)))
+
+    def ask(self, question: str, *, conversation_id: str | None = None,
+            region: str | None = None, top_k: int = 5,
+            to_citations=None) -> tuple[str, Answer]:
+        """One turn of a conversation; stores the turn. Returns (conversation id, answer)."""
+        if self.conversations is None:
+            raise RuntimeError("this assistant has no conversation store")
+        if conversation_id is None:
+            conversation_id = self.conversations.create()
+            previous = None
+        else:
+            previous = self.conversations.last_context(conversation_id)
+        resolved = self.resolve_followup(question, previous)
+        answer = self.answer(resolved, region=region, top_k=top_k)
+        citations = to_citations(answer) if to_citations else []
+        self.conversations.append(conversation_id, question=question,
+                                  resolved_question=answer.resolved_question,
+                                  status=answer.status, answer=answer.text,
+                                  citations=citations, context=self._context(answer))
+        return conversation_id, answer
+
+
+__all__ = ["AssistantConfig", "PolicyAssistant"]
