@@ -34,10 +34,16 @@ _RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分
 class DecisionThresholds:
     """Calibrated on the development set (see README, "Answer decision")."""
 
-    min_coverage: float = 0.5  # share of key terms the top clause must contain
-    strong_coverage: float = 0.75  # enough on its own
-    min_lexical: float = 6.0  # raw BM25 of the top clause needed at min_coverage
-    min_dense_alone: float = 0.45  # cosine for questions with no usable key terms (English)
+    min_coverage: float = 0.2  # share of key terms the top clause must contain
+    strong_coverage: float = 0.67  # enough on its own
+    min_lexical: float = 4.0  # raw BM25 of the top clause needed at min_coverage
+    min_dense_alone: float = 0.4  # cosine for questions with no usable key terms (English)
+    # A region-scoped question whose topic another region's documents cover much better
+    # ("三门峡的生活费补贴") is not answered by the weak in-region match: refuse when the
+    # best out-of-region clause covers this much more of the key terms…
+    elsewhere_coverage_gap: float = 0.35
+    # …and its BM25 score is this many times higher ((other + 1) / (own + 1)).
+    elsewhere_lexical_ratio: float = 1.3
 
 
 def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
@@ -83,6 +89,17 @@ def decide(top: Hit | None, top_coverage: float, terms: list[str],
         return True
     return top_coverage >= thresholds.min_coverage and (
         top.lexical_raw >= thresholds.min_lexical or top.dense >= thresholds.min_dense_alone)
+
+
+def better_elsewhere(top: Hit, top_coverage: float, terms: list[str], others: list[Hit],
+                     thresholds: DecisionThresholds) -> bool:
+    """True when other regions' clauses address the question clearly better than the region's."""
+    if not others or not terms:
+        return False
+    other_coverage = max(coverage(terms, hit) for hit in others)
+    other_lexical = max(hit.lexical_raw for hit in others)
+    return (other_coverage - top_coverage >= thresholds.elsewhere_coverage_gap
+            and (other_lexical + 1) / (top.lexical_raw + 1) >= thresholds.elsewhere_lexical_ratio)
 
 
 def split_sentences(text: str) -> list[str]:

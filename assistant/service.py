@@ -18,6 +18,7 @@ from corpus.gazetteer import default_gazetteer
 from assistant.answer import (
     DecisionThresholds,
     answered_text,
+    better_elsewhere,
     cite,
     coverage,
     decide,
@@ -116,8 +117,11 @@ class PolicyAssistant:
         hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10))
         covered = [coverage(terms, hit) for hit in hits]
         top = hits[0] if hits else None
-        if not decide(top, covered[0] if covered else 0.0, terms, self.config.thresholds):
-            return self._not_found(question, scope, terms, hits, covered, top_k)
+        thresholds = self.config.thresholds
+        others = self._other_regions(question, scope)
+        if not decide(top, covered[0] if covered else 0.0, terms, thresholds) or \
+                better_elsewhere(top, covered[0], terms, others, thresholds):
+            return self._not_found(question, scope, terms, hits, covered, others, top_k)
 
         cited = self._select(hits, covered, scope, top_k)
         quoted = cited[:self.config.quoted_clauses]
@@ -162,20 +166,24 @@ class PolicyAssistant:
                 f"{h.document.region.short_name}{cite(h)}[{n}]" for n, h in enumerate(related, 1)) + "。"
         return Answer("not_found", text, question, tuple(related), scope, 0.0)
 
+    def _other_regions(self, question: str, scope: RegionScope) -> list[Hit]:
+        """The best clauses of the documents outside a region-scoped question's scope."""
+        if not scope.restricted:
+            return []
+        others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
+        return self.retriever.search(question, doc_ids=others, top_k=20) if others else []
+
     def _not_found(self, question: str, scope: RegionScope, terms: list[str], hits: list[Hit],
-                   covered: list[float], top_k: int) -> Answer:
+                   covered: list[float], others: list[Hit], top_k: int) -> Answer:
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
-        if scope.restricted:
-            others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
-            seen_docs: set[str] = set()
-            for hit in self.retriever.search(question, doc_ids=others, top_k=20) if others else []:
-                if hit.document.doc_id in seen_docs:
-                    continue
-                if decide(hit, coverage(terms, hit), terms, self.config.thresholds):
-                    elsewhere.append(hit)
-                    seen_docs.add(hit.document.doc_id)
+        seen_docs: set[str] = set()
+        for hit in others:  # one clause per document that does address the topic
+            if hit.document.doc_id not in seen_docs and \
+                    decide(hit, coverage(terms, hit), terms, self.config.thresholds):
+                elsewhere.append(hit)
+                seen_docs.add(hit.document.doc_id)
         cited = (related + elsewhere)[:top_k]
         where = "、".join(r.name for r in scope.named) if scope.named else ""
         if scope.restricted:

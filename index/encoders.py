@@ -85,7 +85,9 @@ class UseEncoder:
 
     dim: int = 512
 
-    def __init__(self, threads: int = 4, batch_size: int = 64) -> None:
+    # One BLAS thread: on these 2-core machines more threads oversubscribe the cores and a
+    # single query went from 1.7 ms (1 thread) to 208 ms (4 threads) under load.
+    def __init__(self, threads: int = 1, batch_size: int = 64) -> None:
         if threads < 1 or batch_size < 1:
             raise ValueError("threads and batch_size must be positive")
         self.threads = threads
