@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpus import Clause
 from corpus.gazetteer import Gazetteer
 
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
     r"what if|also)", re.IGNORECASE)
-_PRONOUN = re.compile(r"(这项|该项|此项|这个|这条|该条|此条|上述|上面|刚才|它|这些|该政策|这一|"
+_PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|上述|上面|刚才|它的|它|这些|该政策|这一|"
                       r"this|that|it\b|these)", re.IGNORECASE)
+# Pronouns that point at the clause itself ("这条由哪些单位负责"), not at the topic.
+_CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此条|上述|上面)")
+# A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
+_NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 _LEADING = re.compile(r"^(那么?|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
                       re.IGNORECASE)
@@ -33,6 +38,18 @@ class TurnContext:
     topic: str  # the question's key terms, e.g. 以工代训补贴
     focus_heading: str = ""  # the heading of the clause the answer cited first
     focus_region: str = ""  # short name of that clause's region
+    focus_entity: str = ""  # the row label when that clause is a table row: 和平区, 区应急局
+
+
+def row_label(clause: Clause) -> str:
+    """The first non-numeric cell of a table row ("区：和平区；…" → 和平区), else ""."""
+    if clause.kind != "table_row":
+        return ""
+    for cell in clause.text.split("；"):
+        _, _, value = cell.partition("：")
+        if value and not re.fullmatch(r"[\d.,，]+", value.strip()):
+            return value.strip()
+    return ""
 
 
 def _strip_regions(text: str, words: tuple[str, ...]) -> str:
@@ -66,7 +83,14 @@ def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
         # "那綦江呢？": the previous question with its region replaced.
         base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
         return f"{region}{base}"
-    if pronoun and previous.focus_heading:
+    # A table row just discussed stays the subject ("新型学徒制呢？" after 和平区's row),
+    # unless the follow-up names a new one.
+    entity = previous.focus_entity if previous.focus_entity and \
+        previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
+    if pronoun and previous.focus_heading and (
+            _CLAUSE_PRONOUN.search(question) or not previous.topic):
         cleaned = _PRONOUN.sub("", remainder)
         return f"{region}{previous.focus_heading}{cleaned}？"
-    return f"{region}{previous.topic}{remainder}？"
+    if pronoun:
+        remainder = _PRONOUN.sub("", remainder).strip()
+    return f"{region}{previous.topic}{entity}{remainder}？"

@@ -25,7 +25,7 @@ from assistant.answer import (
     key_terms,
 )
 from assistant.conversations import ConversationStore
-from assistant.followups import TurnContext, resolve
+from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, RegionScope
 from assistant.references import find_referenced
 from assistant.regions import RegionResolver
@@ -211,7 +211,8 @@ class PolicyAssistant:
             resolved_question=answer.resolved_question, region_words=region_words,
             topic="".join(terms[:3]),
             focus_heading=first.clause.heading if first else "",
-            focus_region=first.document.region.short_name if first else "")
+            focus_region=first.document.region.short_name if first else "",
+            focus_entity=row_label(first.clause) if first else "")
 
     def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
         return resolve(question, previous, self.gazetteer,
