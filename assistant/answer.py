@@ -44,6 +44,10 @@ class DecisionThresholds:
     elsewhere_coverage_gap: float = 0.35
     # …and its BM25 score is this many times higher ((other + 1) / (own + 1)).
     elsewhere_lexical_ratio: float = 1.3
+    # A key term this long is a named concept (住房公积金, 最低工资标准); when no clause of the
+    # corpus mentions it, the corpus cannot answer a question about it. Shorter words are left
+    # out because colloquial wording (家庭妇女, 大学毕业) is often absent but answerable.
+    absent_concept_chars: int = 5
 
 
 def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
@@ -78,10 +82,18 @@ def coverage(terms: list[str], hit: Hit) -> float:
     return found / len(terms)
 
 
+def absent_concepts(terms: list[str], corpus_text: str, thresholds: DecisionThresholds) -> list[str]:
+    """Named concepts of the question that no clause of the corpus mentions."""
+    return [term for term in terms
+            if len(term) >= thresholds.absent_concept_chars and term not in corpus_text]
+
+
 def decide(top: Hit | None, top_coverage: float, terms: list[str],
-           thresholds: DecisionThresholds) -> bool:
+           thresholds: DecisionThresholds, corpus_text: str = "") -> bool:
     """True when the top clause answers the question."""
     if top is None:
+        return False
+    if corpus_text and absent_concepts(terms, corpus_text, thresholds):
         return False
     if not terms:
         return top.dense >= thresholds.min_dense_alone

@@ -31,7 +31,7 @@ from assistant.references import find_referenced
 from assistant.regions import RegionResolver
 from assistant.retriever import FusionWeights, HybridRetriever, translate_terms
 from index.encoders import Encoder
-from index.store import BuiltIndex
+from index.store import BuiltIndex, lexical_text
 
 
 @dataclass
@@ -51,6 +51,9 @@ class PolicyAssistant:
         self.regions = RegionResolver(index.documents)
         self.conversations = conversations
         self.gazetteer = default_gazetteer()
+        # Everything a question could match lexically, for spotting concepts it never mentions.
+        self.corpus_text = "\n".join(lexical_text(index.document(c.doc_id), c)
+                                     for c in index.clauses).lower()
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -119,7 +122,8 @@ class PolicyAssistant:
         top = hits[0] if hits else None
         thresholds = self.config.thresholds
         others = self._other_regions(question, scope)
-        if not decide(top, covered[0] if covered else 0.0, terms, thresholds) or \
+        if not decide(top, covered[0] if covered else 0.0, terms, thresholds,
+                      self.corpus_text) or \
                 better_elsewhere(top, covered[0], terms, others, thresholds):
             return self._not_found(question, scope, terms, hits, covered, others, top_k)
 
