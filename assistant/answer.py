@@ -156,6 +156,9 @@ def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2)
     else:
         best = score(ranked[0])
         chosen = [i for i, s in ranked[:limit] if score((i, s)) >= max(1.0, best * 0.6)]
+    if wants_owner:  # "who is responsible" is answered by the responsibility note itself
+        chosen += [i for i, s in enumerate(sentences)
+                   if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
     return [sentences[i] for i in sorted(chosen)]
 
 
