@@ -1,0 +1,137 @@
+"""The assistant's rule-based parts on the real documents: regions, section references,
+follow-up resolution, sentence selection and the answer decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import DecisionThresholds, absent_concepts, best_sentences, decide, split_sentences
+from assistant.followups import TurnContext, resolve, row_label
+from assistant.records import Hit
+from assistant.references import find_referenced
+from assistant.regions import RegionResolver
+from corpus import default_gazetteer
+from corpus.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def resolver(corpus_documents):
+    return RegionResolver(corpus_documents)
+
+
+@pytest.mark.parametrize(("question", "doc_ids"), [
+    ("三门峡以工代训补贴标准是多少？", ("sanmenxia-2019",)),
+    ("What is the work-for-training subsidy in Sanmenxia?", ("sanmenxia-2019",)),
+    ("河南省的以工代训补贴", ("sanmenxia-2019",)),
+    ("枣庄的生活费补贴", ("taierzhuang-2019",)),
+    ("重庆綦江的新型学徒制", ("qijiang-2019",)),
+    ("天津滨海新区培训多少人次", ("tianjin-2019",)),
+    ("天津和白城新型学徒培养目标对比", ("tianjin-2019", "baicheng-2019")),
+    ("以工代训补贴标准是多少？", ()),
+])
+def test_region_inference(resolver, question, doc_ids):
+    scope = resolver.infer(question)
+    assert scope.doc_ids == doc_ids
+    assert not scope.unknown
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("北京市的培训补贴标准", "北京市"),
+    ("枣庄市薛城区培训期间生活费补贴给哪些人？", "薛城区"),
+    ("重庆渝中区的分工计划", "渝中区"),
+])
+def test_regions_without_documents_are_unknown(resolver, question, unknown):
+    scope = resolver.infer(question)
+    assert not scope.restricted
+    assert any(unknown in region.name for region in scope.unknown)
+
+
+def test_explicit_region_filter(resolver):
+    assert resolver.explicit("三门峡").doc_ids == ("sanmenxia-2019",)
+    assert resolver.explicit("吉林省白城市").doc_ids == ("baicheng-2019",)
+    with pytest.raises(InputError, match="北京"):
+        resolver.explicit("北京")
+
+
+@pytest.mark.parametrize(("question", "doc", "clause_id"), [
+    ("三门峡方案二（三）1讲什么", "sanmenxia-2019", "sanmenxia-2019/2.3.1"),
+    ("二(三)1.的内容", "sanmenxia-2019", "sanmenxia-2019/2.3.1"),
+    ("台儿庄第（十六）条", "taierzhuang-2019", "taierzhuang-2019/5.16"),
+    ("第十六条讲什么", "taierzhuang-2019", "taierzhuang-2019/5.16"),
+    ("天津方案第三部分（二）2", "tianjin-2019", "tianjin-2019/3.2.2"),
+])
+def test_section_references(docs_by_id, question, doc, clause_id):
+    found = find_referenced(question, [docs_by_id[doc]])
+    assert found and found[0].clause_id == clause_id
+
+
+@pytest.mark.parametrize("question", ["三门峡以工代训补贴1.8万人", "培训12.5万人次",
+                                      "每人每月200元"])
+def test_figures_are_not_section_references(docs_by_id, question):
+    assert find_referenced(question, list(docs_by_id.values())) == []
+
+
+def _context(question: str, regions: tuple[str, ...], topic: str, **extra) -> TurnContext:
+    return TurnContext(resolved_question=question, region_words=regions, topic=topic, **extra)
+
+
+SANMENXIA = _context("三门峡以工代训补贴标准是多少？", ("三门峡",), "以工代训补贴")
+
+
+@pytest.mark.parametrize(("previous", "question", "must_contain", "must_not_contain"), [
+    (SANMENXIA, "那綦江呢？", ["綦江", "以工代训补贴标准"], ["三门峡"]),
+    (SANMENXIA, "What about Qijiang?", ["Qijiang", "以工代训补贴标准"], ["三门峡"]),
+    (SANMENXIA, "最长能补多久？", ["三门峡", "以工代训补贴", "最长"], []),
+    (_context("三门峡方案二（一）11讲什么？", ("三门峡",), "", focus_heading="实施城市管理从业人员技能提升计划"),
+     "这项培训由哪个部门负责？", ["三门峡", "城市管理从业人员", "哪个部门负责"], ["这项"]),
+    (_context("天津2019分区培训计划和平区？", ("天津",), "2019分区培训计划", focus_entity="和平区"),
+     "新型学徒制呢？", ["天津", "和平区", "新型学徒制"], []),
+    (_context("天津2019分区培训计划？", ("天津",), "2019分区培训计划", focus_entity="宁河区"),
+     "其中和平区呢？", ["天津", "和平区"], ["宁河区"]),
+    (SANMENXIA, "白城“吉林三姐”品牌培训是什么？", ["白城“吉林三姐”品牌培训是什么？"], ["以工代训"]),
+    (SANMENXIA, "綦江新型学徒制企业能拿多少补贴？", ["綦江新型学徒制"], ["以工代训", "三门峡"]),
+])
+def test_followup_resolution(hash_assistant, previous, question, must_contain, must_not_contain):
+    resolved = hash_assistant.resolve_followup(question, previous)
+    assert all(part in resolved for part in must_contain), resolved
+    assert not any(part in resolved for part in must_not_contain), resolved
+
+
+def test_first_turn_is_kept_as_asked():
+    assert resolve("  三门峡以工代训？ ", None, default_gazetteer(), lambda text: []) == "三门峡以工代训？"
+
+
+def test_row_label(docs_by_id):
+    assert row_label(docs_by_id["tianjin-2019"].clause("annex.row2")) == "和平区"
+    assert row_label(docs_by_id["qijiang-2019"].clause("annex.row11")) == "区应急局"
+    assert row_label(docs_by_id["sanmenxia-2019"].clause("2.3.1")) == ""
+
+
+def test_sentences_keep_the_source_wording(docs_by_id):
+    clause = docs_by_id["sanmenxia-2019"].clause("2.1.11")
+    sentences = split_sentences(clause.text)
+    assert "".join(sentences) == clause.text
+    assert sentences[-1].startswith("（责任单位：市城管局")
+
+
+def test_best_sentences_pick_the_figure_and_the_owner(docs_by_id):
+    document = docs_by_id["sanmenxia-2019"]
+    hit = Hit(clause=document.clause("2.3.1"), document=document, score=1.0)
+    figure = best_sentences("三门峡以工代训补贴标准是多少？", ["以工代训", "补贴"], hit)
+    assert any("每人每月200元" in s for s in figure)
+    owner = best_sentences("以工代训补贴由哪个部门负责？", ["以工代训", "补贴"], hit)
+    assert owner[-1].startswith("（责任单位")
+
+
+def test_decision_rule(docs_by_id):
+    document = docs_by_id["sanmenxia-2019"]
+    thresholds = DecisionThresholds()
+    hit = Hit(clause=document.clause("2.3.1"), document=document, score=0.9, lexical=1.0,
+              dense=0.3, lexical_raw=12.0)
+    assert decide(hit, 1.0, ["以工代训", "补贴"], thresholds)
+    assert not decide(hit, 0.0, ["住房", "缴存"], thresholds)
+    assert not decide(None, 1.0, ["以工代训"], thresholds)
+    weak = Hit(clause=hit.clause, document=document, score=0.2, lexical_raw=1.0, dense=0.1)
+    assert not decide(weak, 0.3, ["以工代训", "住房", "缴存"], thresholds)
+    assert absent_concepts(["住房公积金", "比例"], "技能 比例", thresholds) == ["住房公积金"]
+    assert not decide(hit, 0.5, ["住房公积金", "比例"], thresholds, corpus_text="技能 比例")
