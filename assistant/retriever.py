@@ -77,7 +77,7 @@ class HybridRetriever:
         if rows.size == 0:
             return []
         lexical_raw = index.lexical.scores(self.lexical_query(question))[rows]
-        dense_scores = self._dense_scores(question, allowed, rows)
+        dense_scores = self._dense_scores(question, allowed, rows, weights)
         fused = weights.lexical * _min_max(lexical_raw) + weights.dense * _min_max(dense_scores)
         lexical_norm = _min_max(lexical_raw)
         order = np.argsort(-fused, kind="stable")[:top_k]
@@ -90,8 +90,9 @@ class HybridRetriever:
                             lexical_raw=float(lexical_raw[position])))
         return hits
 
-    def _dense_scores(self, question: str, allowed: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        if self.weights.dense == 0 and self.index.dense.ntotal > 50_000:
+    def _dense_scores(self, question: str, allowed: np.ndarray, rows: np.ndarray,
+                      weights: FusionWeights) -> np.ndarray:
+        if weights.dense == 0 and self.index.dense.ntotal > 50_000:
             return np.zeros(rows.size, dtype=np.float32)
         vector = self.encoder.encode([question], is_query=True)
         # Candidates beyond the dense top-N get the N-th score as a floor: on a large corpus we
@@ -99,5 +100,7 @@ class HybridRetriever:
         k = min(rows.size, max(500, 20 * 10))
         scores, ids = self.index.dense.search(vector, k, allowed=allowed)
         floor = float(scores[0][-1]) if scores.shape[1] else 0.0
-        by_row = dict(zip(ids[0].tolist(), scores[0].tolist()))
-        return np.array([by_row.get(int(row), floor) for row in rows], dtype=np.float32)
+        every_row = np.full(len(self.index.clauses), floor, dtype=np.float32)
+        found = ids[0] >= 0
+        every_row[ids[0][found]] = scores[0][found]
+        return every_row[rows]
