@@ -21,7 +21,7 @@ _QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 怎样 �
 规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下 请问 给 对 我 我们 家 孩子 想 要 会 啥
 有 没有 是 的 了 多 大 多久 多长 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或
 我家 我刚 咋办 咋 给不给 还能 还要 不给 这种 那种 每个 能否 可否 不好 不够 今年 该找 想学 搞 弄
-干 做 拿 领 交 用 怎么办 怎么样 行不行 对不对 一样 不一样 区别 对比 相比""".split())
+干 做 拿 领 交 用 怎么办 怎么样 行不行 对不对 一样 不一样 区别 对比 相比 几个 几次 几年 几个月 多少钱 能补 能领 能拿""".split())
 _FIGURE_CUES = ("多少", "几", "多久", "多长", "比例", "标准", "金额", "最长", "最高", "最多",
                 "how much", "how many", "how long", "what percentage", "amount")
 _RESPONSIBILITY_CUES = ("负责", "责任", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "牵头",
@@ -63,8 +63,9 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
             if (len(word) < 2 and not word.isdigit()) or word in STOPWORDS \
                     or word in _QUESTION_WORDS or not re.search(r"[\u4e00-\u9fff\d]", word):
                 continue
-            if word not in words:
-                words.append(word)
+            for part in tokenizer.parts(word) or [word]:
+                if part not in words and part not in STOPWORDS and part not in _QUESTION_WORDS:
+                    words.append(part)
     return words
 
 

@@ -71,10 +71,29 @@ class Tokenizer:
 
     def __init__(self, terms: Iterable[str] = ()):
         self.terms = sorted(set(MAINTAINED_TERMS) | set(terms))
+        self._term_set = frozenset(self.terms)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         for term in self.terms:
             self._jieba.add_word(term, freq=2000)
+
+    def parts(self, word: str) -> list[str]:
+        """A compound term split into the known terms it starts or ends with.
+
+        以工代训补贴 → [以工代训, 补贴]: search mode only yields 2- and 3-character pieces, so
+        without this a question's "以工代训补贴" never meets a clause that says 以工代训 and
+        补贴 apart. Returns [] when the word is not such a compound.
+        """
+        if len(word) < 5:
+            return []
+        for size in range(len(word) - 2, 2, -1):
+            head, tail = word[:size], word[size:]
+            if head in self._term_set and len(tail) >= 2:
+                return [head, tail]
+            head, tail = word[:-size], word[-size:]
+            if tail in self._term_set and len(head) >= 2:
+                return [head, tail]
+        return []
 
     def cut(self, text: str) -> list[str]:
         """Precise-mode words (no stop-word filtering), for finding a question's key terms."""
@@ -87,6 +106,7 @@ class Tokenizer:
             if not token or token in STOPWORDS or not _WORD.search(token):
                 continue
             tokens.append(token)
+            tokens.extend(part for part in self.parts(token) if len(part) >= 4)
         return tokens
 
 

@@ -34,7 +34,7 @@ from index.dense import DenseIndex
 from index.encoders import Encoder
 from index.lexical import LexicalIndex, corpus_terms
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: compound terms also indexed by their known parts
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
