@@ -66,6 +66,7 @@ border-radius:4px;background:var(--hlb);color:#fff;font-weight:700}
 .clause-section:hover{text-decoration:underline}
 .clause-kind{font-size:12px;padding:0 6px;border:1px solid var(--b);border-radius:4px}
 .clause-text p{margin:2px 0;text-indent:2em}
+.clause-text p.clause-lead{text-indent:0;font-weight:700;color:var(--pd)}
 .kind-table_row .clause-text p,.kind-table_note .clause-text p{text-indent:0}
 .back-matter{margin-top:28px;padding-top:12px;border-top:1px solid var(--b);color:var(--m);font-size:14px;text-align:right}
 .back-matter p{margin:2px 0}
@@ -73,9 +74,10 @@ border-radius:4px;background:var(--hlb);color:#fff;font-weight:700}
 .attachments ul{margin:4px 0;padding-left:1.4em}
 .notfound{text-align:center;padding-top:60px}
 .notfound p{color:var(--m)}
+.notfound .detail{font-size:13px;overflow-wrap:anywhere}
 .notfound a{color:var(--p)}
 @media (max-width:520px){main{padding:16px 14px 32px}h1{font-size:20px}.clause{padding:6px 8px}
-.meta{grid-template-columns:1fr;gap:0}.meta dd{margin-bottom:6px}}
+.meta{gap:2px 10px;padding:10px 12px}}
 @media print{.topbar{display:none}main{padding:0}body{background:#fff}}
 """
 
@@ -144,9 +146,14 @@ def _is_own_heading(heading: str, clause: Clause) -> bool:
     return _norm(clause.text).startswith(head[:8])
 
 
-def _paragraphs(text: str) -> str:
+def _paragraphs(text: str, own_heading: str | None = None) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return "".join(f"<p>{_e(line)}</p>" for line in lines) or "<p></p>"
+    parts = [f"<p>{_e(line)}</p>" for line in lines]
+    # A clause whose first line is just its own heading ("一、目标任务" above its paragraph)
+    # shows that line as the heading it is, not as an indented sentence.
+    if len(lines) > 1 and own_heading and _norm(lines[0]) == _norm(own_heading):
+        parts[0] = f'<p class="clause-lead">{_e(lines[0])}</p>'
+    return "".join(parts) or "<p></p>"
 
 
 def _page(title: str, body: str, *, script: str = "") -> str:
@@ -202,7 +209,7 @@ def _render_clauses(clauses: tuple[Clause, ...], highlight: str | None) -> str:
             f' data-clause-id="{_e(clause.clause_id)}" aria-label="{_e(section)}"{current}>'
             f'<div class="clause-head"><a class="clause-section" href="#{_e(clause.key)}"'
             f' title="本条款链接">{_e(section)}</a>{kind_html}</div>'
-            f'<div class="clause-text">{_paragraphs(clause.text)}</div></section>'
+            f'<div class="clause-text">{_paragraphs(clause.text, own)}</div></section>'
         )
     return "\n".join(parts)
 
@@ -258,7 +265,8 @@ def render_not_found_page(message: str) -> str:
     """A small 404 page that says what was not found and leads back to the assistant."""
     body = (
         '<div class="notfound"><h1>未找到</h1>'
-        f"<p>{_e(message)}</p>"
+        "<p>找不到所请求的文件或条款，链接可能已失效或有误。</p>"
+        f'<p class="detail">{_e(message)}</p>'
         '<p><a href="/">返回政策问答</a></p></div>'
     )
     return _page("未找到 · 政策问答助手", body)

@@ -78,6 +78,23 @@
     }
   }
 
+  // The citation's own url (/documents/{id}#{key}) answers HTML only when the browser's Accept
+  // header asks for it; /documents/{id}/page is always HTML and highlights the clause on the
+  // server, so the link works without the page's script too. The fragment still scrolls to it.
+  function documentHref(citation) {
+    const docId = typeof citation.doc_id === "string" ? citation.doc_id : "";
+    const clauseId = typeof citation.clause_id === "string" ? citation.clause_id : "";
+    let key = "";
+    if (docId && clauseId.startsWith(docId + "/")) key = clauseId.slice(docId.length + 1);
+    else if (typeof citation.url === "string" && citation.url.includes("#")) {
+      key = citation.url.slice(citation.url.indexOf("#") + 1);
+      try { key = decodeURIComponent(key); } catch (_) { /* keep as is */ }
+    }
+    if (!docId) return safeHref(citation.url);
+    const path = `/documents/${encodeURIComponent(docId)}/page`;
+    return safeHref(key ? `${path}?highlight=${encodeURIComponent(key)}#${encodeURIComponent(key)}` : path);
+  }
+
   const prefersReducedMotion = () =>
     window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -106,13 +123,15 @@
     const msg = String(item.msg || "").replace(/^Value error,\s*/i, "");
     const ctx = item.ctx && typeof item.ctx === "object" ? item.ctx : {};
 
-    const tooLong = /too_long|max_length/.test(type) || /at most|too long|longer than|exceed|最多|过长|太长|超过/i.test(msg);
+    const tooLong = /too_long|max_length/.test(type)
+      || /at most|too long|longer than|exceed|the limit is|最多|过长|太长|超过/i.test(msg);
     const tooShort = /too_short|min_length/.test(type) || /at least|too short|empty|blank|不能为空|为空/i.test(msg);
 
     if (field === "question") {
       const len = context && typeof context.questionLength === "number" ? context.questionLength : null;
       if (tooLong || (len != null && len > MAX_LEN)) {
-        const max = Number(ctx.max_length) || (/at most|最多|超过/i.test(msg) && firstNumber(msg)) || MAX_LEN;
+        const limit = /(?:limit is|at most|最多|超过)\D{0,4}(\d+)/i.exec(msg);
+        const max = Number(ctx.max_length) || (limit && Number(limit[1])) || MAX_LEN;
         const current = len != null ? `（当前${len}个字符）` : "";
         return `问题太长：最多${max}个字符${current}，请精简后再发送。`;
       }
@@ -300,7 +319,7 @@
     const n = Number(citation.n);
     const cardId = `${ids}-c${n}`;
     const detailId = `${cardId}-detail`;
-    const href = safeHref(citation.url);
+    const href = documentHref(citation);
     const docNumber = citation.doc_number && String(citation.doc_number).trim() ? citation.doc_number : "无文号";
     const path = Array.isArray(citation.section_path) ? citation.section_path.filter(Boolean) : [];
 
@@ -342,16 +361,39 @@
       const p = h("p", { class: "pa-text" });
       const re = /\[(\d+)\]/g;
       let last = 0;
+      const lead = /^《[^》\n]{1,120}》[^：“\[\n]{0,40}：(?=“)/.exec(line);
+      if (lead) {
+        p.append(h("span", { class: "pa-src" }, lead[0]));
+        last = lead[0].length;
+        re.lastIndex = last;
+      }
+      // A marker never wraps away from the sentence it supports: it shares a no-wrap span with
+      // the character before it (and with any marker right before it, as in "[1][2]").
+      let glue = null;
+      const attach = (node) => {
+        if (!glue) {
+          glue = h("span", { class: "pa-nowrap" });
+          p.append(glue);
+        }
+        glue.append(node);
+      };
       let m;
       while ((m = re.exec(line)) !== null) {
-        if (m.index > last) p.append(line.slice(last, m.index));
+        const before = line.slice(last, m.index);
+        if (before) {
+          const chars = Array.from(before);
+          const tail = chars.pop();
+          if (chars.length) p.append(chars.join(""));
+          glue = null;
+          attach(tail);
+        }
         const n = Number(m[1]);
         const entry = cardsByN.get(n);
         if (entry) {
           const { card, citation } = entry;
           const title = citation.doc_title || citation.doc_id || "";
           const section = citation.section || "";
-          p.append(h("a", {
+          attach(h("a", {
             class: "pa-ref",
             href: `#${ids}-c${n}`,
             "aria-label": `引用${n}：${title} ${section}`,
@@ -362,7 +404,7 @@
             },
           }, `[${n}]`));
         } else {
-          p.append(m[0]);
+          attach(m[0]);
         }
         last = re.lastIndex;
       }
@@ -417,6 +459,11 @@
 
   async function ask(rawQuestion) {
     if (busy) return;
+    if (restoring) {
+      // A question sent while the old turns are still loading goes after them, not before.
+      busy = true;
+      try { await restoring; } finally { busy = false; }
+    }
     const question = rawQuestion;
     if (!question.trim()) {
       setStatus("请输入问题。");
@@ -448,6 +495,11 @@
     } catch (err) {
       if (myGeneration !== generation) return;
       pending.remove();
+      if (err instanceof ApiError && (err.status === 422 || err.status === 400 || err.status === 413)) {
+        userEl.remove(); // the service refused the question itself; it goes back into the box
+      } else {
+        userEl.classList.add("pa-msg-failed");
+      }
       let message = err instanceof ApiError ? err.message : "出现意外错误，请刷新页面后重试。";
       if (err instanceof ApiError && err.status === 404 && usedConversation) {
         conversationId = null;
@@ -535,6 +587,12 @@
     btn.addEventListener("click", () => ask(btn.textContent.trim()));
   }
 
+  try {
+    if (window.self !== window.top) document.body.classList.add("pa-embedded");
+  } catch (_) {
+    document.body.classList.add("pa-embedded"); // a cross-origin parent may refuse the look-up
+  }
+
   updateCounter();
-  restore();
+  let restoring = restore().finally(() => { restoring = null; });
 })();
