@@ -108,8 +108,13 @@ def _assistant(*, force_rebuild: bool = False, with_conversations: bool = True):
     from api.deps import get_settings, open_assistant
 
     with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("embedding clauses", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
         assistant, rebuilt = open_assistant(get_settings(), force_rebuild=force_rebuild,
-                                            progress=progress,
+                                            progress=report,
                                             with_conversations=with_conversations)
     if rebuilt:
         params = assistant.index.params

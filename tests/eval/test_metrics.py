@@ -1,0 +1,72 @@
+"""Metrics on hand-made outcomes, where every number can be worked out on paper."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.metrics import answer_metrics, first_gold_rank, multiturn_metrics, \
+    per_question_ranking, summarise_ranking
+from eval.records import AnswerOutcome, Conversation, Question
+from eval.systems import marked_ids
+
+
+def _q(qid: str, gold: tuple[str, ...], category: str = "figure", turn: int = 0) -> Question:
+    return Question(qid=qid, question="?", category=category, answerable=bool(gold), gold=gold,
+                    evidence=gold, region=None, source="test", turn=turn)
+
+
+def _a(qid: str, status: str, cited: tuple[str, ...] = (), marked=None) -> AnswerOutcome:
+    return AnswerOutcome(qid=qid, status=status, text="", resolved_question="?", cited=cited,
+                         marked=cited[:1] if marked is None else marked, latency_ms=10.0)
+
+
+def test_ranking_metrics_per_question_and_category() -> None:
+    questions = [_q("a", ("g1",)), _q("b", ("g2", "g3"), "table"), _q("c", ("g4",)),
+                 _q("u", ())]
+    rankings = {"a": ("x", "g1", "y"), "b": ("g2", "x", "y", "z", "w", "g3"), "c": (),
+                "u": ("x",)}
+    scores = per_question_ranking(questions, rankings)
+    assert set(scores) == {"a", "b", "c"}  # the unanswerable question is not ranked
+    assert scores["a"]["hit_rate@1"] == 0 and scores["a"]["hit_rate@5"] == 1
+    assert scores["a"]["mrr@10"] == pytest.approx(0.5)
+    assert scores["b"]["recall@5"] == pytest.approx(0.5) and scores["b"]["hit_rate@1"] == 1
+    assert scores["c"]["hit_rate@5"] == 0
+    summary = summarise_ranking(questions, scores)
+    assert summary["n"] == 3
+    assert summary["overall"]["hit_rate@5"] == pytest.approx(2 / 3)
+    assert summary["by_category"]["table"]["n"] == 1
+    assert first_gold_rank(questions[1], rankings["b"]) == 1
+    assert first_gold_rank(questions[2], rankings["c"]) is None
+
+
+def test_answer_metrics() -> None:
+    questions = [_q("a", ("g1",)), _q("b", ("g2",)), _q("c", ("g3",)), _q("u1", ()),
+                 _q("u2", ())]
+    outcomes = {"a": _a("a", "answered", ("g1", "x", "y", "z")),
+                "b": _a("b", "answered", ("x", "g2"), marked=("x", "g2")),
+                "c": _a("c", "not_found", ("x",)),
+                "u1": _a("u1", "not_found"), "u2": _a("u2", "answered", ("x",))}
+    m = answer_metrics(questions, outcomes)
+    assert m["citation_precision"] == pytest.approx((1 / 4 + 1 / 2) / 2)
+    assert m["marked_citation_precision"] == pytest.approx((1 + 1 / 2) / 2)
+    assert m["section_accuracy"] == pytest.approx(1 / 2)
+    assert m["not_found_precision"] == pytest.approx(1 / 2)  # u1 right, c a false refusal
+    assert m["not_found_recall"] == pytest.approx(1 / 2)
+    assert m["false_refusal_rate"] == pytest.approx(1 / 3)
+    assert m["not_found_accuracy_unanswerable"] == pytest.approx(1 / 2)
+    assert m["latency_ms"]["median_ms"] == pytest.approx(10.0)
+
+
+def test_multiturn_splits_first_turns_from_follow_ups() -> None:
+    turns = (_q("c#1", ("g1",), turn=1), _q("c#2", ("g2",), turn=2), _q("c#3", (), turn=3))
+    outcomes = {"c#1": _a("c#1", "answered", ("g1",)),
+                "c#2": _a("c#2", "answered", ("a", "b", "c", "d", "e", "g2")),
+                "c#3": _a("c#3", "not_found")}
+    m = multiturn_metrics([Conversation("c", "region_switch", turns)], outcomes)
+    assert m["first_turns"] == {"n": 1, "hit@5": 1.0, "hit@1": 1.0, "answered": 1.0}
+    assert m["follow_ups"]["hit@5"] == 0.0  # gold only at rank 6
+    assert m["unanswerable_turns"] == {"n": 1, "not_found_accuracy": 1.0}
+
+
+def test_marked_ids_follow_the_answer_text() -> None:
+    assert marked_ids("甲[2]。乙[1][2]。丙[9]", ("a", "b", "c")) == ("b", "a")

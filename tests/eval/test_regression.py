@@ -1,0 +1,32 @@
+"""Regression guard: the full dev set with the real USE encoder must stay above the floor.
+
+Slow (it loads USE and embeds the corpus into a fresh index), hence `-m slow`; the floor and
+how it was measured live in `eval/floors.py`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from api.settings import Settings
+from eval.floors import REGRESSION_FLOOR_HIT5
+from eval.runner import run_evaluation
+
+
+@pytest.mark.slow
+def test_hybrid_hit5_on_the_dev_set_stays_above_the_floor(tmp_path) -> None:
+    settings = Settings(encoder="use", index_dir=tmp_path / "index",
+                        db_path=tmp_path / "conversations.sqlite3")
+    report = run_evaluation(out=tmp_path / "out", settings=settings,
+                            console=Console(file=None, quiet=True))
+    hybrid = report["ranking"]["hybrid"]
+    assert hybrid["n"] == 169
+    assert hybrid["overall"]["hit_rate@5"] >= REGRESSION_FLOOR_HIT5, (
+        f"hybrid hit@5 fell to {hybrid['overall']['hit_rate@5']:.3f} "
+        f"(floor {REGRESSION_FLOOR_HIT5}); see {tmp_path / 'out' / 'report.md'}")
+    assert report["meta"]["regression_floor"]["passed"]
+    # The service must beat its own parts and the naive baseline, or the fusion is pointless.
+    for baseline in ("dense", "naive-rag"):
+        baseline_hit5 = report["ranking"][baseline]["overall"]["hit_rate@5"]
+        assert hybrid["overall"]["hit_rate@5"] > baseline_hit5
