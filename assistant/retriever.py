@@ -71,7 +71,7 @@ class HybridRetriever:
         """Best clauses for a question within `doc_ids` (all documents when empty)."""
         weights = weights or self.weights
         index = self.index
-        allowed = (np.isin(index.doc_of_row, list(doc_ids)) if doc_ids
+        allowed = (index.rows_of(doc_ids) if doc_ids
                    else np.ones(len(index.clauses), dtype=bool))
         rows = np.flatnonzero(allowed)
         if rows.size == 0:
@@ -80,7 +80,11 @@ class HybridRetriever:
         dense_scores = self._dense_scores(question, allowed, rows, weights)
         fused = weights.lexical * _min_max(lexical_raw) + weights.dense * _min_max(dense_scores)
         lexical_norm = _min_max(lexical_raw)
-        order = np.argsort(-fused, kind="stable")[:top_k]
+        if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
+            candidates = np.argpartition(-fused, top_k)[:top_k]
+            order = candidates[np.argsort(-fused[candidates], kind="stable")]
+        else:
+            order = np.argsort(-fused, kind="stable")
         hits = []
         for position in order:
             clause = index.clauses[rows[position]]

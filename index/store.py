@@ -73,7 +73,17 @@ class BuiltIndex:
     def __post_init__(self) -> None:
         self._documents_by_id = {doc.doc_id: doc for doc in self.documents}
         self._positions = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
-        self.doc_of_row = np.array([clause.doc_id for clause in self.clauses], dtype=object)
+        # Integer document codes per row: masking 100k rows by an object array of ids took
+        # ~700 ms per scoped search, integer codes take well under a millisecond.
+        codes = {doc.doc_id: code for code, doc in enumerate(self.documents)}
+        self._doc_codes = codes
+        self.doc_code_of_row = np.array([codes[clause.doc_id] for clause in self.clauses],
+                                        dtype=np.int32)
+
+    def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Boolean mask of the rows that belong to `doc_ids`."""
+        wanted = [self._doc_codes[d] for d in doc_ids if d in self._doc_codes]
+        return np.isin(self.doc_code_of_row, np.array(wanted, dtype=np.int32))
 
 
 def lexical_text(document: Document, clause: Clause) -> str:

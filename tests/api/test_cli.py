@@ -1,0 +1,66 @@
+"""The `policy-assistant` command line through typer's runner, over the shipped corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.deps import get_settings
+
+
+@pytest.fixture()
+def runner(hash_settings, monkeypatch):
+    # The CLI reads settings from the environment, as a user's shell would set them.
+    monkeypatch.setenv("POLICY_ASSISTANT_ENCODER", "hash")
+    monkeypatch.setenv("POLICY_ASSISTANT_INDEX_DIR", str(hash_settings.index_dir))
+    monkeypatch.setenv("POLICY_ASSISTANT_DB_PATH", str(hash_settings.db_path))
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_documents_json(runner):
+    result = runner.invoke(app, ["documents", "--json"])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {row["doc_id"] for row in rows} >= {"sanmenxia-2019", "baicheng-2019"}
+
+
+def test_clauses_json_for_one_document(runner):
+    result = runner.invoke(app, ["clauses", "--doc", "taierzhuang-2019", "--json"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 21
+    assert {"clause_id", "doc_id", "doc_title", "doc_number", "region", "section",
+            "section_path", "text"} <= set(rows[0])
+
+
+def test_unknown_document_is_a_clear_error(runner):
+    result = runner.invoke(app, ["clauses", "--doc", "nowhere"])
+    assert result.exit_code == 2
+    assert "nowhere" in result.stdout
+
+
+def test_index_then_ask_and_search(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICY_ASSISTANT_INDEX_DIR", str(tmp_path / "fresh-index"))
+    get_settings.cache_clear()
+    built = runner.invoke(app, ["index"])
+    assert built.exit_code == 0, built.stdout
+    assert "150 clauses" in built.stdout
+    asked = runner.invoke(app, ["ask", "三门峡以工代训补贴标准是多少？", "--json"])
+    body = json.loads(asked.stdout)
+    assert body["status"] == "answered"
+    assert body["citations"][0]["clause_id"] == "sanmenxia-2019/2.3.1"
+    readable = runner.invoke(app, ["ask", "今天天气怎么样"])
+    assert "文件未涉及" in readable.stdout
+    found = runner.invoke(app, ["search", "新型学徒制", "--region", "綦江", "--json"])
+    hits = json.loads(found.stdout)["hits"]
+    assert hits and {h["doc_id"] for h in hits} == {"qijiang-2019"}
+
+
+def test_ask_rejects_an_empty_question(runner):
+    result = runner.invoke(app, ["ask", "   "])
+    assert result.exit_code == 2
+    assert "1–1000" in result.stdout
