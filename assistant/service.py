@@ -39,6 +39,7 @@ class AssistantConfig:
     weights: FusionWeights = field(default_factory=FusionWeights)
     thresholds: DecisionThresholds = field(default_factory=DecisionThresholds)
     quoted_clauses: int = 3  # clauses quoted in an answer (more may be cited)
+    min_citations: int = 3  # citations shown even when only the first is close to the question
 
 
 class PolicyAssistant:
@@ -148,8 +149,10 @@ class PolicyAssistant:
                     if best is not None:
                         chosen = [h for h in chosen if h is not best]
                         chosen.insert(min(len(chosen), self.config.quoted_clauses - 1), best)
-        for hit in hits:  # fill up with the next most relevant, still most relevant first
-            if len(chosen) >= top_k:
+        # Up to `min_citations`, fill with the next most relevant hits so that a near miss
+        # at rank 1 still shows the right clause; beyond that, only hits close to the top.
+        for hit in hits:
+            if len(chosen) >= min(top_k, self.config.min_citations):
                 break
             if hit not in chosen:
                 chosen.append(hit)
