@@ -14,7 +14,7 @@ from corpus.numbering import chinese_to_int, int_to_chinese
 
 _CN = "[一二三四五六七八九十]+"
 _FULL = re.compile(
-    rf"(?:第\s*)?(?P<top>{_CN})\s*(?:部分|、|，)?\s*[（(]\s*(?P<mid>{_CN})\s*[）)]\s*"
+    rf"(?:第\s*)?(?P<top>{_CN})\s*(?:部分|、|，)?\s*第?\s*[（(]\s*(?P<mid>{_CN})\s*[）)]\s*"
     rf"(?:第?\s*(?P<low>\d{{1,2}})(?![\d.万千百%％]|\s*年|\s*月|\s*个|\s*人|\s*元))?")
 _MID_ONLY = re.compile(rf"第\s*[（(]\s*(?P<mid>{_CN})\s*[）)]\s*(?:条|项|款)?|[（(]\s*(?P<mid2>{_CN})\s*[）)]\s*(?:条|项|款)")
 _ARTICLE = re.compile(rf"第\s*(?P<num>{_CN}|\d{{1,3}})\s*条")

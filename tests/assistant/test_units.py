@@ -59,6 +59,7 @@ def test_explicit_region_filter(resolver):
     ("台儿庄第（十六）条", "taierzhuang-2019", "taierzhuang-2019/5.16"),
     ("第十六条讲什么", "taierzhuang-2019", "taierzhuang-2019/5.16"),
     ("天津方案第三部分（二）2", "tianjin-2019", "tianjin-2019/3.2.2"),
+    ("綦江第五部分第（一）条", "qijiang-2019", "qijiang-2019/5.1"),
 ])
 def test_section_references(docs_by_id, question, doc, clause_id):
     found = find_referenced(question, [docs_by_id[doc]])
