@@ -40,3 +40,4 @@ eval: setup
 bench: setup
 	$(BIN)/python -m bench.bench_ask
 	$(BIN)/python -m bench.bench_search
+	$(BIN)/python -m bench.bench_hybrid
