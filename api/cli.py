@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corpus import Clause, Document, PolicyAssistantError
+from corpus import Document, PolicyAssistantError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Clause-level policy assistant: parse, index, search and answer.")
@@ -40,24 +40,6 @@ def _print_json_lines(rows: list[dict]) -> None:
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def document_summary(document: Document) -> dict:
-    return {
-        "doc_id": document.doc_id, "title": document.title, "doc_number": document.doc_number,
-        "issuer": document.issuer, "region": document.region.name, "date": document.date,
-        "status": document.status, "status_label": document.status_label,
-        "clause_count": len(document.clauses), "source_file": document.source_file,
-    }
-
-
-def clause_row(document: Document, clause: Clause) -> dict:
-    return {
-        "clause_id": clause.clause_id, "doc_id": document.doc_id, "doc_title": document.title,
-        "doc_number": document.doc_number, "region": document.region.name,
-        "section": clause.section, "section_path": list(clause.section_path),
-        "kind": clause.kind, "text": clause.text,
-    }
-
-
 @app.command()
 def documents(as_json: bool = typer.Option(False, "--json", help="One JSON object per line.")):
     """List the documents of the corpus with their metadata."""
@@ -66,7 +48,9 @@ def documents(as_json: bool = typer.Option(False, "--json", help="One JSON objec
     except PolicyAssistantError as error:
         _fail(error)
     if as_json:
-        _print_json_lines([document_summary(doc) for doc in docs])
+        from api.schemas import document_summary
+
+        _print_json_lines([document_summary(doc).model_dump() for doc in docs])
         return
     table = Table("doc_id", "标题", "文号", "地区", "日期", "状态", "条款数")
     for doc in docs:
@@ -91,7 +75,10 @@ def clauses(
             _fail(PolicyAssistantError(f"no document with id {doc!r}; "
                                        "run `policy-assistant documents` to list them"))
     if as_json:
-        _print_json_lines([clause_row(d, c) for d in docs for c in d.clauses])
+        from api.schemas import clause_for
+
+        # The same clause objects as the API's GET /clauses/{id}.
+        _print_json_lines([clause_for(c, d).model_dump() for d in docs for c in d.clauses])
         return
     for document in docs:
         console.rule(f"{document.title}  {document.doc_number or ''}")
