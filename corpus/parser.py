@@ -25,7 +25,7 @@ from corpus.frontmatter import (
 )
 from corpus.gazetteer import Gazetteer, default_gazetteer
 from corpus.numbering import Heading, match_heading
-from corpus.records import Clause, Document, Region
+from corpus.records import Clause, Document, Region, SourceText
 from corpus.tables import is_cell_line, parse_table, row_text
 from corpus.text import first_sentence, is_complete, join_fragments, parse_date, squeeze_whitespace
 
@@ -363,3 +363,10 @@ def _check_unique(clauses: list[Clause], source_file: str) -> None:
             raise CorpusError(f"{source_file}: two clauses share the id {clause.clause_id}; "
                               "the numbering repeats itself")
         seen.add(clause.clause_id)
+
+
+def parse_source(source: SourceText, *, doc_id: str, gazetteer: Gazetteer | None = None,
+                 overrides: dict[str, str | None] | None = None) -> Document:
+    """Parse a file read by any reader into a `Document` (the entry point for every format)."""
+    return parse_text("\n".join(source.lines), doc_id=doc_id, source_file=source.source_file,
+                      gazetteer=gazetteer, overrides=overrides)

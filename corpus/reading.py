@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hashlib
+
 from corpus.errors import CorpusError
+from corpus.records import SourceText
 
 # Tried in order: UTF-8 first because a valid UTF-8 byte string almost never decodes as
 # meaningful GB18030 by accident, while the reverse happens often.
@@ -44,3 +47,23 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return decode_bytes(data, name=str(path))
+
+
+def read_source_bytes(data: bytes, filename: str) -> SourceText:
+    """Read a file's bytes into a `SourceText`; the format is chosen by the file's extension.
+
+    Raises CorpusError naming the file and what to do when the format is unsupported or the
+    file cannot be read.
+    """
+    text = decode_bytes(data, name=filename)
+    return SourceText(lines=tuple(text.split("\n")), source_file=filename, format="txt",
+                      title_hint=None, sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_source(path: Path) -> SourceText:
+    """Read a file from disk into a `SourceText` (see `read_source_bytes`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read_source_bytes(data, Path(path).name)

@@ -20,11 +20,51 @@ class Region:
     city: str | None = None
     district: str | None = None
     aliases: tuple[str, ...] = ()
+    code: str | None = None  # the official 6-digit division code, where known
 
     @property
     def short_name(self) -> str:
         """The most specific level, e.g. 三门峡市 or 綦江区."""
         return self.district or self.city or self.province
+
+    @property
+    def level(self) -> str:
+        """national | province | city | county | unknown."""
+        if self.name == NATIONAL_NAME:
+            return "national"
+        if self.name == UNKNOWN_NAME:
+            return "unknown"
+        return "county" if self.district else "city" if self.city else "province"
+
+    @property
+    def is_national(self) -> bool:
+        return self.name == NATIONAL_NAME
+
+
+# A national document (laws, State Council regulations) is in scope for every region; a document
+# whose region cannot be told still loads, with this placeholder and a warning.
+NATIONAL_NAME = "全国"
+UNKNOWN_NAME = "未知地区"
+NATIONAL = Region(name=NATIONAL_NAME, province=NATIONAL_NAME, aliases=("全国", "国家"))
+UNKNOWN_REGION = Region(name=UNKNOWN_NAME, province=UNKNOWN_NAME)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file read into text lines, with what the file itself says about the document.
+
+    Every reader (txt/md, docx, pdf, html) produces one. `lines` are in reading order with layout
+    noise already removed (page numbers, running headers, markdown marks, navigation). A table is
+    written the way the shipped texts lay tables out: one cell per line, each cell line starting
+    with a tab, and a blank line after every row.
+    """
+
+    lines: tuple[str, ...]
+    source_file: str  # the file name as given (used in messages and as the fallback title)
+    format: str  # txt | md | docx | pdf | html
+    title_hint: str | None = None  # a title the container states: md '# ', docx core title, html h1
+    date_hint: str | None = None  # ISO date the file name or container states, e.g. (2019-03-29)
+    sha256: str = ""  # of the file's bytes: tells a changed file from an unchanged one
 
 
 @dataclass(frozen=True)
@@ -50,15 +90,17 @@ class Document:
     title: str
     issuer: str | None
     doc_number: str | None  # 文号, e.g. 三政办〔2019〕26号; None where the text prints none
-    date: str | None  # ISO date of signature, None where none is printed
+    date: str | None  # ISO date of issue (signature/promulgation), None where none is printed
     region: Region
-    status: str  # "final" or "draft"
-    status_label: str  # as printed or implied: 送审稿, 正式文件
+    status: str  # draft | final (in force) | superseded | repealed
+    status_label: str  # as printed or implied: 送审稿, 正式文件, 已废止
     source_file: str
     clauses: tuple[Clause, ...] = ()
     notes: tuple[str, ...] = ()  # editorial notes, e.g. 注：画线部分为我市创新内容
     attachments: tuple[str, ...] = ()  # titles of annexes listed by the document
     back_matter: tuple[str, ...] = ()  # signatures, 抄送, 印发 lines: metadata, not clauses
+    effective_date: str | None = None  # ISO date it takes effect (施行), where printed
+    source_sha256: str = ""  # of the file the document was read from
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def clause(self, key: str) -> Clause | None:
