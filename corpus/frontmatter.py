@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from corpus.metadata import PROMULGATION
 from corpus.text import is_complete, join_fragments, parse_date, squeeze_whitespace
 
 DOC_NUMBER = re.compile(r"^([\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号)")
 _PERIOD = re.compile(r"^[（(]\d{4}\s*[—\-–－~～至]+\s*\d{4}\s*年?[）)]")
 _DRAFT_MARKERS = ("送审稿", "征求意见稿", "讨论稿", "草案", "试行稿")
 _PUBLIC_NOTE = re.compile(r"^[（(]此件.*[）)]$")
-BACK_MATTER = re.compile(r"^(抄送|主送|主办|督办|承办|印发|联系人|联系电话|附件\s*$)")
+# Distribution lines always carry their colon; without it "主办单位应当…" would end a body early.
+BACK_MATTER = re.compile(r"^(抄送|主送|主办|督办|承办|印发|联系人|联系电话)\s*[:：]|^附件\s*$")
 _ISSUER_TAIL = re.compile(r"(人民政府|政府办公室|办公室|办公厅|委员会|人民代表大会|局|厅|部|委)$")
 
 
@@ -36,6 +38,7 @@ class FrontMatter:
     notes: list[str] = field(default_factory=list)
     status_label: str | None = None
     back_matter: list[str] = field(default_factory=list)
+    promulgation: list[str] = field(default_factory=list)  # (…通过 …公布 …施行) notes
 
     @property
     def title(self) -> str | None:
@@ -52,6 +55,8 @@ def is_signature(line: str, following: list[str]) -> bool:
 
 
 def _classify(line: str, following: list[str]) -> str:
+    if PROMULGATION.match(line):
+        return "promulgation"
     if DOC_NUMBER.match(line):
         return "doc_number"
     if parse_date(line):
@@ -75,9 +80,22 @@ def _classify(line: str, following: list[str]) -> str:
     return "title"
 
 
+def _join_open_brackets(lines: list[str]) -> list[str]:
+    """Join a bracketed note that a layout broke over several lines ("（…公布" + "…修订）")."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and joined[-1].startswith(("（", "(")) and not joined[-1].endswith(("）", ")")) \
+                and len(joined[-1]) < 2000:
+            joined[-1] = join_fragments(joined[-1], line)
+        else:
+            joined.append(line)
+    return joined
+
+
 def read_front_matter(lines: list[str]) -> FrontMatter:
     """Classify and assemble the (whitespace-squeezed, non-empty) opening lines."""
     front = FrontMatter()
+    lines = _join_open_brackets(lines)
     pending_title: list[str] = []
     prose: list[tuple[int, str]] = []  # (title groups seen so far, paragraph)
     addressee_at: int | None = None
@@ -113,7 +131,9 @@ def read_front_matter(lines: list[str]) -> FrontMatter:
             close_title()
             continue
         close_title()
-        if kind == "date":
+        if kind == "promulgation":
+            front.promulgation.append(line)
+        elif kind == "date":
             front.dates.append(parse_date(line))
         elif kind == "signature":
             front.signatures.append(line)

@@ -1,4 +1,4 @@
-"""Recognising clause numbers at the start of a line: 一、 （一） 1． (1) ① 第X章 第X条.
+"""Recognising clause numbers at the start of a line: 第X编/章/节/条, 一、 （一） 1． (1) ①.
 
 Only the shape of a number is decided here; whether a number really opens a clause (and not a
 cross-reference such as "（三）项" or a decimal such as "1.8万") is checked both here (what
@@ -12,14 +12,19 @@ from dataclasses import dataclass
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUM = "[零〇一二三四五六七八九十百]+"
+_CN_NUM = "[零〇一二三四五六七八九十百千两]+"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # Order matters: the chapter/article forms must win over nothing else, and "（一）" must be tried
 # before "（1）" only for readability — the character classes do not overlap.
+# The statute levels 编 > 分编 > 章 > 节 > 条 come first; 第X条之一 is an article inserted by an
+# amendment and numbered after its base article.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第({_CN_NUM}|\d+)编(?!号|制|写|者|辑|排)\s*")),
+    ("subpart", re.compile(rf"^第({_CN_NUM}|\d+)分编\s*")),
     ("chapter", re.compile(rf"^第({_CN_NUM}|\d+)章\s*")),
-    ("article", re.compile(rf"^第({_CN_NUM}|\d+)条\s*")),
+    ("section", re.compile(rf"^第({_CN_NUM}|\d+)节\s*")),
+    ("article", re.compile(rf"^第({_CN_NUM}|\d+)条(?:之({_CN_NUM}))?\s*")),
     ("cn", re.compile(rf"^({_CN_NUM})\s*[、，,．]\s*")),
     ("paren_cn", re.compile(rf"^[（(]\s*({_CN_NUM})\s*[）)]\s*")),
     # "1." must not be a decimal ("1.8万"): the dot may not be followed by a digit.
@@ -31,6 +36,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Level order used when a document does not reveal its own nesting (it always does here, but
 # a kind first seen deeper keeps this order as a tie-breaker).
 KIND_RANK = {kind: rank for rank, (kind, _) in enumerate(_PATTERNS)}
+# Kinds that structure a statute; an article (条) holds everything numbered below it as its
+# 款 and 项 — "（一）" inside an article is an item of that article, never a new clause.
+STATUTE_HEADINGS = ("part", "subpart", "chapter", "section")
 
 # What follows a number in a cross-reference ("按照第（三）项", "（二）款规定") rather than a heading.
 _REFERENCE_TAIL = re.compile(r"^(项|款|条|目|号|章|节)(?=$|[的规中所之和及至、，。；）)])|^(的规定|规定)")
@@ -42,21 +50,27 @@ class Heading:
 
     kind: str
     number: int
-    label: str  # normalised as printed: 一、 （三） 1. （2） ① 第三条
+    label: str  # normalised as printed: 一、 （三） 1. （2） ① 第三条 第十条之一
     rest: str  # the text after the number
+    sub: int = 0  # 之一 → 1 for an inserted article, else 0
+
+
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def chinese_to_int(text: str) -> int:
-    """Convert 一 … 九十九 (and 一百…) to an int; ValueError when it is not a numeral."""
+    """Convert a Chinese numeral (一 … 九千九百九十九, 一千零一, 两百) or digits to an int.
+
+    ValueError when it is not a numeral.
+    """
     if text.isdigit():
         return int(text)
+    if not text:
+        raise ValueError("empty numeral")
     total, current = 0, 0
     for char in text:
-        if char == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif char == "十":
-            total += (current or 1) * 10
+        if char in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[char]
             current = 0
         elif char in _CN_DIGITS:
             current = _CN_DIGITS[char]
@@ -66,15 +80,36 @@ def chinese_to_int(text: str) -> int:
 
 
 def int_to_chinese(number: int) -> str:
-    """Inverse of `chinese_to_int` for 1–99 (used to print normalised labels)."""
+    """Inverse of `chinese_to_int` for 1–9999, written as statutes print them.
+
+    十二 (not 一十二) at the start, 一百一十二 inside, 零 for a skipped place: 一千零一, 一百零五.
+    """
+    if not 0 < number < 10000:
+        raise ValueError(f"cannot write {number} as a clause number (1–9999)")
     digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    tens, units = divmod(number, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[units] if units else "")
+    parts: list[str] = []
+    pending_zero = False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, unit_value)
+        if digit:
+            if pending_zero:
+                parts.append("零")
+                pending_zero = False
+            lead = "" if unit == "十" and digit == 1 and not parts else digits[digit]
+            parts.append(lead + unit)
+        elif parts:
+            pending_zero = True
+    return "".join(parts)
 
 
-def _label(kind: str, number: int) -> str:
+_STATUTE_WORD = {"part": "编", "subpart": "分编", "chapter": "章", "section": "节"}
+
+
+def _label(kind: str, number: int, sub: int = 0) -> str:
+    if kind in _STATUTE_WORD:
+        return f"第{int_to_chinese(number)}{_STATUTE_WORD[kind]}"
+    if kind == "article":
+        return f"第{int_to_chinese(number)}条" + (f"之{int_to_chinese(sub)}" if sub else "")
     if kind == "cn":
         return f"{int_to_chinese(number)}、"
     if kind == "paren_cn":
@@ -83,11 +118,7 @@ def _label(kind: str, number: int) -> str:
         return f"{number}."
     if kind == "paren_arabic":
         return f"（{number}）"
-    if kind == "circled":
-        return _CIRCLED[number - 1]
-    if kind == "chapter":
-        return f"第{int_to_chinese(number)}章"
-    return f"第{int_to_chinese(number)}条"
+    return _CIRCLED[number - 1]
 
 
 def match_heading(line: str) -> Heading | None:
@@ -98,12 +129,22 @@ def match_heading(line: str) -> Heading | None:
         if not found:
             continue
         token = found.group(1)
-        number = _CIRCLED.index(token) + 1 if kind == "circled" else chinese_to_int(token)
-        rest = stripped[found.end():]
-        if number == 0 or _REFERENCE_TAIL.match(rest):
+        try:
+            number = _CIRCLED.index(token) + 1 if kind == "circled" else chinese_to_int(token)
+            sub = chinese_to_int(found.group(2)) if kind == "article" and found.group(2) else 0
+        except ValueError:  # "第十十条": a shape that is not a number
             return None
+        rest = stripped[found.end():]
+        if not 0 < number < 10000 or _REFERENCE_TAIL.match(rest):
+            return None
+        if kind in _STATUTE_WORD or kind == "article":
+            # "第一条规定的…", "第三章所列": a reference at the start of a sentence, not a heading.
+            spaced = found.group(0)[-1:].isspace()
+            if not spaced and re.match(r"^(规定|所列|所称|的|至|和|及|或|、|，|。)", rest):
+                return None
         if kind == "cn" and stripped[found.end(1)] in "，,":
             # "一，" opens enumerations inside sentences far more often than headings.
             return None
-        return Heading(kind=kind, number=number, label=_label(kind, number), rest=rest)
+        return Heading(kind=kind, number=number, label=_label(kind, number, sub), rest=rest,
+                       sub=sub)
     return None

@@ -12,8 +12,9 @@ paragraph.
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.errors import CorpusError
 from corpus.frontmatter import (
@@ -24,14 +25,16 @@ from corpus.frontmatter import (
     read_front_matter,
 )
 from corpus.gazetteer import Gazetteer, default_gazetteer
-from corpus.numbering import Heading, match_heading
-from corpus.records import Clause, Document, Region, SourceText
+from corpus.numbering import KIND_RANK, STATUTE_HEADINGS, Heading, match_heading
+from corpus.metadata import in_force_date, is_national, is_repealed, read_promulgation
+from corpus.records import NATIONAL, UNKNOWN_REGION, Clause, Document, Region, SourceText
 from corpus.tables import is_cell_line, parse_table, row_text
 from corpus.text import first_sentence, is_complete, join_fragments, parse_date, squeeze_whitespace
 
 _ANNEX = re.compile(r"^附\s*件\s*(\d*|[一二三四五六七八九十]*)\s*(?:[:：]\s*(.*))?$")
 # A bracketed line that only says who is responsible belongs to the clause above it.
 _RESPONSIBILITY = re.compile(r"^[（(].*(责任|负责|牵头|配合).*[）)]$")
+log = logging.getLogger(__name__)
 _BODY_KINDS_FIRST = ("cn", "chapter", "article", "paren_cn", "arabic", "paren_arabic", "circled")
 
 
@@ -50,9 +53,23 @@ class _Node:
         return self.titles[-1]
 
     @property
+    def is_article(self) -> bool:
+        return self.heading.kind == "article"
+
+    @property
     def has_inline_body(self) -> bool:
         rest = self.heading.rest
         return "。" in rest and bool(rest.split("。", 1)[1].strip())
+
+    @property
+    def lead_in(self) -> bool:
+        """The node's last text introduces a list ("下列情形之一的：")."""
+        last = self.paragraphs[-1] if self.paragraphs else self.first_line
+        return last.endswith(("：", ":"))
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.first_line, *self.paragraphs])
 
 
 @dataclass
@@ -62,6 +79,9 @@ class _Line:
 
 
 def _heading_title(heading: Heading) -> str:
+    if heading.kind == "article":
+        # An article has no title of its own: its first sentence is text, not a heading.
+        return ""
     return first_sentence(heading.rest) if heading.rest else ""
 
 
@@ -71,17 +91,45 @@ class _Outline:
     def __init__(self) -> None:
         self.roots: list[_Node] = []
         self.stack: list[_Node] = []
-        self.last_number: dict[str, int] = {}
+        self.last_number: dict[str, tuple[int, int]] = {}
         self.loose: list[str] = []  # paragraphs before any heading
 
+    def _article(self) -> _Node | None:
+        return next((node for node in reversed(self.stack) if node.is_article), None)
+
+    def absorbs(self, heading: Heading) -> bool:
+        """True when `heading` numbers an item (项/目) inside the open article, not a new clause.
+
+        Only a kind that is not already an ancestor of the article counts: "二、" after articles
+        grouped under "一、" is the next group, while "（二）" inside an article is its item.
+        """
+        article = self._article()
+        if article is None or heading.kind in STATUTE_HEADINGS or heading.kind == "article":
+            return False
+        above = {node.heading.kind for node in self.stack[:self.stack.index(article)]}
+        return heading.kind not in above
+
     def accepts(self, heading: Heading) -> bool:
-        previous = self.last_number.get(heading.kind, 0)
+        previous, previous_sub = self.last_number.get(heading.kind, (0, 0))
+        if heading.sub:  # 第十条之一 follows 第十条 (or 第十条之一 → 之二)
+            return heading.number == previous and heading.sub == previous_sub + 1
+        if heading.kind in STATUTE_HEADINGS or heading.kind == "article":
+            # Statute numbers may skip (an article lost to a conversion, an excerpt); the
+            # reference-tail test in `match_heading` already keeps citations out.
+            return heading.number == 1 or previous < heading.number <= previous + _MAX_SKIP
         return heading.number in (1, previous + 1)
 
     def open(self, heading: Heading, line: str) -> None:
         kinds = [node.heading.kind for node in self.stack]
         if heading.kind in kinds:
             del self.stack[kinds.index(heading.kind):]
+        elif heading.kind in STATUTE_HEADINGS or heading.kind == "article":
+            # A statute level closes every deeper statute level and anything an article held.
+            rank = KIND_RANK[heading.kind]
+            while self.stack and KIND_RANK.get(self.stack[-1].heading.kind, 99) >= rank \
+                    and (self.stack[-1].heading.kind in STATUTE_HEADINGS
+                         or self.stack[-1].is_article):
+                self.stack.pop()
         parent = self.stack[-1] if self.stack else None
         node = _Node(
             heading=heading,
@@ -92,7 +140,12 @@ class _Outline:
         )
         (parent.children if parent else self.roots).append(node)
         self.stack.append(node)
-        self.last_number[heading.kind] = heading.number
+        self.last_number[heading.kind] = (heading.number, heading.sub)
+        for deeper, rank in KIND_RANK.items():
+            # Item numbering restarts under each new statute level or article.
+            if heading.kind in STATUTE_HEADINGS + ("article",) and rank > KIND_RANK[heading.kind] \
+                    and deeper not in STATUTE_HEADINGS + ("article",):
+                self.last_number.pop(deeper, None)
 
     def add_paragraph(self, text: str) -> None:
         if self.stack:
@@ -109,7 +162,7 @@ class _Outline:
             else:
                 node.first_line = join_fragments(node.first_line, text)
                 node.heading = Heading(node.heading.kind, node.heading.number, node.heading.label,
-                                       join_fragments(node.heading.rest, text))
+                                       join_fragments(node.heading.rest, text), node.heading.sub)
         elif self.loose:
             self.loose[-1] = join_fragments(self.loose[-1], text)
         else:
@@ -121,11 +174,22 @@ class _Outline:
             node = self.stack[-1]
             if node.paragraphs:
                 return node.paragraphs[-1], False
-            bare = "。" not in node.heading.rest and not node.children
+            bare = ("。" not in node.heading.rest and not node.children
+                    and not node.is_article and len(node.heading.rest) <= _HEADING_MAX)
             return node.first_line, bare
         if self.loose:
             return self.loose[-1], False
         return None
+
+
+# How far a statute's numbering may jump (lost or repealed articles) and still be read in order.
+_MAX_SKIP = 10
+# A heading line without a full stop longer than this is prose cut by a page break, not a title.
+_HEADING_MAX = 40
+
+
+def _article_key(node: _Node) -> str:
+    return f"a{node.heading.number}" + (f"-{node.heading.sub}" if node.heading.sub else "")
 
 
 def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> list[Clause]:
@@ -145,19 +209,35 @@ def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> l
     def walk(node: _Node) -> None:
         key = ".".join(str(n) for n in node.numbers)
         section = "".join(node.labels)
+        if node.is_article:
+            # Statutes are cited by article alone (第二十四条), whatever chapter holds it; the
+            # article's 款 and 项 stay in its text.
+            emit(clause_id=f"{doc_id}/{_article_key(node)}", key=_article_key(node),
+                 section=node.heading.label, section_path=node.titles, text=node.text,
+                 kind="article", heading=first_sentence(node.heading.rest))
+            for child in node.children:
+                walk(child)
+            return
         own_text = node.has_inline_body
-        split_paragraphs = not own_text and not node.children and len(node.paragraphs) > 1
+        is_leaf = not node.children
+        if node.lead_in and node.children and all(not c.children for c in node.children):
+            # A lead-in and its list items are one clause: the items mean nothing without it.
+            text = "\n".join([node.text, *(child.text for child in node.children)])
+            emit(clause_id=f"{doc_id}/{key}", key=key, section=section, section_path=node.titles,
+                 text=text, kind="clause", heading=node.title[len(node.heading.label):])
+            return
+        split_paragraphs = not own_text and is_leaf and len(node.paragraphs) > 1
         if split_paragraphs:
             for index, paragraph in enumerate(node.paragraphs, start=1):
                 emit(clause_id=f"{doc_id}/{key}.p{index}", key=f"{key}.p{index}",
                      section=f"{section}第{index}段",
                      section_path=node.titles + (first_sentence(paragraph, limit=30),),
                      text=paragraph, kind="paragraph", heading=first_sentence(paragraph))
-        elif own_text or node.paragraphs or (not node.children and "。" in node.heading.rest):
-            text = "\n".join([node.first_line, *node.paragraphs])
+        elif own_text or node.paragraphs or not _is_title(node.heading.rest) or (
+                is_leaf and node.heading.kind not in STATUTE_HEADINGS):
             emit(clause_id=f"{doc_id}/{key}", key=key, section=section,
-                 section_path=node.titles, text=text, kind="clause", heading=node.title[
-                     len(node.heading.label):])
+                 section_path=node.titles, text=node.text, kind="clause",
+                 heading=node.title[len(node.heading.label):])
         for child in node.children:
             walk(child)
 
@@ -166,20 +246,29 @@ def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> l
     return clauses
 
 
-def _parse_body(lines: list[_Line]) -> _Outline:
+def _is_title(rest: str) -> bool:
+    """A heading's words, as opposed to a sentence that must be kept as text."""
+    return "。" not in rest and len(rest) <= _HEADING_MAX and not rest.endswith(("；", ";"))
+
+
+def _parse_body(lines: list[_Line], *, lines_are_paragraphs: bool = False) -> _Outline:
     outline = _Outline()
     for line in lines:
         text = line.text
         if not text:
             continue
         heading = match_heading(text)
+        if heading is not None and outline.absorbs(heading):
+            outline.add_paragraph(text)
+            continue
         if heading is not None and outline.accepts(heading):
             outline.open(heading, text)
             continue
         previous = outline.last_text()
         if previous is not None:
             previous_text, bare_heading = previous
-            if _RESPONSIBILITY.match(text) or (not bare_heading and not is_complete(previous_text)):
+            broken = not lines_are_paragraphs and not is_complete(previous_text)
+            if _RESPONSIBILITY.match(text) or (not bare_heading and broken):
                 outline.extend_last(text)
                 continue
         outline.add_paragraph(text)
@@ -272,20 +361,41 @@ def _split(lines: list[_Line]) -> tuple[int, int, int]:
 
 def parse_text(text: str, *, doc_id: str, source_file: str,
                gazetteer: Gazetteer | None = None,
-               overrides: dict[str, str | None] | None = None) -> Document:
-    """Parse one policy text. `overrides` may set title, issuer, doc_number, date or region."""
+               overrides: dict[str, str | None] | None = None,
+               title_hint: str | None = None, date_hint: str | None = None,
+               lines_are_paragraphs: bool = False) -> Document:
+    """Parse one policy text. `overrides` may set title, issuer, doc_number, date or region.
+
+    `title_hint` and `date_hint` are what the file itself states outside the text (a markdown
+    '# ' title, a date in the file name); the text's own title line wins when it has one.
+    `lines_are_paragraphs` says the reader already knows paragraph ends (Word, HTML, Markdown),
+    so a line without a closing 。 is not a fragment cut by a page break.
+    """
     gazetteer = gazetteer or default_gazetteer()
     overrides = overrides or {}
     lines = [_Line(raw=raw, text=squeeze_whitespace(raw)) for raw in text.split("\n")]
     if not any(line.text for line in lines):
         raise CorpusError(f"{source_file} is empty: there is no text to parse")
+    contents: list[str] = []
+    if block := _contents_block(lines):
+        contents = [line.text for line in lines[block[0]:block[1]] if line.text]
+        lines = lines[:block[0]] + [_Line("", "")] * (block[1] - block[0]) + lines[block[1]:]
     body_start, annex_start, back_start = _split(lines)
 
     front = read_front_matter([line.text for line in lines[:body_start] if line.text])
+    title = _choose_title(overrides.get("title"), front.title_groups, title_hint, source_file)
+    # "序言"/"前言" printed above a preamble is its heading, not the document's title.
+    preamble_heading = next((g for g in front.title_groups if _PREAMBLE_HEADING.match(g)), "前言")
+    promulgation = read_promulgation(" ".join(front.promulgation))
     clauses: list[Clause] = []
     order = 0
-    for key, section, kind, paragraphs in (("notice", "印发通知", "notice", front.notice),
-                                           ("preamble", "前言", "preamble", front.preamble)):
+    front_parts = (
+        ("front", "题注", "preamble", [title, *front.promulgation] if front.promulgation else []),
+        ("contents", "目录", "contents", contents),
+        ("notice", "印发通知", "notice", front.notice),
+        ("preamble", preamble_heading, "preamble", front.preamble),
+    )
+    for key, section, kind, paragraphs in front_parts:
         if paragraphs and body_start < len(lines):
             clauses.append(Clause(clause_id=f"{doc_id}/{key}", doc_id=doc_id, key=key,
                                   section=section, section_path=(section,),
@@ -293,7 +403,8 @@ def parse_text(text: str, *, doc_id: str, source_file: str,
                                   heading=section))
             order += 1
 
-    outline = _parse_body(lines[body_start:annex_start])
+    outline = _parse_body(lines[body_start:annex_start],
+                          lines_are_paragraphs=lines_are_paragraphs)
     if body_start == len(lines):
         # No numbering at all: every paragraph after the title is a clause of its own.
         outline.loose = [*front.notice, *front.preamble]
@@ -311,26 +422,85 @@ def parse_text(text: str, *, doc_id: str, source_file: str,
     tail_front = read_front_matter([line.text for line in lines[back_start:] if line.text])
     signatures = front.signatures + tail_front.signatures
     dates = front.dates + tail_front.dates
-    title = overrides.get("title") or front.title or source_file
-    issuer = overrides.get("issuer", None) or _issuer(front, signatures)
+    issuer = overrides.get("issuer", None) or _issuer(front, signatures) or promulgation.issuer
     signed = [iso for iso, tail in dates if not tail] or [iso for iso, _ in dates]
+    date = (overrides.get("date") or (signed[0] if signed else None) or promulgation.issue_date
+            or date_hint)
     region = _region(overrides.get("region"), title, issuer, gazetteer, source_file)
-    _check_unique(clauses, source_file)
+    clauses = _unique_keys(clauses)
+    front_lines = [line.text for line in lines[:body_start] if line.text]
+    effective = (overrides.get("effective_date") or promulgation.effective_date
+                 or _stated_in_force(clauses, date))
+    status, status_label = _status(overrides.get("status"), front.status_label, front_lines)
     return Document(
         doc_id=doc_id,
         title=title,
         issuer=issuer,
-        doc_number=overrides.get("doc_number", front.doc_number),
-        date=overrides.get("date") or (signed[0] if signed else None),
+        doc_number=overrides.get("doc_number", front.doc_number or promulgation.doc_number),
+        date=date,
         region=region,
-        status="draft" if front.status_label else "final",
-        status_label=front.status_label or "正式文件",
+        status=status,
+        status_label=status_label,
         source_file=source_file,
         clauses=tuple(clauses),
         notes=tuple(front.notes),
         attachments=tuple(attachments),
         back_matter=tuple(back),
+        effective_date=effective,
     )
+
+
+# Lines that open a body or a chapter, never a document's title.
+_NOT_A_TITLE = re.compile(r"^(目录|序言|总则|前言|附则|说明|正文|第[一二三四五六七八九十]+[章编节])")
+_TITLE_MAX = 120
+
+
+_PREAMBLE_HEADING = re.compile(r"^(序言|前言|序)$")
+
+
+def _choose_title(override: str | None, title_groups: list[str], hint: str | None,
+                  source_file: str) -> str:
+    """The document's title: an override, its own title line, the file's stated title, its name.
+
+    The last title group wins (a forwarding notice's own title comes before the plan it
+    forwards), skipping words that open a body such as 目录 or 序言.
+    """
+    if override:
+        return override
+    for candidate in (*reversed(title_groups), hint):
+        if candidate and 2 <= len(candidate) <= _TITLE_MAX and not _NOT_A_TITLE.match(candidate):
+            return candidate
+    return title_from_file_name(source_file)
+
+
+def title_from_file_name(source_file: str) -> str:
+    """"宁夏回族自治区…条例(2019-03-29).md" → 宁夏回族自治区…条例."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source_file.rsplit("/", 1)[-1])
+    stem = re.sub(r"[（(]\d{4}-\d{1,2}-\d{1,2}[）)]$", "", stem).strip()
+    return stem or source_file
+
+
+def _stated_in_force(clauses: list[Clause], issue_date: str | None) -> str | None:
+    """The 施行 date in the closing clauses ("本法自2019年1月1日起施行")."""
+    for clause in reversed(clauses[-3:]):
+        found = in_force_date(clause.text, issue_date)
+        if found:
+            return found
+    return None
+
+
+def _status(override: str | None, draft_label: str | None,
+            front_lines: list[str]) -> tuple[str, str]:
+    """draft | final | repealed with the label shown to users (superseded is set corpus-wide)."""
+    labels = {"draft": draft_label or "征求意见稿", "final": "正式文件", "repealed": "已废止",
+              "superseded": "已被新版本替代"}
+    if override in labels:
+        return override, labels[override]
+    if draft_label:
+        return "draft", draft_label
+    if is_repealed(front_lines):
+        return "repealed", labels["repealed"]
+    return "final", labels["final"]
 
 
 def _issuer(front: FrontMatter, signatures: list[str]) -> str | None:
@@ -344,29 +514,80 @@ def _issuer(front: FrontMatter, signatures: list[str]) -> str | None:
 def _region(name: str | None, title: str, issuer: str | None, gazetteer: Gazetteer,
             source_file: str) -> Region:
     if name:
+        if name in (NATIONAL.name, *NATIONAL.aliases):
+            return NATIONAL
         region = gazetteer.by_name(name)
         if region is None:
-            raise CorpusError(f"{source_file}: region {name!r} is not in the gazetteer; "
-                              "add it to corpus/gazetteer.json")
+            raise CorpusError(f"{source_file}: region {name!r} is not a known administrative "
+                              "division; use a name such as 河南省三门峡市 or 全国")
         return region
     region = gazetteer.most_specific(f"{title} {issuer or ''}")
-    if region is None:
-        raise CorpusError(f"{source_file}: cannot tell which region the document belongs to "
-                          "from its title or issuer; give the region explicitly")
-    return region
+    if region is not None:
+        return region
+    if is_national(title, issuer):
+        return NATIONAL
+    log.warning("%s: cannot tell which region %r belongs to from its title or issuer; loaded "
+                "with region unknown (give the region in manifest.json to scope it)",
+                source_file, title)
+    return UNKNOWN_REGION
 
 
-def _check_unique(clauses: list[Clause], source_file: str) -> None:
-    seen: set[str] = set()
+def _unique_keys(clauses: list[Clause]) -> list[Clause]:
+    """Give a repeated key (numbering that restarts, a heading printed twice) a suffix by order.
+
+    The first occurrence keeps its plain key, so the usual citation stays the natural one; the
+    n-th repeat becomes key@n, which depends only on the document's own text.
+    """
+    seen: dict[str, int] = {}
+    unique: list[Clause] = []
     for clause in clauses:
-        if clause.clause_id in seen:
-            raise CorpusError(f"{source_file}: two clauses share the id {clause.clause_id}; "
-                              "the numbering repeats itself")
-        seen.add(clause.clause_id)
+        count = seen.get(clause.key, 0) + 1
+        seen[clause.key] = count
+        if count > 1:
+            key = f"{clause.key}@{count}"
+            clause = replace(clause, key=key, clause_id=f"{clause.doc_id}/{key}")
+        unique.append(clause)
+    return unique
+
+
+_CONTENTS = re.compile(r"^目\s*录$")
+
+
+def _contents_block(lines: list[_Line]) -> tuple[int, int] | None:
+    """Where a table of contents (目录 + its heading lines) starts and ends, if there is one.
+
+    It ends where its first entry is printed again (the body starts) or at the first line that
+    is not a heading; its lines become one "目录" clause instead of opening empty chapters.
+    """
+    start = next((i for i, line in enumerate(lines) if _CONTENTS.match(line.text)), None)
+    if start is None:
+        return None
+    entries: list[str] = []
+    end = start + 1
+    while end < len(lines):
+        text = lines[end].text
+        if not text:
+            end += 1
+            continue
+        if entries and text == entries[0]:
+            break
+        if "。" in text or len(text) > _HEADING_MAX * 2:
+            break
+        entries.append(text)
+        end += 1
+    return (start, end) if entries else None
+
+
+# Formats whose readers emit whole paragraphs as lines (PDF and plain text break lines visually).
+_PARAGRAPH_FORMATS = ("docx", "html", "md")
 
 
 def parse_source(source: SourceText, *, doc_id: str, gazetteer: Gazetteer | None = None,
                  overrides: dict[str, str | None] | None = None) -> Document:
     """Parse a file read by any reader into a `Document` (the entry point for every format)."""
-    return parse_text("\n".join(source.lines), doc_id=doc_id, source_file=source.source_file,
-                      gazetteer=gazetteer, overrides=overrides)
+    document = parse_text("\n".join(source.lines), doc_id=doc_id,
+                          source_file=source.source_file, gazetteer=gazetteer,
+                          overrides=overrides, title_hint=source.title_hint,
+                          date_hint=source.date_hint,
+                          lines_are_paragraphs=source.format in _PARAGRAPH_FORMATS)
+    return replace(document, source_sha256=source.sha256)

@@ -88,9 +88,12 @@ def test_out_of_sequence_number_is_text_not_a_heading():
     assert "（五）年内完成。" in document.clause("1.1").text
 
 
-def test_unknown_region_is_a_clear_error():
-    with pytest.raises(CorpusError, match="cannot tell which region"):
-        parse_text("某地关于培训的通知\n一、总则\n内容。\n", doc_id="nowhere", source_file="x.txt")
+def test_unknown_region_loads_with_a_warning(caplog):
+    document = parse_text("某地关于培训的通知\n一、总则\n内容。\n", doc_id="nowhere",
+                          source_file="x.txt")
+    assert document.region.level == "unknown"
+    assert "cannot tell which region" in caplog.text
+    assert [c.text for c in document.clauses] == ["一、总则\n内容。"]
 
 
 def test_clause_ids_survive_edits_elsewhere_in_the_document():

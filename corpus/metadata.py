@@ -1,0 +1,91 @@
+"""Document facts read from its wording: national scope, promulgation notes, dates, status.
+
+Statutes and regulations open with a bracketed promulgation note ("（2019年4月22日中华人民共和国
+国务院令第715号公布　自2019年6月1日起施行）") and close with an entry-into-force article ("本法自
+2019年1月1日起施行"); plans and notices carry a 文号 and a signature date instead (see
+`frontmatter`). Everything here reads general shapes of official Chinese documents, never a
+particular document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Issuers whose documents apply nationwide: the central legislature, the State Council and the
+# ministries/commissions/administrations under it, and national courts and procuratorates.
+_NATIONAL_ISSUER = re.compile(
+    r"^(中华人民共和国|全国人民代表大会|全国人大|国务院|中共中央|最高人民法院|最高人民检察院|"
+    r"国家[\u4e00-\u9fff]{1,14}(局|委员会|署|总局|部|院)|[\u4e00-\u9fff]{1,8}部(?![门分])|"
+    r"中国人民银行|海关总署|审计署|[\u4e00-\u9fff]{0,10}监督管理委员会|中央[\u4e00-\u9fff]{1,10})")
+_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_ACTS = "通过|公布|发布|修正|修订|批准|印发|施行|颁布|制定"
+# A bracketed note made of dated acts: (…通过 …公布 根据…修正 …施行).
+PROMULGATION = re.compile(rf"^[（(].*{_DATE}.*({_ACTS}).*[）)]$")
+_ACT_DATE = re.compile(rf"{_DATE}[^，。；（）()]*?({_ACTS})")
+_IN_FORCE = re.compile(rf"自{_DATE}起(?:施行|实施|执行|生效)")
+_IN_FORCE_ON_ISSUE = re.compile(r"自(?:公布|发布|印发)之日起(?:施行|实施|执行|生效)")
+_ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff、]{2,40}?令)\s*[（(]?\s*第\s*(\d+)\s*号")
+_ORDER_NUMBER_AFTER = re.compile(r"([\u4e00-\u9fff、]{2,40}?)第\s*(\d+)\s*号令")
+_LEGISLATURE = re.compile(r"第[一二三四五六七八九十]+届(全国人民代表大会(?:常务委员会)?)")
+_REPEALED = re.compile(r"[（(【\[]?(已废止|已失效|已被废止)[）)】\]]?")
+
+
+def iso(year: str, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def is_national(title: str, issuer: str | None) -> bool:
+    """A document of the central state, in scope for every region."""
+    return any(text and _NATIONAL_ISSUER.match(text) for text in (issuer, title))
+
+
+@dataclass(frozen=True)
+class Promulgation:
+    """What a promulgation note says: dated acts, the order number, who made it."""
+
+    issue_date: str | None  # the latest dated act (the version of the text at hand)
+    first_date: str | None
+    effective_date: str | None
+    doc_number: str | None  # 国务院令第715号
+    issuer: str | None
+
+
+def read_promulgation(note: str) -> Promulgation:
+    acts = [(iso(*found.groups()[:3]), found.group(4)) for found in _ACT_DATE.finditer(note)]
+    dates = [date for date, act in acts if act != "施行"]
+    effective = in_force_date(note, dates[0] if dates else None)
+    number = _ORDER_NUMBER.search(note)
+    doc_number = f"{number.group(1)}第{number.group(2)}号" if number else None
+    if doc_number is None and (after := _ORDER_NUMBER_AFTER.search(note)):
+        doc_number = f"{after.group(1)}第{after.group(2)}号令"
+    issuer = None
+    if number:
+        issuer = re.sub(r"^\d*日?", "", number.group(1))[:-1] or None
+    elif after := _ORDER_NUMBER_AFTER.search(note):
+        issuer = after.group(1)
+    elif legislature := _LEGISLATURE.search(note):
+        issuer = legislature.group(1)
+    if doc_number:
+        doc_number = re.sub(r"^.*?日", "", doc_number)
+    if issuer:
+        issuer = re.sub(r"^.*?日", "", issuer)
+    return Promulgation(issue_date=dates[-1] if dates else None,
+                        first_date=dates[0] if dates else None, effective_date=effective,
+                        doc_number=doc_number, issuer=issuer)
+
+
+def in_force_date(text: str, issue_date: str | None) -> str | None:
+    """The 施行 date a text states ("自2019年1月1日起施行"; "自公布之日起施行" = the issue date)."""
+    found = _IN_FORCE.search(text)
+    if found:
+        return iso(*found.groups())
+    if _IN_FORCE_ON_ISSUE.search(text):
+        return issue_date
+    return None
+
+
+def is_repealed(lines: list[str]) -> bool:
+    """The document itself is marked as repealed (in its title block, not about another text)."""
+    return any(_REPEALED.fullmatch(line) or line.endswith(("（已废止）", "(已废止)", "（已失效）"))
+               for line in lines)

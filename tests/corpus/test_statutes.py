@@ -1,0 +1,161 @@
+"""Statute structure: 编/章/节/条 with 款 and 项 inside articles, 之一 articles, numbers into the
+thousands, 目录, promulgation notes and the metadata they carry — on written examples and on
+real laws from the Legal-DC corpus (read from ../shared, skipped where it is absent).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus.numbering import chinese_to_int, int_to_chinese, match_heading
+from corpus.parser import parse_source, parse_text
+from corpus.records import SourceText
+
+LEGAL_DC = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "legal-dc"
+
+LAW = """中华人民共和国示例法
+（2001年3月1日第九届全国人民代表大会常务委员会第二十次会议通过　根据2018年8月31日第十三届全国人民代表大会常务委员会第五次会议《关于修改〈中华人民共和国示例法〉的决定》修正）
+目　　录
+第一章　总　　则
+第二章　管理
+第一章　总　　则
+第一条　为了规范示例活动，制定本法。
+第二条　下列各项应当登记：
+（一）工资、薪金所得；
+（二）劳务报酬所得
+前款第一项所得，按年计算。
+第二章　管理
+第一节　一般规定
+第三条　有下列情形之一的，不予登记：
+一、材料不全的；
+二、逾期申请的。
+第三条之一　本条为修正时增加的条文。
+第十条　跳过的条文编号也能读出。
+第十一条　本法自2019年1月1日起施行。
+"""
+
+
+def test_numbers_into_the_thousands_round_trip():
+    for number in (1, 10, 19, 20, 99, 100, 101, 110, 119, 999, 1000, 1001, 1010, 1260):
+        assert chinese_to_int(int_to_chinese(number)) == number
+    assert int_to_chinese(1260) == "一千二百六十"
+    assert int_to_chinese(105) == "一百零五"
+    assert match_heading("第一千二百六十条　本法自2021年1月1日起施行。").label == "第一千二百六十条"
+    assert match_heading("第十条之一　新增条文。").label == "第十条之一"
+    assert match_heading("第三条规定的期限") is None  # a citation, not an article
+
+
+def _as_docx(text: str) -> SourceText:
+    return SourceText(lines=tuple(text.splitlines()), source_file="demo.docx", format="docx")
+
+
+def test_articles_hold_their_paragraphs_and_items():
+    document = parse_source(_as_docx(LAW), doc_id="demo-law")
+    by_key = {c.key: c for c in document.clauses}
+    article2 = by_key["a2"]
+    assert article2.section == "第二条"
+    assert article2.text.splitlines() == [
+        "第二条下列各项应当登记：", "（一）工资、薪金所得；", "（二）劳务报酬所得",
+        "前款第一项所得，按年计算。"]
+    assert by_key["a3"].section_path == ("第二章管理", "第一节一般规定", "第三条")
+    assert "二、逾期申请的。" in by_key["a3"].text
+    assert by_key["a3-1"].section == "第三条之一"
+    assert [c.key for c in document.clauses if c.kind == "article"] == [
+        "a1", "a2", "a3", "a3-1", "a10", "a11"]
+
+
+def test_articles_numbered_past_one_hundred_and_one_thousand():
+    text = "示例法典\n" + "\n".join(f"第{int_to_chinese(n)}条　第{n}条的内容。"
+                                    for n in range(1, 1262))
+    document = parse_text(text, doc_id="code", source_file="code.txt",
+                          overrides={"region": "全国"})
+    articles = [c for c in document.clauses if c.kind == "article"]
+    assert len(articles) == 1261
+    assert articles[1000].section == "第一千零一条" and articles[1000].key == "a1001"
+    assert articles[-1].text == "第一千二百六十一条第1261条的内容。"
+
+
+def test_contents_and_promulgation_note_are_their_own_clauses_and_metadata():
+    document = parse_text(LAW, doc_id="demo-law", source_file="demo.docx")
+    by_key = {c.key: c for c in document.clauses}
+    assert document.title == "中华人民共和国示例法"
+    assert by_key["contents"].text.splitlines() == ["目录", "第一章总则", "第二章管理"]
+    assert "第九届全国人民代表大会常务委员会" in by_key["front"].text
+    assert document.date == "2018-08-31"  # the version in hand: its latest amendment
+    assert document.effective_date == "2019-01-01"
+    assert document.issuer == "全国人民代表大会常务委员会"
+    assert document.region.is_national
+
+
+def test_every_line_of_the_text_lands_in_exactly_one_clause():
+    document = parse_source(_as_docx(LAW), doc_id="demo-law")
+    body = [re.sub(r"\s", "", line) for line in LAW.splitlines()[8:]]
+    headings = {"第一章总则", "第二章管理", "第一节一般规定"}
+    for line in body:
+        holders = [c for c in document.clauses
+                   if c.kind != "contents" and line in c.text.split("\n")]
+        assert len(holders) == (0 if line in headings else 1), line
+
+
+def test_regulation_note_gives_order_number_issuer_and_dates():
+    text = ("报废机动车回收管理办法\n"
+            "(2019年4月22日中华人民共和国国务院令第715号公布　自2019年6月1日起施行)\n"
+            "第一条　为了规范报废机动车回收活动，制定本办法。\n")
+    document = parse_text(text, doc_id="scrap", source_file="报废机动车回收管理办法.docx")
+    assert document.title == "报废机动车回收管理办法"
+    assert document.doc_number == "中华人民共和国国务院令第715号"
+    assert document.issuer == "中华人民共和国国务院"
+    assert (document.date, document.effective_date) == ("2019-04-22", "2019-06-01")
+    assert document.region.is_national
+
+
+def test_numbering_restarting_in_a_second_part_never_collides():
+    text = "示例办法\n第一条　正文一。\n第二条　正文二。\n第一条　附件的条文一。\n"
+    document = parse_text(text, doc_id="restart", source_file="x.txt",
+                          overrides={"region": "全国"})
+    keys = [c.key for c in document.clauses]
+    assert keys == ["a1", "a2", "a1@2"]
+    assert len({c.clause_id for c in document.clauses}) == 3
+
+
+@pytest.mark.skipif(not LEGAL_DC.exists(), reason="../shared/corpora/legal-dc is not present")
+@pytest.mark.parametrize("name", ["中华人民共和国个人所得税法", "中华人民共和国民法典",
+                                  "中华人民共和国刑事诉讼法", "中华人民共和国宪法（2018年修正文本）"])
+def test_real_laws_keep_every_body_line(name):
+    from corpus.reading import read_source
+    source = read_source(LEGAL_DC / "docs" / f"{name}.docx")
+    document = parse_source(source, doc_id="law")
+    assert document.title.replace(" ", "") in name
+    assert document.region.is_national
+    clause_text = "\n".join(re.sub(r"\s", "", c.text) for c in document.clauses)
+    path_text = "".join("".join(c.section_path) for c in document.clauses)
+    lost = [line for line in (re.sub(r"\s", "", raw) for raw in source.lines)
+            if line and line not in clause_text and line not in path_text]
+    assert lost == []
+    ids = [c.clause_id for c in document.clauses]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.skipif(not LEGAL_DC.exists(), reason="../shared/corpora/legal-dc is not present")
+def test_gold_clauses_of_a_sample_of_legal_dc_questions_are_contained():
+    from corpus.reading import read_source
+    questions = [json.loads(line) for line in
+                 (LEGAL_DC / "questions-dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    sample = questions[::10]
+    documents = {}
+    contained = total = 0
+    for question in sample:
+        title = question["title"]
+        if title not in documents:
+            documents[title] = parse_source(read_source(LEGAL_DC / "docs" / f"{title}.docx"),
+                                            doc_id="d")
+        texts = [re.sub(r"\s", "", c.text) for c in documents[title].clauses]
+        for gold in question["gold"]:
+            gold = re.sub(r"\s|\\n", "", gold)
+            total += 1
+            contained += any(gold in text for text in texts)
+    assert contained / total >= 0.97, (contained, total)
