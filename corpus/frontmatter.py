@@ -161,6 +161,9 @@ def read_front_matter(lines: list[str]) -> FrontMatter:
             text = f"{front.addressee}\n{text}"
         # Prose followed later by another title is the forwarding notice of that title.
         (front.notice if groups_before < last_title else front.preamble).append(text)
+    if addressee_at is not None and addressee_at == len(prose):
+        # A lead-in with no prose after it ("现就…解释如下：") introduces the body: keep it.
+        front.preamble.append(front.addressee)
     return front
 
 

@@ -20,8 +20,10 @@ _NATIONAL_ISSUER = re.compile(
     r"中国人民银行|海关总署|审计署|[\u4e00-\u9fff]{0,10}监督管理委员会|中央[\u4e00-\u9fff]{1,10})")
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ACTS = "通过|公布|发布|修正|修订|批准|印发|施行|颁布|制定"
-# A bracketed note made of dated acts: (…通过 …公布 根据…修正 …施行).
-PROMULGATION = re.compile(rf"^[（(].*{_DATE}.*({_ACTS}).*[）)]$")
+# A note made of dated acts: "（…通过 …公布 根据…修正 …施行）", or unbracketed lines such as
+# "2014年7月31日 浙江省第十二届人民代表大会常务委员会第十一次会议通过" under a title.
+PROMULGATION = re.compile(
+    rf"^[（(].*{_DATE}.*({_ACTS}).*[）)]$|^(根据)?{_DATE}[^。]{{0,300}}({_ACTS})(通过|。)?$")
 _ACT_DATE = re.compile(rf"{_DATE}[^，。；（）()]*?({_ACTS})")
 _IN_FORCE = re.compile(rf"自{_DATE}起(?:施行|实施|执行|生效)")
 _IN_FORCE_ON_ISSUE = re.compile(r"自(?:公布|发布|印发)之日起(?:施行|实施|执行|生效)")
