@@ -32,13 +32,24 @@ def covers(named: Region, document_region: Region) -> bool:
     return document_region.province == named.province
 
 
+def _encloses(document_region: Region, named: Region) -> bool:
+    """Whether a document for a whole larger region applies to `named` inside it: a 天津市
+    document answers for 滨海新区, now that the gazetteer knows every district by name."""
+    if document_region.district or document_region.is_national:
+        return False
+    if document_region.city:
+        return named.city == document_region.city and named.province == document_region.province
+    return named.province == document_region.province and (named.city or named.district) is not None
+
+
 class RegionResolver:
     def __init__(self, documents: list[Document], gazetteer: Gazetteer | None = None):
         self.documents = documents
         self.gazetteer = gazetteer or default_gazetteer()
 
     def docs_for(self, region: Region) -> tuple[str, ...]:
-        return tuple(d.doc_id for d in self.documents if covers(region, d.region))
+        return tuple(d.doc_id for d in self.documents
+                     if covers(region, d.region) or _encloses(d.region, region))
 
     def infer(self, question: str) -> RegionScope:
         """The scope implied by the regions a question names (all documents if none)."""

@@ -1,4 +1,4 @@
-"""Document facts read from its wording: national scope, promulgation notes, dates, status.
+"""Document facts read from its wording: promulgation notes, dates, status.
 
 Statutes and regulations open with a bracketed promulgation note ("（2019年4月22日中华人民共和国
 国务院令第715号公布　自2019年6月1日起施行）") and close with an entry-into-force article ("本法自
@@ -12,12 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Issuers whose documents apply nationwide: the central legislature, the State Council and the
-# ministries/commissions/administrations under it, and national courts and procuratorates.
-_NATIONAL_ISSUER = re.compile(
-    r"^(中华人民共和国|全国人民代表大会|全国人大|国务院|中共中央|最高人民法院|最高人民检察院|"
-    r"国家[\u4e00-\u9fff]{1,14}(局|委员会|署|总局|部|院)|[\u4e00-\u9fff]{1,8}部(?![门分])|"
-    r"中国人民银行|海关总署|审计署|[\u4e00-\u9fff]{0,10}监督管理委员会|中央[\u4e00-\u9fff]{1,10})")
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ACTS = "通过|公布|发布|修正|修订|批准|印发|施行|颁布|制定"
 # A note made of dated acts: "（…通过 …公布 根据…修正 …施行）", or unbracketed lines such as
@@ -35,11 +29,6 @@ _REPEALED = re.compile(r"[（(【\[]?(已废止|已失效|已被废止)[）)】\
 
 def iso(year: str, month: str, day: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-
-
-def is_national(title: str, issuer: str | None) -> bool:
-    """A document of the central state, in scope for every region."""
-    return any(text and _NATIONAL_ISSUER.match(text) for text in (issuer, title))
 
 
 @dataclass(frozen=True)

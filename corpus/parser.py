@@ -26,7 +26,7 @@ from corpus.frontmatter import (
 )
 from corpus.gazetteer import Gazetteer, default_gazetteer
 from corpus.numbering import KIND_RANK, STATUTE_HEADINGS, Heading, match_heading
-from corpus.metadata import in_force_date, is_national, is_repealed, read_promulgation
+from corpus.metadata import in_force_date, is_repealed, read_promulgation
 from corpus.records import NATIONAL, UNKNOWN_REGION, Clause, Document, Region, SourceText
 from corpus.tables import is_cell_line, parse_table, row_text
 from corpus.text import first_sentence, is_complete, join_fragments, parse_date, squeeze_whitespace
@@ -521,11 +521,9 @@ def _region(name: str | None, title: str, issuer: str | None, gazetteer: Gazette
             raise CorpusError(f"{source_file}: region {name!r} is not a known administrative "
                               "division; use a name such as 河南省三门峡市 or 全国")
         return region
-    region = gazetteer.most_specific(f"{title} {issuer or ''}")
+    region = gazetteer.document_region(title, issuer)
     if region is not None:
         return region
-    if is_national(title, issuer):
-        return NATIONAL
     log.warning("%s: cannot tell which region %r belongs to from its title or issuer; loaded "
                 "with region unknown (give the region in manifest.json to scope it)",
                 source_file, title)
