@@ -30,6 +30,7 @@ class RegionScope:
     doc_ids: tuple[str, ...] = ()  # empty: every document
     named: tuple[Region, ...] = ()  # regions named in the question that have documents
     unknown: tuple[Region, ...] = ()  # regions named that no document covers (e.g. 北京)
+    documents: tuple[str, ...] = ()  # documents the question names by title (《个人所得税法》)
 
     @property
     def restricted(self) -> bool:

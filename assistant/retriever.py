@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.definitions import asked_term, defines
 from assistant.records import Hit
 from index.encoders import Encoder
 from index.store import BuiltIndex
@@ -25,6 +26,11 @@ from index.store import BuiltIndex
 class FusionWeights:
     lexical: float = 0.7
     dense: float = 0.3
+    # Share of the score given to "this clause defines the term asked about" for 什么是X
+    # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
+    # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
+    definition: float = 0.3
+    definition_pool: int = 100
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +85,7 @@ class HybridRetriever:
         lexical_raw = index.lexical.scores(self.lexical_query(question))[rows]
         dense_scores = self._dense_scores(question, allowed, rows, weights)
         fused = weights.lexical * _min_max(lexical_raw) + weights.dense * _min_max(dense_scores)
+        fused = self._prefer_definitions(question, fused, rows, weights)
         lexical_norm = _min_max(lexical_raw)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
@@ -93,6 +100,21 @@ class HybridRetriever:
                             dense=float(dense_scores[position]),
                             lexical_raw=float(lexical_raw[position])))
         return hits
+
+    def _prefer_definitions(self, question: str, fused: np.ndarray, rows: np.ndarray,
+                            weights: FusionWeights) -> np.ndarray:
+        """For a 什么是X question, lift the candidates that define X (see `definitions`)."""
+        term = asked_term(question)
+        if term is None or weights.definition <= 0 or fused.size == 0:
+            return fused
+        pool = min(fused.size, weights.definition_pool)
+        candidates = np.argpartition(-fused, pool - 1)[:pool]
+        defining = [c for c in candidates if defines(self.index.clauses[rows[c]].text, term)]
+        if not defining:
+            return fused
+        lifted = fused * (1 - weights.definition)
+        lifted[defining] += weights.definition
+        return lifted
 
     def _dense_scores(self, question: str, allowed: np.ndarray, rows: np.ndarray,
                       weights: FusionWeights) -> np.ndarray:

@@ -25,6 +25,7 @@ from assistant.answer import (
     key_terms,
 )
 from assistant.conversations import ConversationStore
+from assistant.documents import DocumentResolver
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, RegionScope
 from assistant.references import find_referenced
@@ -50,6 +51,7 @@ class PolicyAssistant:
         self.config = config or AssistantConfig()
         self.retriever = HybridRetriever(index, encoder, self.config.weights)
         self.regions = RegionResolver(index.documents)
+        self.named_documents = DocumentResolver(index.documents)
         self.conversations = conversations
         self.gazetteer = default_gazetteer()
         # Everything a question could match lexically, for spotting concepts it never mentions.
@@ -77,6 +79,10 @@ class PolicyAssistant:
 
     # -- search ----------------------------------------------------------------------------
     def scope_for(self, question: str, region: str | None) -> RegionScope:
+        """Documents the question names win; otherwise the region asked or named."""
+        named = self.named_documents.named(question)
+        if named:
+            return RegionScope(doc_ids=named, documents=named)
         return self.regions.explicit(region) if region else self.regions.infer(question)
 
     def search(self, query: str, *, region: str | None = None, top_k: int = 10) -> list[Hit]:

@@ -1,0 +1,45 @@
+"""Questions that ask what a term means, and the clauses that define it.
+
+Chinese legislative drafting writes definitions in a few fixed forms — "本法所称X，是指…",
+"X，是指…", "下列用语的含义：（一）X，是指…" (《立法技术规范（试行）》 of the NPC Standing
+Committee's Legislative Affairs Commission) — while people ask "什么是X", "X是什么", "X指什么",
+"X的定义/含义". BM25 sees neither side's form words in the other, so a definition question
+finds clauses that merely use the term; recognising both forms lets retrieval prefer the clause
+that defines it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# How a question asks for a meaning: "什么是X" / "何为X", or "X是什么（意思）" / "X指什么" /
+# "X的定义（是什么）".
+_ASKS_BEFORE = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫做?)(?P<term>.+?)[？?。]?$")
+_ASKS_AFTER = re.compile(
+    r"^(?P<term>.+?)(?:是什么意思|是指什么|指的是什么|指什么|是什么|"
+    r"的(?:定义|含义|概念|内涵)(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
+# "X法所称的Y", "本办法中的Y": the term is the part after the document it is quoted from.
+_QUOTED_FROM = re.compile(r"所称的|所称|中的|里的|规定的")
+_TRIM = "“”\"'‘’《》的 "
+# A definition in a clause: the term, a short qualifier at most, then 是指/系指/指.
+_DEFINES = r"{term}[^。；]{{0,8}}?(?:是指|系指|指的是|，指|,指|：指)"
+
+
+def asked_term(question: str) -> str | None:
+    """The term whose meaning the question asks for, or None when it asks something else."""
+    text = re.sub(r"\s+", "", question)
+    for pattern in (_ASKS_BEFORE, _ASKS_AFTER):
+        found = pattern.match(text)
+        if found:
+            term = _QUOTED_FROM.split(found.group("term"))[-1]
+            term = re.sub(r"^《[^》]*》", "", term).strip(_TRIM)
+            return term if len(term) >= 2 else None
+    return None
+
+
+def defines(text: str, term: str) -> bool:
+    """Whether `text` contains a definition of `term` in one of the drafting forms."""
+    return re.search(_DEFINES.format(term=re.escape(term)), re.sub(r"\s+", "", text)) is not None
+
+
+__all__ = ["asked_term", "defines"]

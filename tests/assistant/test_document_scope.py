@@ -1,0 +1,58 @@
+"""Questions naming a document by title or short name, and definition questions."""
+
+from __future__ import annotations
+
+from assistant.definitions import asked_term, defines
+from assistant.documents import DocumentResolver
+from corpus.parser import parse_text
+
+
+def _law(title: str, doc_id: str):
+    return parse_text(f"{title}\n第一条　本法所称示例，是指用于测试的内容。\n", doc_id=doc_id,
+                      source_file=f"{title}.docx")
+
+
+DOCUMENTS = [
+    _law("中华人民共和国个人所得税法", "iit"),
+    _law("中华人民共和国企业所得税法", "cit"),
+    _law("肉制品生产许可审查细则（2023版）", "meat"),
+    _law("互联网广告管理暂行办法", "ads-old"),
+    _law("互联网广告管理办法", "ads"),
+    _law("中华人民共和国刑法", "criminal"),
+]
+
+
+def test_full_title_in_book_marks_short_name_and_edition_free_name():
+    resolver = DocumentResolver(DOCUMENTS)
+    assert resolver.named("《中华人民共和国个人所得税法》第四条规定了什么？") == ("iit",)
+    assert resolver.named("个人所得税法对居民个人怎么规定？") == ("iit",)
+    assert resolver.named("肉制品生产许可审查细则适用于哪些产品？") == ("meat",)
+    assert resolver.named("互联网广告管理办法和互联网广告管理暂行办法有何不同") == ("ads", "ads-old")
+
+
+def test_short_names_need_book_marks_and_unnamed_questions_stay_open():
+    resolver = DocumentResolver(DOCUMENTS)
+    assert resolver.named("刑法修正案的内容") == ()  # too short to trust without 《》
+    assert resolver.named("《刑法》关于正当防卫怎么规定") == ("criminal",)
+    assert resolver.named("所得税怎么交？") == ()
+
+
+def test_document_scope_wins_in_the_assistant(tmp_path):
+    from assistant.service import PolicyAssistant
+    from index.encoders import make_encoder
+    from index.store import build_index
+    encoder = make_encoder("hash")
+    index = build_index(DOCUMENTS, encoder, tmp_path / "index", corpus_hash="t")
+    assistant = PolicyAssistant(index, encoder)
+    hits = assistant.search("企业所得税法所称示例是什么？", top_k=5)
+    assert hits and {h.document.doc_id for h in hits} == {"cit"}
+
+
+def test_definition_questions_and_definition_clauses():
+    assert asked_term("什么是无人驾驶航空器？") == "无人驾驶航空器"
+    assert asked_term("私募投资基金的定义是什么？") == "私募投资基金"
+    assert asked_term("无障碍环境建设法所称的无障碍环境是什么？") == "无障碍环境"
+    assert asked_term("三门峡以工代训补贴标准是多少？") is None
+    assert defines("本条例所称无人驾驶航空器，是指没有机载驾驶员的航空器。", "无人驾驶航空器")
+    assert defines("（一）空中交通管理机构，是指军队和民用航空管理部门内的机构。", "空中交通管理机构")
+    assert not defines("无人驾驶航空器应当隔离飞行。", "无人驾驶航空器")
