@@ -7,20 +7,12 @@ say plainly that the corpus has nothing for it.
 
 from __future__ import annotations
 
-import re
 
 from corpus import Document, Region
 from corpus.errors import InputError
 from corpus.gazetteer import Gazetteer, default_gazetteer
 
 from assistant.records import RegionScope
-
-
-# A county-level unit written right after a region name: 枣庄市薛城区, 重庆渝中区.
-_SUB_REGION = re.compile(r"[\u4e00-\u9fff]{1,3}?[区县旗]")
-# Words ending in 区/县 that are not place names.
-_NOT_PLACES = {"市区", "城区", "辖区", "园区", "社区", "地区", "全区", "各区", "本区", "郊区", "库区",
-               "景区", "新区", "全县", "各县", "本县", "区县", "各区县", "全市区"}
 
 
 def covers(named: Region, document_region: Region) -> bool:
@@ -57,7 +49,9 @@ class RegionResolver:
         unknown: list[Region] = []
         doc_ids: list[str] = []
         for mention in self.gazetteer.mentions(question):
-            region = self._sub_region(question, mention) or mention.region
+            # The gazetteer knows every county, so a district without documents (a sibling of
+            # one that has them) is named as itself and reported unknown, never widened.
+            region = mention.region
             if region in named or region in unknown:
                 continue
             found = self.docs_for(region)
@@ -67,25 +61,6 @@ class RegionResolver:
             else:
                 unknown.append(region)
         return RegionScope(tuple(doc_ids), tuple(named), tuple(unknown))
-
-    def _sub_region(self, question: str, mention) -> Region | None:
-        """A county-level place named under a region whose documents are all more specific.
-
-        "枣庄市薛城区" must not be answered from the 台儿庄区 document just because both are in
-        枣庄市; a district under 天津市 (whose document covers the whole city) stays in scope.
-        """
-        region = mention.region
-        if region.district:
-            return None
-        found = _SUB_REGION.match(question, mention.start + len(mention.alias))
-        if found is None or found.group(0) in _NOT_PLACES or \
-                self.gazetteer.by_name(found.group(0)) is not None:
-            return None
-        documents = [d for d in self.documents if covers(region, d.region)]
-        if not documents or not all(d.region.district for d in documents):
-            return None
-        return Region(name=region.name + found.group(0), province=region.province,
-                      city=region.city, district=found.group(0), aliases=(found.group(0),))
 
     def explicit(self, name: str) -> RegionScope:
         """The scope for a `region` request field: a region name or alias."""
