@@ -1,34 +1,55 @@
 """The FastAPI application: the HTTP contract of `../shared/API.md`, the widget and document pages.
 
-`create_app(settings)` builds the app; the index loads once in the lifespan (rebuilt there only
-when it is missing or no longer matches corpus and encoder), never inside a request. Errors are
-translated once, here: `NotFoundError` becomes 404, `InputError` and bad JSON 422 with the
-reason. The contract forbids a 500, so an unexpected failure is logged and answered with a 503
-and a plain message; conversation writes are transactional, so nothing stored is lost.
+`create_app(settings)` builds the app; the index loads once in the lifespan (synced there only
+when it is missing or no longer matches corpus and encoder). Each request takes its assistant
+from `LiveAssistant`, which swaps in a newly published index version between requests (see
+`api/deps.py`); `POST /documents` and `DELETE /documents/{doc_id}` — on only when an admin
+token is configured — write new versions. Errors are translated once, here: `NotFoundError`
+becomes 404, `InputError` and bad JSON 422 with the reason, an unreadable upload 415/422, a
+too-large one 413. The contract forbids a 500, so an unexpected failure is logged and answered
+with a 503 and a plain message; conversation writes are transactional and index versions are
+switched atomically, so nothing stored is lost.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import AsyncGenerator
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import schemas
-from api.deps import get_settings, open_assistant
+from api.deps import LiveAssistant, get_settings
 from api.pages import render_document_page, render_not_found_page
 from api.settings import Settings
 from assistant.records import Answer
 from assistant.service import PolicyAssistant
-from corpus.errors import InputError, NotFoundError, PolicyAssistantError
+from corpus.errors import CorpusError, InputError, NotFoundError, PolicyAssistantError
+from corpus.loader import DOCUMENT_EXTENSIONS
 
 log = logging.getLogger("policy_assistant.api")
 STATIC = Path(__file__).parent / "static"
+# Multipart framing (boundaries, part headers, a file name) around the file itself.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+RETRY_AFTER_SECONDS = "5"
+
+
+def _upload_error(message: str) -> JSONResponse:
+    """422 in FastAPI's validation shape, naming the `file` field (the contract's one shape)."""
+    return JSONResponse(status_code=422, content={"detail": [
+        {"type": "value_error", "loc": ["body", "file"], "msg": message}]})
+
+
+async def _once(data: bytes) -> AsyncGenerator[bytes, None]:
+    yield data
 
 
 def _citations(answer: Answer) -> list[dict]:
@@ -64,10 +85,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        assistant, rebuilt = open_assistant(settings)
+        live, rebuilt = LiveAssistant.open(settings)
         if rebuilt:
             log.warning("index built at start-up: %s", rebuilt)
-        app.state.assistant = assistant
+        try:
+            live.warm_up()
+        except Exception as exc:  # /ready says why; questions fail with the encoder's message
+            live.last_error = f"the encoder could not be loaded: {exc}"
+            log.error("%s", live.last_error)
+        app.state.live = live
         yield
 
     app = FastAPI(title="Policy assistant", version="0.1.0", lifespan=lifespan,
@@ -77,8 +103,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
 
+    def live(request: Request) -> LiveAssistant:
+        return request.app.state.live
+
     def service(request: Request) -> PolicyAssistant:
-        return request.app.state.assistant
+        return live(request).get()
+
+    def require_admin(request: Request) -> None:
+        token = settings.admin_token_value
+        if token is None:  # the routes are off: answer as for any unknown route
+            raise HTTPException(status_code=404, detail="Not Found")
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        if not header:
+            raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                                detail="this route needs the header "
+                                       "'Authorization: Bearer <admin token>'")
+        if scheme.lower() != "bearer" or not given.strip():
+            raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                                detail="the Authorization header must read "
+                                       "'Bearer <admin token>'")
+        if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+            raise HTTPException(status_code=403, detail="the admin token is not the one "
+                                                        "configured for this service")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -127,7 +174,73 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/documents", response_model=schemas.DocumentsResponse)
     def documents(request: Request) -> dict:
-        return {"documents": [schemas.document_summary(d) for d in service(request).documents]}
+        assistant = service(request)
+        return {"documents": [schemas.document_summary(d) for d in assistant.documents],
+                "failed": [schemas.failed_file(f) for f in assistant.index.failures]}
+
+    @app.post("/documents", status_code=201, response_model=schemas.UploadResult,
+              responses={401: {}, 403: {}, 404: {}, 413: {}, 415: {}, 422: {}})
+    async def upload_document(request: Request):
+        """Add a document (multipart form, field `file`); the same file name replaces it."""
+        require_admin(request)
+        limit = settings.max_upload_bytes
+        too_large = JSONResponse(status_code=413, content={
+            "detail": f"the upload is larger than the limit of {limit} bytes"})
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return JSONResponse(status_code=415, content={
+                "detail": "send the document as multipart/form-data with a field named file"})
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD_BYTES:
+            return too_large
+        body = bytearray()
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit + MULTIPART_OVERHEAD_BYTES:
+                return too_large
+        from starlette.datastructures import UploadFile
+        from starlette.formparsers import MultiPartException, MultiPartParser
+
+        try:
+            form = await MultiPartParser(request.headers, _once(bytes(body)), max_files=1,
+                                         max_fields=10, max_part_size=limit).parse()
+        except MultiPartException as exc:
+            return _upload_error(f"the multipart body cannot be read: {exc.message}")
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            await form.close()
+            return _upload_error("field required: send the document in a field named file")
+        data = await upload.read()
+        await form.close()
+        name = (upload.filename or "").strip()
+        if len(data) > limit:
+            return too_large
+        if not name:
+            return _upload_error("the file has no name; send it with its file name, "
+                                 "e.g. 某某办法.docx")
+        suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
+        if suffix not in DOCUMENT_EXTENSIONS:
+            return JSONResponse(status_code=415, content={
+                "detail": f"{name}: {suffix or 'a file without extension'} is not a supported "
+                          f"format; send one of {', '.join(sorted(DOCUMENT_EXTENSIONS))} "
+                          "(save a Word .doc as .docx, a scanned PDF needs a text layer)"})
+        try:
+            outcome = await run_in_threadpool(live(request).add_upload, name, data)
+        except CorpusError as exc:
+            return _upload_error(str(exc))
+        document = (outcome.added or outcome.replaced)[0]
+        result = schemas.UploadResult(**schemas.document_summary(document).model_dump(),
+                                      replaced=bool(outcome.replaced),
+                                      url=f"/documents/{document.doc_id}")
+        return JSONResponse(status_code=201, content=result.model_dump(),
+                            headers={"Location": result.url})
+
+    @app.delete("/documents/{doc_id}", status_code=204,
+                responses={401: {}, 403: {}, 404: {}})
+    def delete_document(doc_id: str, request: Request) -> Response:
+        """Remove a document; the next request is answered without it."""
+        require_admin(request)
+        live(request).remove(doc_id)
+        return Response(status_code=204)
 
     @app.get("/documents/{doc_id}", response_model=schemas.DocumentOut,
              responses={200: {"content": {"text/html": {}}}})
@@ -162,7 +275,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health(request: Request) -> dict:
         index = service(request).index
         return {"status": "ok", "documents": len(index.documents), "clauses": len(index.clauses),
-                "encoder": index.params.encoder_id, "index_built_at": index.params.built_at}
+                "encoder": index.params.encoder_id, "index_built_at": index.params.built_at,
+                "failed": len(index.failures), "index_version": index.version}
+
+    @app.get("/ready", response_model=schemas.Ready, responses={503: {"model": schemas.Ready}})
+    def ready(request: Request):
+        current = getattr(request.app.state, "live", None)
+        reason = None
+        if current is None:
+            reason = "the index is still loading"
+        elif not current.encoder_ready:
+            reason = current.last_error or "the encoder is still loading"
+        else:
+            try:
+                current.get().conversations.exists("ready-check")
+            except Exception as exc:  # any failure of the store means: do not send traffic
+                reason = f"the conversation store does not answer ({type(exc).__name__}: {exc})"
+        if reason:
+            return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS},
+                                content={"status": "not_ready", "reason": reason})
+        return {"status": "ready", "index_version": current.get().index.version}
 
     @app.get("/", include_in_schema=False)
     def widget() -> FileResponse:

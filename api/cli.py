@@ -1,4 +1,5 @@
-"""The `policy-assistant` command line: documents, clauses, index, search, ask, serve, eval.
+"""The `policy-assistant` command line: documents, clauses, index, add, remove, search, ask,
+serve, eval.
 
 A thin edge over the library: it reads one `Settings` object, calls the packages, prints JSON
 (one object per line, or the API's JSON) for machines with `--json` and a readable form for
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corpus import Document, PolicyAssistantError
+from corpus import CorpusLoad, Document, PolicyAssistantError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Clause-level policy assistant: parse, index, search and answer.")
@@ -28,11 +29,24 @@ def _fail(error: Exception) -> None:
     raise typer.Exit(code=2)
 
 
-def _documents() -> list[Document]:
-    from api.deps import get_settings
-    from corpus import load_corpus
+def _corpus() -> CorpusLoad:
+    """The corpus as the service reads it: corpus folder plus library, minus removals."""
+    from api.deps import get_settings, make_updater
 
-    return load_corpus(get_settings().corpus_dir)
+    return make_updater(get_settings()).read()
+
+
+def _documents() -> list[Document]:
+    return list(_corpus().documents)
+
+
+def _print_failures(failures) -> None:
+    if not failures:
+        return
+    table = Table("文件", "原因", title=f"{len(failures)} 个文件未能读取", title_style="yellow")
+    for failure in failures:
+        table.add_row(failure.file, failure.reason)
+    console.print(table)
 
 
 def _print_json_lines(rows: list[dict]) -> None:
@@ -42,21 +56,27 @@ def _print_json_lines(rows: list[dict]) -> None:
 
 @app.command()
 def documents(as_json: bool = typer.Option(False, "--json", help="One JSON object per line.")):
-    """List the documents of the corpus with their metadata."""
+    """List the documents of the corpus with their metadata, and the files that failed."""
     try:
-        docs = _documents()
+        corpus = _corpus()
     except PolicyAssistantError as error:
         _fail(error)
     if as_json:
         from api.schemas import document_summary
 
-        _print_json_lines([document_summary(doc).model_dump() for doc in docs])
+        # stdout stays one document per line; files that failed go to stderr as
+        # {"file", "reason"} lines (the `failed` rows of GET /documents).
+        _print_json_lines([document_summary(doc).model_dump() for doc in corpus.documents])
+        for failure in corpus.failures:
+            sys.stderr.write(json.dumps({"file": failure.file, "reason": failure.reason},
+                                        ensure_ascii=False) + "\n")
         return
     table = Table("doc_id", "标题", "文号", "地区", "日期", "状态", "条款数")
-    for doc in docs:
+    for doc in corpus.documents:
         table.add_row(doc.doc_id, doc.title, doc.doc_number or "—", doc.region.name,
                       doc.date or "—", doc.status_label, str(len(doc.clauses)))
     console.print(table)
+    _print_failures(corpus.failures)
 
 
 @app.command()
@@ -122,6 +142,58 @@ def index(force: bool = typer.Option(True, "--force/--if-needed",
     console.print(f"index at {assistant.index.folder}: {params.document_count} documents, "
                   f"{params.clause_count} clauses, encoder {params.encoder_id}, "
                   f"built {params.built_at}", highlight=False)
+    _print_failures(assistant.index.failures)
+
+
+@app.command()
+def add(paths: list[Path] = typer.Argument(..., help="Files or folders (read recursively).")):
+    """Add documents while the service runs: copied into the library, indexed incrementally.
+
+    A file already added under the same name is replaced (same document id). A running server
+    serves the new index version with its next request.
+    """
+    from rich.progress import Progress
+
+    from api.deps import get_settings, make_updater
+
+    try:
+        updater = make_updater(get_settings())
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("reading and embedding", total=None)
+            outcome = updater.add_files(
+                paths, progress=lambda done, total: progress.update(task, completed=done,
+                                                                    total=total))
+    except PolicyAssistantError as error:
+        _fail(error)
+    if outcome.added or outcome.replaced:
+        table = Table("doc_id", "标题", "地区", "条款数", "")
+        for doc, label in [(d, "added") for d in outcome.added] + \
+                [(d, "replaced") for d in outcome.replaced]:
+            table.add_row(doc.doc_id, doc.title, doc.region.name, str(len(doc.clauses)), label)
+        console.print(table)
+    _print_failures(outcome.failures)
+    if outcome.index is not None:
+        params = outcome.index.params
+        console.print(f"index version {outcome.index.version}: {params.document_count} "
+                      f"documents, {params.clause_count} clauses ({params.encoded_clauses} "
+                      f"encoded, {params.reused_clauses} reused) in "
+                      f"{params.build_seconds:.1f} s", highlight=False)
+    if outcome.failures:
+        raise typer.Exit(code=1 if outcome.index is not None else 2)
+
+
+@app.command()
+def remove(doc_id: str = typer.Argument(..., help="The document id (see `documents`).")):
+    """Remove a document: a library file is deleted, a corpus-folder document excluded."""
+    from api.deps import get_settings, make_updater
+
+    try:
+        index = make_updater(get_settings()).remove(doc_id)
+    except PolicyAssistantError as error:
+        _fail(error)
+    console.print(f"removed {doc_id}; index version {index.version}: "
+                  f"{index.params.document_count} documents, {index.params.clause_count} "
+                  "clauses", highlight=False)
 
 
 def _print_citations(citations: list[dict]) -> None:

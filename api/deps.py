@@ -1,20 +1,35 @@
 """Dependency providers for the API and the CLI: the one place that reads `Settings`.
 
 `get_settings` is cached and overridable (tests pass a `Settings` to `create_app`).
-`open_assistant` turns settings into a ready `PolicyAssistant`: it makes the configured encoder,
-loads the index (or rebuilds it when corpus or encoder changed) and opens the conversation store.
+`make_updater` turns settings into a `CorpusUpdater` (corpus folder, library, index, encoder);
+`open_assistant` into a ready `PolicyAssistant`: it loads the index (syncing it first when the
+corpus changed) and opens the conversation store.
+
+`LiveAssistant` is what the server answers with. Each request asks it for the assistant; it
+stats the index's `CURRENT` pointer (at most every `reload_check_seconds`) and, when another
+process published a new version, loads it fully and only then swaps the reference — requests
+already running finish with the assistant they started with, and a half-written version is
+never seen because versions are published by an atomic pointer replacement. Uploads and
+deletions handled by this server swap to the version they wrote at once.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from functools import lru_cache
 
 from api.settings import Settings
 from assistant.conversations import ConversationStore
 from assistant.service import PolicyAssistant
-from corpus import corpus_hash, load_corpus
-from index.encoders import make_encoder
-from index.store import load_or_build
+from corpus import Document
+from index.encoders import Encoder, make_encoder
+from index.store import BuiltIndex, load_index, mismatch
+from index.updates import AddOutcome, CorpusUpdater
+from index.versions import current_name, pointer_stamp
+
+log = logging.getLogger("policy_assistant.api")
 
 
 @lru_cache(maxsize=1)
@@ -22,15 +37,108 @@ def get_settings() -> Settings:
     return Settings()
 
 
+def make_encoder_for(settings: Settings) -> Encoder:
+    return make_encoder(settings.encoder, model_name=settings.model_name,
+                        query_instruction=settings.query_instruction)
+
+
+def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUpdater:
+    return CorpusUpdater(corpus_dir=settings.corpus_dir, library_dir=settings.library_path,
+                         index_dir=settings.index_dir,
+                         encoder=encoder or make_encoder_for(settings),
+                         dense_kind=settings.dense_index)
+
+
 def open_assistant(settings: Settings, *, force_rebuild: bool = False, progress=None,
                    with_conversations: bool = True) -> tuple[PolicyAssistant, str | None]:
     """A ready assistant and, when the index had to be (re)built, the reason why."""
-    encoder = make_encoder(settings.encoder, model_name=settings.model_name,
-                           query_instruction=settings.query_instruction)
-    index, rebuilt = load_or_build(
-        settings.index_dir, encoder=encoder,
-        load_documents=lambda: load_corpus(settings.corpus_dir),
-        corpus_hash=corpus_hash(settings.corpus_dir), dense_kind=settings.dense_index,
-        force=force_rebuild, progress=progress)
+    updater = make_updater(settings)
+    index, rebuilt = updater.open(force=force_rebuild, progress=progress)
     store = ConversationStore(settings.db_path) if with_conversations else None
-    return PolicyAssistant(index, encoder, store), rebuilt
+    return PolicyAssistant(index, updater.encoder, store), rebuilt
+
+
+class LiveAssistant:
+    """The current `PolicyAssistant`, replaced when the index gets a new version."""
+
+    def __init__(self, assistant: PolicyAssistant, *, updater: CorpusUpdater,
+                 check_seconds: float = 0.0):
+        self._assistant = assistant
+        self.updater = updater
+        self.check_seconds = check_seconds
+        self._stamp = pointer_stamp(updater.index_dir)
+        self._checked_at = time.monotonic()
+        self._reload = threading.Lock()  # one loader at a time; readers never wait otherwise
+        self.encoder_ready = False
+        self.last_error: str | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> tuple[LiveAssistant, str | None]:
+        updater = make_updater(settings)
+        index, rebuilt = updater.open()
+        assistant = PolicyAssistant(index, updater.encoder, ConversationStore(settings.db_path))
+        return cls(assistant, updater=updater,
+                   check_seconds=settings.reload_check_seconds), rebuilt
+
+    @property
+    def encoder(self) -> Encoder:
+        return self.updater.encoder
+
+    def warm_up(self) -> None:
+        """Load the encoder's weights now (USE loads lazily on the first encode)."""
+        self.encoder.encode(["政策"], is_query=True)
+        self.encoder_ready = True
+
+    def get(self) -> PolicyAssistant:
+        """The assistant to answer this request with (a newer version if one was published)."""
+        now = time.monotonic()
+        if self.check_seconds and now - self._checked_at < self.check_seconds:
+            return self._assistant
+        self._checked_at = now
+        stamp = pointer_stamp(self.updater.index_dir)
+        if stamp != self._stamp:
+            with self._reload:
+                if stamp != self._stamp:
+                    self._load_published(stamp)
+        return self._assistant
+
+    def _load_published(self, stamp) -> None:
+        name = current_name(self.updater.index_dir)
+        if name is not None and name != self._assistant.index.version:
+            try:
+                index = load_index(self.updater.index_dir)
+                problem = mismatch(index.params, encoder_id=self.encoder.encoder_id,
+                                   corpus_hash=None, dense_kind=self.updater.dense_kind)
+                if problem:
+                    raise RuntimeError(problem)
+            except Exception as exc:  # keep serving the version we have, and say why
+                self.last_error = f"index version {name} was not loaded: {exc}"
+                log.error("%s; still serving version %s", self.last_error,
+                          self._assistant.index.version)
+            else:
+                self._swap(index)
+                log.info("serving index version %s", index.version)
+        self._stamp = stamp
+
+    def _swap(self, index: BuiltIndex) -> None:
+        self._assistant = PolicyAssistant(index, self.encoder, self._assistant.conversations,
+                                          self._assistant.config)
+        self.last_error = None
+
+    def _after_update(self, index: BuiltIndex) -> None:
+        with self._reload:
+            self._swap(index)
+            # Only remember the pointer if it still names our version: if another writer
+            # published since, the next request loads that one.
+            if current_name(self.updater.index_dir) == index.version:
+                self._stamp = pointer_stamp(self.updater.index_dir)
+
+    def add_upload(self, filename: str, data: bytes) -> AddOutcome:
+        outcome = self.updater.add_upload(filename, data)
+        self._after_update(outcome.index)
+        return outcome
+
+    def remove(self, doc_id: str) -> Document:
+        document = self.get().document(doc_id)  # NotFoundError naming the id when unknown
+        self._after_update(self.updater.remove(doc_id))
+        return document

@@ -114,8 +114,23 @@ class DocumentOut(DocumentSummary):
     clauses: list[ClauseOut]
 
 
+class FailedFile(BaseModel):
+    """A file of the corpus that could not be read or parsed; the rest of the corpus serves."""
+
+    file: str
+    reason: str
+
+
 class DocumentsResponse(BaseModel):
     documents: list[DocumentSummary]
+    failed: list[FailedFile] = []
+
+
+class UploadResult(DocumentSummary):
+    """POST /documents: the added document's metadata; `replaced` when it was there before."""
+
+    replaced: bool
+    url: str
 
 
 class Turn(BaseModel):
@@ -140,6 +155,14 @@ class Health(BaseModel):
     clauses: int
     encoder: str
     index_built_at: str
+    failed: int = 0  # files of the corpus that could not be read or parsed
+    index_version: str = ""
+
+
+class Ready(BaseModel):
+    status: Literal["ready", "not_ready"]
+    reason: str | None = None
+    index_version: str | None = None
 
 
 def clause_url(clause: Clause) -> str:
@@ -165,6 +188,10 @@ def document_summary(document: Document) -> DocumentSummary:
         issuer=document.issuer, region=document.region.name, date=document.date,
         status=document.status, status_label=document.status_label,
         clause_count=len(document.clauses), source_file=document.source_file)
+
+
+def failed_file(failure) -> FailedFile:
+    return FailedFile(file=failure.file, reason=failure.reason)
 
 
 def document_out(document: Document) -> DocumentOut:

@@ -8,20 +8,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus import SHIPPED_CORPUS
 
 _DEFAULT_VAR = Path(__file__).resolve().parent.parent / "var"
+# Policy files are text, Word or PDF; 20 MB holds the largest Legal-DC .docx (well under 1 MB)
+# many times over while keeping one upload from filling memory.
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICY_ASSISTANT_", env_file=".env",
                                       extra="ignore")
 
-    corpus_dir: Path = Field(SHIPPED_CORPUS, description="folder with manifest.json and texts")
+    corpus_dir: Path = Field(SHIPPED_CORPUS, description="folder of documents, read recursively "
+                             "(manifest.json optional, for overrides)")
     index_dir: Path = Field(_DEFAULT_VAR / "index", description="where the built index lives")
+    library_dir: Path | None = Field(
+        None, description="documents added while running (files/) and removals (removed.json); "
+                          "default: a `library` folder beside the index folder (var/library)")
     db_path: Path = Field(_DEFAULT_VAR / "conversations.sqlite3",
                           description="SQLite file for conversations")
     encoder: str = Field("use", description="use | sentence-transformers | hash")
@@ -32,7 +39,25 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: str = Field("", description="comma-separated origins allowed to embed/call")
+    admin_token: SecretStr | None = Field(
+        None, description="bearer token for POST/DELETE /documents; unset: those routes are off")
+    max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD_BYTES, ge=1,
+                                  description="largest document POST /documents accepts")
+    # 0 checks the index pointer (one stat call, ~2 µs) on every request, so a change made by
+    # `policy-assistant add` in another process is served by the very next request.
+    reload_check_seconds: float = Field(0.0, ge=0,
+                                        description="how often the server looks for a new "
+                                                    "index version")
 
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def library_path(self) -> Path:
+        return self.library_dir or Path(self.index_dir).parent / "library"
+
+    @property
+    def admin_token_value(self) -> str | None:
+        token = self.admin_token.get_secret_value().strip() if self.admin_token else ""
+        return token or None

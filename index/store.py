@@ -1,42 +1,65 @@
-"""The built index as a self-describing folder, built atomically and checked on load.
+"""The built index as self-describing, versioned folders, updated incrementally.
 
-Folder layout::
+One version folder (see `index.versions` for the pointer, the lock and the layout around it)::
 
     params.json      format version, encoder id, dimension, corpus hash, library versions, time
     documents.json   every Document with its clauses (the index's own copy of the corpus)
-    dense.faiss      clause vectors (FAISS)
-    lexical/         BM25 (bm25s) and the jieba term dictionary used at build time
+    failures.json    files of the corpus that could not be read or parsed, with the reason
+    vectors.npy      clause vectors, one row per clause in reading order (reused by updates)
+    dense.faiss      the FAISS graph, for ``hnsw`` only (``flat`` is rebuilt from vectors.npy)
+    lexical/         BM25 (bm25s), the jieba term dictionary, and each row's tokens
+    bigrams/         BM25 over character bigrams of each clause (`index.bigrams`)
+    document_bigrams/  the same over each whole document, one row per document
 
-`load_or_build` refuses a folder whose params do not match the current corpus and encoder and
-rebuilds it. A build writes into a temporary sibling folder and renames it into place, so a crash
-mid-build leaves the previous index usable.
+Every write — a full build, a start-up sync after the corpus changed, adding or removing
+documents — produces a new version from a list of documents and switches to it atomically.
+The expensive parts are reused from the current version, keyed by content: a clause whose
+encoder text is unchanged keeps its vector, so only new or changed clauses are encoded; a
+clause whose BM25 text is unchanged keeps its tokens, so only new clauses are tokenized. The
+term dictionary (maintained terms plus terms derived from the corpus) is derived afresh by a
+full build and kept by updates, so that old and new clauses are tokenized alike; `policy-assistant
+index` rebuilds it. Loading refuses a version built for another format, encoder or dense kind.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
+import bm25s
 import numpy as np
 
-from corpus import Clause, Document, Region
+from corpus import Clause, CorpusLoad, Document, LoadFailure, Region
 from corpus.errors import IndexStateError
+from index import versions
+from index.bigrams import BigramIndex
 from index.dense import DenseIndex
 from index.encoders import Encoder
-from index.lexical import LexicalIndex, corpus_terms
+from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer, corpus_terms
 
-FORMAT_VERSION = 4  # 4: compound terms also indexed by their known parts
+FORMAT_VERSION = 5  # 5: versioned folders, vectors.npy and per-row tokens for updates
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+
+# The BM25 parameters of `LexicalIndex.build`; repeated here because updates index cached
+# tokens directly instead of re-tokenizing every clause.
+BM25_K1 = 1.2
+BM25_B = 0.75
+EMPTY_TOKEN = "∅"  # what `LexicalIndex.build` indexes for a clause without tokens
+ENCODE_BATCH = 32
+# A sync that reuses less than this share of the clauses is a different corpus: derive the term
+# dictionary afresh instead of tokenizing it with the old one.
+MIN_REUSE_TO_KEEP_DICTIONARY = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,10 @@ class IndexParams:
     document_count: int
     clause_count: int
     versions: dict[str, str]
+    encoded_clauses: int = 0  # clauses encoded by the build that wrote this version
+    reused_clauses: int = 0  # clauses whose vectors came from the previous version
+    failed_count: int = 0
+    dictionary_built_at: str = ""  # when the term dictionary was last derived from the corpus
 
 
 @dataclass
@@ -63,6 +90,14 @@ class BuiltIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     folder: Path
+    failures: tuple[LoadFailure, ...] = ()
+    bigrams: BigramIndex | None = None  # clause rows, same order as `clauses`
+    document_bigrams: BigramIndex | None = None  # document rows, same order as `documents`
+
+    @property
+    def version(self) -> str:
+        """The version folder's name (000007), as written in the index's CURRENT pointer."""
+        return self.folder.name
 
     def document(self, doc_id: str) -> Document | None:
         return self._documents_by_id.get(doc_id)
@@ -97,6 +132,33 @@ def dense_text(document: Document, clause: Clause) -> str:
     return f"{document.region.short_name}：{' '.join(clause.section_path)}。{clause.text}"
 
 
+def _tokenizer(terms: Iterable[str]) -> Tokenizer:
+    """One tokenizer per term dictionary and process: loading jieba's dictionary takes ~1.5 s,
+    which would otherwise be paid by every update and every reload of an unchanged dictionary."""
+    return _tokenizer_for(tuple(sorted(set(MAINTAINED_TERMS) | set(terms))))
+
+
+@lru_cache(maxsize=2)  # the version being served and the one being built
+def _tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
+    return Tokenizer(terms)
+
+
+def _load_lexical(folder: Path) -> LexicalIndex:
+    """`LexicalIndex.load`, but with the shared tokenizer of its term dictionary."""
+    meta = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+    return LexicalIndex(_tokenizer(meta["terms"]), bm25s.BM25.load(str(folder / "bm25")),
+                        meta["size"])
+
+
+def document_text(document: Document) -> str:
+    """What the document-level bigram channel sees: the title and every clause."""
+    return " ".join([document.title, *(clause.text for clause in document.clauses)])
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
 def _versions() -> dict[str, str]:
     found = {}
     for package in ("policy-assistant", "faiss-cpu", "bm25s", "jieba",
@@ -108,6 +170,11 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- documents.json and failures.json ------------------------------------------------------------
 def _document_to_json(document: Document) -> dict:
     return dataclasses.asdict(document)
 
@@ -123,8 +190,76 @@ def _document_from_json(data: dict) -> Document:
     return Document(region=Region(**region), clauses=clauses, **data)
 
 
+def read_documents(folder: Path) -> list[Document]:
+    return [_document_from_json(d) for d in
+            json.loads((Path(folder) / "documents.json").read_text(encoding="utf-8"))]
+
+
+def read_failures(folder: Path) -> tuple[LoadFailure, ...]:
+    try:
+        rows = json.loads((Path(folder) / "failures.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ()
+    return tuple(LoadFailure(file=row["file"], reason=row["reason"]) for row in rows)
+
+
+def read_params(folder: Path) -> IndexParams | None:
+    """The params of a version folder, or of the current version of an index folder."""
+    folder = Path(folder)
+    if not (folder / "params.json").exists():
+        folder = versions.current_version(folder) or folder
+    try:
+        return IndexParams(**json.loads((folder / "params.json").read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+# -- what a new version can reuse from the current one -------------------------------------------
+@dataclass
+class _Reuse:
+    """Vectors and tokens of the current version, looked up by the text they were made from."""
+
+    vectors: np.ndarray | None = None  # memory-mapped rows of the current version
+    vector_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
+    token_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
+    vocab: list[str] = dataclasses.field(default_factory=list)  # token id → token
+    token_ids: np.ndarray | None = None  # every row's token ids, concatenated
+    offsets: np.ndarray | None = None  # row i's ids are token_ids[offsets[i]:offsets[i + 1]]
+    terms: list[str] | None = None  # the current term dictionary
+    dictionary_built_at: str = ""
+
+
+def _read_reuse(index_dir: Path, encoder: Encoder,
+                documents: list[Document] | None = None) -> _Reuse:
+    folder = versions.current_version(index_dir)
+    params = read_params(folder) if folder else None
+    if folder is None or params is None or params.format_version != FORMAT_VERSION:
+        return _Reuse()
+    try:
+        documents = read_documents(folder) if documents is None else documents
+        by_id = {d.doc_id: d for d in documents}
+        clauses = [c for d in documents for c in d.clauses]
+        reuse = _Reuse()
+        if params.encoder_id == encoder.encoder_id and params.dim == encoder.dim:
+            reuse.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+            reuse.vector_rows = {_text_key(dense_text(by_id[c.doc_id], c)): row
+                                 for row, c in enumerate(clauses)}
+        meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
+        rows = np.load(folder / "lexical" / "rows.npz", allow_pickle=False)
+        reuse.vocab = rows["vocab"].tolist()
+        reuse.token_ids, reuse.offsets = rows["ids"], rows["offsets"]
+        reuse.token_rows = {_text_key(lexical_text(by_id[c.doc_id], c)): row
+                            for row, c in enumerate(clauses)}
+        reuse.terms = list(meta["terms"])
+        reuse.dictionary_built_at = params.dictionary_built_at or params.built_at
+        return reuse
+    except Exception as exc:  # an unreadable previous version only costs the reuse
+        log.warning("cannot reuse the index version at %s (%s); encoding everything", folder, exc)
+        return _Reuse()
+
+
 def encode_in_batches(encoder: Encoder, texts: Sequence[str], progress: Progress | None,
-                      batch_size: int = 32) -> np.ndarray:
+                      batch_size: int = ENCODE_BATCH) -> np.ndarray:
     parts = []
     for start in range(0, len(texts), batch_size):
         parts.append(encoder.encode(texts[start:start + batch_size]))
@@ -135,64 +270,189 @@ def encode_in_batches(encoder: Encoder, texts: Sequence[str], progress: Progress
     return np.vstack(parts).astype(np.float32)
 
 
-def build_index(documents: list[Document], encoder: Encoder, folder: Path, *, corpus_hash: str,
-                dense_kind: str = "flat", progress: Progress | None = None) -> BuiltIndex:
-    """Build every part of the index and move it into `folder` atomically."""
+@dataclass(frozen=True)
+class _TokenRows:
+    """Every row's BM25 tokens as ids into a compact vocabulary (what bm25s indexes)."""
+
+    vocab: list[str]
+    ids: np.ndarray  # concatenated, int32
+    offsets: np.ndarray  # int64, len(rows) + 1
+
+    def rows(self) -> list[list[int]]:
+        ids, offsets = self.ids.tolist(), self.offsets.tolist()
+        return [ids[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
+def _tokenize_rows(texts: Sequence[str], keys: Sequence[bytes], tokenizer: Tokenizer,
+                   reuse: _Reuse) -> _TokenRows:
+    """Token ids per row: copied from the current version where the text is unchanged,
+    tokenized otherwise; the vocabulary is then compacted to the tokens still in use."""
+    index = {token: i for i, token in enumerate(reuse.vocab)}
+    pieces: list[np.ndarray] = []
+    for key, text in zip(keys, texts):
+        row = reuse.token_rows.get(key)
+        if row is not None:
+            pieces.append(reuse.token_ids[reuse.offsets[row]:reuse.offsets[row + 1]])
+        else:
+            tokens = tokenizer.tokenize(text) or [EMPTY_TOKEN]
+            pieces.append(np.array([index.setdefault(t, len(index)) for t in tokens],
+                                   dtype=np.int64))
+    lengths = np.array([len(piece) for piece in pieces], dtype=np.int64)
+    used, compact = np.unique(np.concatenate(pieces), return_inverse=True)
+    extended = list(index)
+    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return _TokenRows([extended[i] for i in used.tolist()], compact.astype(np.int32), offsets)
+
+
+# -- building a version --------------------------------------------------------------------------
+def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: Path, *,
+                   corpus_hash: str, dense_kind: str, failures: Iterable[LoadFailure],
+                   reuse: _Reuse, progress: Progress | None,
+                   known_json: dict[int, dict] | None = None) -> BuiltIndex:
+    """Write a new version from `documents`, reusing what `reuse` holds; caller holds the lock.
+
+    `known_json` maps id(document) to the stored JSON of documents taken unchanged from the
+    current version, so they are not serialised again (a third of an update's time at 20k).
+    """
     started = time.perf_counter()
+    documents = list(documents)
+    failures = tuple(failures)
     clauses = [clause for document in documents for clause in document.clauses]
     if not clauses:
         raise IndexStateError("the corpus has no clauses: add at least one document with text")
-    by_id = {document.doc_id: document for document in documents}
-    vectors = encode_in_batches(encoder, [dense_text(by_id[c.doc_id], c) for c in clauses],
-                                progress)
-    dense = DenseIndex.build(vectors, kind=dense_kind)
-    lexical = LexicalIndex.build([lexical_text(by_id[c.doc_id], c) for c in clauses],
-                                 extra_terms=corpus_terms([c.text for c in clauses]))
-    params = IndexParams(
-        format_version=FORMAT_VERSION, encoder_id=encoder.encoder_id, dim=int(vectors.shape[1]),
-        corpus_hash=corpus_hash, dense_kind=dense_kind,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        build_seconds=round(time.perf_counter() - started, 3),
-        document_count=len(documents), clause_count=len(clauses), versions=_versions())
-
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    dense.save(staging / "dense.faiss")
-    lexical.save(staging / "lexical")
-    (staging / "documents.json").write_text(
-        json.dumps([_document_to_json(d) for d in documents], ensure_ascii=False),
-        encoding="utf-8")
-    # params.json last: a folder without it is never mistaken for a finished index.
-    (staging / "params.json").write_text(
-        json.dumps(dataclasses.asdict(params), ensure_ascii=False, indent=2), encoding="utf-8")
-    retired = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
-        folder.rename(retired)
-    staging.rename(folder)
-    shutil.rmtree(retired, ignore_errors=True)
-    return BuiltIndex(params, documents, clauses, dense, lexical, folder)
-
-
-def read_params(folder: Path) -> IndexParams | None:
+    # Staging first, so that a writer killed while encoding leaves a folder the next writer
+    # recognises as abandoned.
+    staging = versions.new_staging(index_dir)
     try:
-        return IndexParams(**json.loads((Path(folder) / "params.json").read_text("utf-8")))
-    except (OSError, ValueError, TypeError):
-        return None
+        by_id = {document.doc_id: document for document in documents}
+
+        dense_texts = [dense_text(by_id[c.doc_id], c) for c in clauses]
+        keys = [_text_key(text) for text in dense_texts]
+        vectors = np.zeros((len(clauses), encoder.dim), dtype=np.float32)
+        missing = [row for row, key in enumerate(keys) if key not in reuse.vector_rows]
+        kept = [row for row, key in enumerate(keys) if key in reuse.vector_rows]
+        if kept:
+            vectors[kept] = reuse.vectors[[reuse.vector_rows[keys[row]] for row in kept]]
+        if missing:
+            vectors[missing] = encode_in_batches(encoder, [dense_texts[r] for r in missing],
+                                                 progress)
+
+        lexical_texts = [lexical_text(by_id[c.doc_id], c) for c in clauses]
+        lexical_keys = [_text_key(text) for text in lexical_texts]
+        reused_share = sum(key in reuse.token_rows for key in lexical_keys) / len(clauses)
+        if reuse.terms is not None and reused_share >= MIN_REUSE_TO_KEEP_DICTIONARY:
+            terms, dictionary_built_at = reuse.terms, reuse.dictionary_built_at
+            token_reuse = reuse
+        else:
+            terms, dictionary_built_at = corpus_terms([c.text for c in clauses]), _now()
+            token_reuse = _Reuse()
+        tokenizer = _tokenizer(terms)
+        token_rows = _tokenize_rows(lexical_texts, lexical_keys, tokenizer, token_reuse)
+        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        retriever.index(bm25s.tokenization.Tokenized(
+            ids=token_rows.rows(), vocab={t: i for i, t in enumerate(token_rows.vocab)}),
+            show_progress=False)
+        lexical = LexicalIndex(tokenizer, retriever, len(clauses))
+        # Bigrams need no dictionary and cost ~4 s per 20k clauses: rebuilt, not reused.
+        clause_bigrams = BigramIndex.build(lexical_texts)
+        document_bigrams = BigramIndex.build([document_text(d) for d in documents])
+        dense = DenseIndex.build(vectors, kind=dense_kind)
+
+        params = IndexParams(
+            format_version=FORMAT_VERSION, encoder_id=encoder.encoder_id, dim=encoder.dim,
+            corpus_hash=corpus_hash, dense_kind=dense_kind, built_at=_now(),
+            build_seconds=round(time.perf_counter() - started, 3),
+            document_count=len(documents), clause_count=len(clauses), versions=_versions(),
+            encoded_clauses=len(missing), reused_clauses=len(clauses) - len(missing),
+            failed_count=len(failures), dictionary_built_at=dictionary_built_at)
+
+        np.save(staging / "vectors.npy", vectors)
+        if dense_kind != "flat":
+            dense.save(staging / "dense.faiss")
+        lexical.save(staging / "lexical")
+        clause_bigrams.save(staging / "bigrams")
+        document_bigrams.save(staging / "document_bigrams")
+        np.savez(staging / "lexical" / "rows.npz", vocab=np.array(token_rows.vocab, dtype=str),
+                 ids=token_rows.ids, offsets=token_rows.offsets)
+        known_json = known_json or {}
+        (staging / "documents.json").write_text(
+            json.dumps([known_json.get(id(d)) or _document_to_json(d) for d in documents],
+                       ensure_ascii=False), encoding="utf-8")
+        (staging / "failures.json").write_text(
+            json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False, indent=1),
+            encoding="utf-8")
+        # params.json last: a folder without it is never mistaken for a finished version.
+        (staging / "params.json").write_text(
+            json.dumps(dataclasses.asdict(params), ensure_ascii=False, indent=2),
+            encoding="utf-8")
+        folder = versions.publish(index_dir, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("index version %s: %d clauses (%d encoded, %d reused) in %.1f s", folder.name,
+             len(clauses), params.encoded_clauses, params.reused_clauses, params.build_seconds)
+    return BuiltIndex(params, documents, clauses, dense, lexical, folder, failures,
+                      bigrams=clause_bigrams, document_bigrams=document_bigrams)
 
 
-def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str,
+def build_index(documents: Sequence[Document], encoder: Encoder, folder: Path, *,
+                corpus_hash: str, dense_kind: str = "flat", progress: Progress | None = None,
+                failures: Iterable[LoadFailure] = (), reuse: bool = False) -> BuiltIndex:
+    """Write a new version of the index at `folder` from `documents` and switch to it.
+
+    With `reuse`, vectors and tokens of unchanged clauses come from the current version and
+    its term dictionary is kept; without, everything is derived afresh (a full rebuild).
+    """
+    with versions.write_lock(folder):
+        return _build_version(documents, encoder, Path(folder), corpus_hash=corpus_hash,
+                              dense_kind=dense_kind, failures=failures, progress=progress,
+                              reuse=_read_reuse(Path(folder), encoder) if reuse else _Reuse())
+
+
+def apply_changes(folder: Path, *, encoder: Encoder, corpus_hash: str,
+                  add: Sequence[Document] = (), remove: Iterable[str] = (),
+                  failures: Iterable[LoadFailure] | None = None, dense_kind: str = "flat",
+                  progress: Progress | None = None) -> BuiltIndex:
+    """A new version: the current documents minus `remove`, with `add` replacing or appended.
+
+    A document in `add` whose id is already indexed replaces it in place. Only the clauses of
+    added documents are encoded. `failures` replaces the stored list (None keeps it).
+    """
+    folder = Path(folder)
+    with versions.write_lock(folder):
+        current = versions.current_version(folder)
+        if current is None:
+            raise IndexStateError(f"no index at {folder} to update: run `policy-assistant "
+                                  "index` first")
+        stored = json.loads((current / "documents.json").read_text(encoding="utf-8"))
+        documents = [_document_from_json(data) for data in stored]
+        known_json = {id(document): data for document, data in zip(documents, stored)}
+        removed = set(remove)
+        unknown = removed - {d.doc_id for d in documents}
+        if unknown:
+            raise IndexStateError(f"cannot remove {sorted(unknown)}: not in the index")
+        added = {document.doc_id: document for document in add}
+        updated = [added.pop(d.doc_id, d) for d in documents if d.doc_id not in removed]
+        updated.extend(added.values())
+        return _build_version(
+            updated, encoder, folder, corpus_hash=corpus_hash, dense_kind=dense_kind,
+            failures=read_failures(current) if failures is None else failures,
+            progress=progress, reuse=_read_reuse(folder, encoder, documents),
+            known_json=known_json)
+
+
+# -- loading -------------------------------------------------------------------------------------
+def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | None,
              dense_kind: str) -> str | None:
-    """Why an existing index cannot be used, or None when it can."""
+    """Why an existing index cannot be used, or None when it can (corpus_hash None: any)."""
     if params is None:
         return "no finished index in the folder"
     if params.format_version != FORMAT_VERSION:
         return f"index format {params.format_version} is not the current {FORMAT_VERSION}"
     if params.encoder_id != encoder_id:
         return f"index was built with encoder {params.encoder_id}, not {encoder_id}"
-    if params.corpus_hash != corpus_hash:
+    if corpus_hash is not None and params.corpus_hash != corpus_hash:
         return "the corpus changed since the index was built"
     if params.dense_kind != dense_kind:
         return f"index uses dense kind {params.dense_kind}, not {dense_kind}"
@@ -200,41 +460,81 @@ def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str,
 
 
 def load_index(folder: Path) -> BuiltIndex:
-    """Load a finished index folder; IndexStateError when it is missing or damaged."""
+    """Load the current version of an index folder (or a version folder itself).
+
+    IndexStateError when there is none or it is damaged.
+    """
     folder = Path(folder)
-    params = read_params(folder)
-    if params is None:
+    version = folder if (folder / "params.json").exists() and \
+        folder.parent.name == versions.VERSIONS else versions.current_version(folder)
+    params = read_params(version) if version else None
+    if version is None or params is None:
         raise IndexStateError(f"no index at {folder}: run `policy-assistant index` to build it")
+    if params.format_version != FORMAT_VERSION:
+        raise IndexStateError(f"the index at {folder} has format {params.format_version}, not "
+                              f"{FORMAT_VERSION}; run `policy-assistant index` to rebuild it")
     try:
-        documents = [_document_from_json(d) for d in
-                     json.loads((folder / "documents.json").read_text(encoding="utf-8"))]
-        dense = DenseIndex.load(folder / "dense.faiss")
-        lexical = LexicalIndex.load(folder / "lexical")
+        documents = read_documents(version)
+        failures = read_failures(version)
+        if params.dense_kind == "flat":
+            dense = DenseIndex.build(np.load(version / "vectors.npy"), kind="flat")
+        else:
+            dense = DenseIndex.load(version / "dense.faiss")
+        lexical = _load_lexical(version / "lexical")
+        clause_bigrams = BigramIndex.load(version / "bigrams")
+        document_bigrams = BigramIndex.load(version / "document_bigrams")
     except Exception as exc:  # a damaged folder of any kind: say so, and how to fix it
-        raise IndexStateError(f"the index at {folder} is damaged ({exc}); "
+        raise IndexStateError(f"the index at {version} is damaged ({exc}); "
                               "run `policy-assistant index` to rebuild it") from exc
     clauses = [clause for document in documents for clause in document.clauses]
-    if dense.ntotal != len(clauses) or dense.dim != params.dim:
-        raise IndexStateError(f"the index at {folder} is inconsistent (vectors and clauses "
+    if dense.ntotal != len(clauses) or dense.dim != params.dim or \
+            lexical.size != len(clauses) or clause_bigrams.size != len(clauses) or \
+            document_bigrams.size != len(documents):
+        raise IndexStateError(f"the index at {version} is inconsistent (vectors and clauses "
                               "differ); run `policy-assistant index` to rebuild it")
-    return BuiltIndex(params, documents, clauses, dense, lexical, folder)
+    return BuiltIndex(params, documents, clauses, dense, lexical, version, failures,
+                      bigrams=clause_bigrams, document_bigrams=document_bigrams)
 
 
-def load_or_build(folder: Path, *, encoder: Encoder, load_documents: Callable[[], list[Document]],
-                  corpus_hash: str, dense_kind: str = "flat", force: bool = False,
-                  progress: Progress | None = None) -> tuple[BuiltIndex, str | None]:
-    """Load the index when it matches corpus and encoder; otherwise rebuild it.
+def load_or_build(folder: Path, *, encoder: Encoder,
+                  load_corpus: Callable[[], CorpusLoad | Sequence[Document]],
+                  corpus_hash: str | Callable[[], str], dense_kind: str = "flat",
+                  force: bool = False, progress: Progress | None = None,
+                  ) -> tuple[BuiltIndex, str | None]:
+    """Load the current version when it matches corpus and encoder; otherwise write a new one.
 
-    Returns the index and the reason it was rebuilt (None when it was loaded as is).
+    A changed corpus is re-read whole but only its new or changed clauses are encoded; `force`
+    derives everything afresh. `corpus_hash` may be a callable, evaluated under the write lock
+    so that a concurrent update is seen. Returns the index and why it was (re)built, or None.
     """
-    reason = "rebuild requested" if force else mismatch(
-        read_params(folder), encoder_id=encoder.encoder_id, corpus_hash=corpus_hash,
-        dense_kind=dense_kind)
-    if reason is None:
+    def hash_now() -> str:
+        return corpus_hash() if callable(corpus_hash) else corpus_hash
+
+    def reason_now() -> str | None:
+        return "rebuild requested" if force else mismatch(
+            read_params(folder), encoder_id=encoder.encoder_id, corpus_hash=hash_now(),
+            dense_kind=dense_kind)
+
+    if reason_now() is None:
         try:
             return load_index(folder), None
         except IndexStateError as exc:
-            reason = str(exc)
-    log.info("building the index at %s: %s", folder, reason)
-    return build_index(load_documents(), encoder, folder, corpus_hash=corpus_hash,
-                       dense_kind=dense_kind, progress=progress), reason
+            log.warning("%s", exc)
+    with versions.write_lock(folder):
+        reason = reason_now()  # another writer may have built it while we waited
+        if reason is None:
+            try:
+                return load_index(folder), None
+            except IndexStateError as exc:
+                reason = str(exc)
+        log.info("building the index at %s: %s", folder, reason)
+        # The hash is taken before reading: a file changed while we read makes the next
+        # start-up see a mismatch and sync again, never the reverse.
+        fingerprint = hash_now()
+        loaded = load_corpus()
+        if not isinstance(loaded, CorpusLoad):
+            loaded = CorpusLoad(tuple(loaded))
+        built = _build_version(loaded.documents, encoder, Path(folder), corpus_hash=fingerprint,
+                               dense_kind=dense_kind, failures=loaded.failures, progress=progress,
+                               reuse=_Reuse() if force else _read_reuse(Path(folder), encoder))
+        return built, reason
