@@ -167,9 +167,26 @@ def cite(hit: Hit) -> str:
     return f"《{hit.document.title}》{hit.clause.section}"
 
 
+def quoted_passages(sentences: list[str], text: str) -> list[str]:
+    """Chosen sentences grouped into passages that each occur verbatim in the clause.
+
+    Sentences next to each other in the clause form one passage; sentences apart stay apart
+    (joined they would quote words the clause never puts side by side).
+    """
+    flat = text.replace("\n", "")
+    passages: list[str] = []
+    for sentence in sentences:
+        if passages and passages[-1] + sentence in flat:
+            passages[-1] += sentence
+        else:
+            passages.append(sentence)
+    return passages
+
+
 def answered_text(question: str, terms: list[str], hits: list[Hit]) -> str:
     lines = []
     for number, hit in enumerate(hits, start=1):
-        quoted = "".join(best_sentences(question, terms, hit))
-        lines.append(f"{cite(hit)}：“{quoted}”[{number}]")
+        passages = quoted_passages(best_sentences(question, terms, hit), hit.clause.text)
+        quoted = "……".join(f"“{passage}”" for passage in passages)
+        lines.append(f"{cite(hit)}：{quoted}[{number}]")
     return "\n".join(lines)

@@ -24,13 +24,34 @@ from index.store import BuiltIndex
 
 @dataclass(frozen=True)
 class FusionWeights:
-    lexical: float = 0.7
-    dense: float = 0.3
+    """How the retrieval channels are blended; chosen by cross-validation (`eval.tune_fusion`).
+
+    Each channel is min-max normalised over the searched scope before weighting; coverage is a
+    share in [0, 1] already. The figures behind the defaults are in the README ("Retrieval").
+    """
+
+    lexical: float = 0.3  # BM25 over jieba words (with the corpus's own terms)
+    bigrams: float = 0.3  # BM25 over character bigrams
+    dense: float = 0.3  # cosine similarity of the sentence vectors
+    document: float = 0.1  # BM25 of the clause's whole document (bigrams): topic prior
+    coverage: float = 1.0  # IDF share of the question's bigrams the clause contains
     # Share of the score given to "this clause defines the term asked about" for 什么是X
     # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
     # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
     definition: float = 0.3
     definition_pool: int = 100
+
+
+@dataclass(frozen=True)
+class ChannelScores:
+    """Every channel's raw score for the rows of one scope (row order of `rows`)."""
+
+    rows: np.ndarray  # index rows searched
+    lexical: np.ndarray
+    bigrams: np.ndarray
+    dense: np.ndarray
+    document: np.ndarray  # the row's document's score
+    coverage: np.ndarray
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +83,15 @@ def _min_max(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
+def fuse(channels: ChannelScores, weights: FusionWeights) -> np.ndarray:
+    """The blended score of every row in `channels` (before the definition preference)."""
+    return (weights.lexical * _min_max(channels.lexical)
+            + weights.bigrams * _min_max(channels.bigrams)
+            + weights.dense * _min_max(channels.dense)
+            + weights.document * _min_max(channels.document)
+            + weights.coverage * channels.coverage)
+
+
 class HybridRetriever:
     def __init__(self, index: BuiltIndex, encoder: Encoder, weights: FusionWeights = FusionWeights()):
         self.index = index
@@ -72,21 +102,36 @@ class HybridRetriever:
         extra = translate_terms(question)
         return f"{question} {extra}" if extra else question
 
-    def search(self, question: str, *, doc_ids: tuple[str, ...] = (), top_k: int = 10,
-               weights: FusionWeights | None = None) -> list[Hit]:
-        """Best clauses for a question within `doc_ids` (all documents when empty)."""
-        weights = weights or self.weights
+    def channels(self, question: str, *, doc_ids: tuple[str, ...] = (),
+                 query_vector: np.ndarray | None = None) -> ChannelScores | None:
+        """Raw scores of every channel within `doc_ids` (all documents when empty)."""
         index = self.index
         allowed = (index.rows_of(doc_ids) if doc_ids
                    else np.ones(len(index.clauses), dtype=bool))
         rows = np.flatnonzero(allowed)
         if rows.size == 0:
+            return None
+        query = self.lexical_query(question)
+        if query_vector is None:
+            query_vector = self.encoder.encode([question], is_query=True)
+        document_scores = index.document_bigrams.scores(query)
+        return ChannelScores(
+            rows=rows,
+            lexical=index.lexical.scores(query)[rows],
+            bigrams=index.bigrams.scores(query)[rows],
+            dense=self._dense_scores(query_vector, allowed, rows),
+            document=document_scores[index.doc_code_of_row[rows]],
+            coverage=index.bigrams.coverage(query)[rows])
+
+    def search(self, question: str, *, doc_ids: tuple[str, ...] = (), top_k: int = 10,
+               weights: FusionWeights | None = None) -> list[Hit]:
+        """Best clauses for a question within `doc_ids` (all documents when empty)."""
+        weights = weights or self.weights
+        channels = self.channels(question, doc_ids=doc_ids)
+        if channels is None:
             return []
-        lexical_raw = index.lexical.scores(self.lexical_query(question))[rows]
-        dense_scores = self._dense_scores(question, allowed, rows, weights)
-        fused = weights.lexical * _min_max(lexical_raw) + weights.dense * _min_max(dense_scores)
-        fused = self._prefer_definitions(question, fused, rows, weights)
-        lexical_norm = _min_max(lexical_raw)
+        fused = self.rank_scores(question, channels, weights)
+        lexical_norm = _min_max(channels.lexical)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
             order = candidates[np.argsort(-fused[candidates], kind="stable")]
@@ -94,12 +139,21 @@ class HybridRetriever:
             order = np.argsort(-fused, kind="stable")
         hits = []
         for position in order:
-            clause = index.clauses[rows[position]]
-            hits.append(Hit(clause=clause, document=index.document(clause.doc_id),
+            clause = self.index.clauses[channels.rows[position]]
+            hits.append(Hit(clause=clause, document=self.index.document(clause.doc_id),
                             score=float(fused[position]), lexical=float(lexical_norm[position]),
-                            dense=float(dense_scores[position]),
-                            lexical_raw=float(lexical_raw[position])))
+                            dense=float(channels.dense[position]),
+                            lexical_raw=float(channels.lexical[position])))
         return hits
+
+    def rank_scores(self, question: str, channels: ChannelScores,
+                    weights: FusionWeights) -> np.ndarray:
+        """Fused scores, normalised to [0, 1], with definitions preferred for 什么是X."""
+        fused = fuse(channels, weights)
+        total = (weights.lexical + weights.bigrams + weights.dense + weights.document
+                 + weights.coverage)
+        fused = fused / total if total > 0 else fused
+        return self._prefer_definitions(question, fused, channels.rows, weights)
 
     def _prefer_definitions(self, question: str, fused: np.ndarray, rows: np.ndarray,
                             weights: FusionWeights) -> np.ndarray:
@@ -116,11 +170,8 @@ class HybridRetriever:
         lifted[defining] += weights.definition
         return lifted
 
-    def _dense_scores(self, question: str, allowed: np.ndarray, rows: np.ndarray,
-                      weights: FusionWeights) -> np.ndarray:
-        if weights.dense == 0 and self.index.dense.ntotal > 50_000:
-            return np.zeros(rows.size, dtype=np.float32)
-        vector = self.encoder.encode([question], is_query=True)
+    def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray,
+                      rows: np.ndarray) -> np.ndarray:
         # Candidates beyond the dense top-N get the N-th score as a floor: on a large corpus we
         # never score every row, on the shipped one N covers everything.
         k = min(rows.size, max(500, 20 * 10))

@@ -99,8 +99,12 @@ def test_ask_answers_with_verbatim_quotes_and_full_citations(client):
     markers = _markers(body["answer"])
     assert markers and all(1 <= n <= len(body["citations"]) for n in markers)
     # Every quotation in the answer is verbatim text of the clause its marker points to.
-    for quote, n in re.findall(r"“(.+?)”\[(\d+)\]", body["answer"]):
-        assert quote in body["citations"][int(n) - 1]["text"].replace("\n", "")
+    # A quotation may itself contain quoted words (企业“师带徒”津贴): one level of nesting;
+    # passages apart in the clause are quoted apart (“…”……“…”[n]).
+    passage = r"“(?:[^“”]|“[^“”]*”)+”"
+    for quotes, n in re.findall(rf"((?:{passage}(?:……)?)+)\[(\d+)\]", body["answer"]):
+        for quote in re.findall(passage, quotes):
+            assert quote[1:-1] in body["citations"][int(n) - 1]["text"].replace("\n", "")
 
 
 @pytest.mark.parametrize("question", [
