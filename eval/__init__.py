@@ -4,6 +4,8 @@
 only, the hybrid service and a naive fixed-size-chunk RAG baseline, scores the service's
 answers and multi-turn follow-ups, and writes `report.json`, `report.md` and a chart. The
 question files and their gold forms are described in `eval/questions/README.md`.
+`run_corpus_evaluation` (corpus mode, `eval.corpus_mode`) scores the product on an external
+benchmark in the Legal-DC format beside a BM25-over-chunks baseline.
 """
 
 from eval.floors import REGRESSION_FLOOR_HIT5
@@ -21,7 +23,8 @@ from eval.records import AnswerOutcome, ClauseRef, Conversation, GoldRef, Questi
 __all__ = [
     "AnswerOutcome", "ClauseCatalog", "ClauseRef", "Conversation", "DEFAULT_CONVERSATIONS",
     "DEFAULT_QUESTIONS", "GoldRef", "Question", "REGRESSION_FLOOR_HIT5", "load_conversations",
-    "load_questions", "read_conversations", "read_questions", "run_evaluation",
+    "load_questions", "read_conversations", "read_questions", "run_corpus_evaluation",
+    "run_evaluation",
 ]
 
 
@@ -31,4 +34,8 @@ def __getattr__(name: str):
         from eval.runner import run_evaluation
 
         return run_evaluation
+    if name == "run_corpus_evaluation":  # corpus mode: an external benchmark's folder
+        from eval.corpus_mode import run_corpus_evaluation
+
+        return run_corpus_evaluation
     raise AttributeError(f"module 'eval' has no attribute {name!r}")

@@ -1,0 +1,105 @@
+"""The product as corpus mode runs it: its own index and `PolicyAssistant.search`, or its HTTP API.
+
+In-process, the benchmark's documents are indexed with `index.store.load_or_build` (reusing a
+saved index in `--index-dir` when it was built from the same parsed documents with the same
+encoder) and searched with `PolicyAssistant.search(question, top_k=10)`: the path the service's
+`POST /search` takes, with nothing re-implemented. Over HTTP (`--url`), a running deployment is
+asked through `POST /search` and only the returned texts count, as for any outside evaluator.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from assistant.service import PolicyAssistant
+from corpus import CorpusLoad
+from corpus.errors import InputError
+from index.encoders import Encoder
+from index.store import BuiltIndex, load_or_build
+
+from eval.corpus_loading import documents_fingerprint
+from eval.corpus_records import Retrieved
+
+DENSE_KIND = "flat"  # the service's default (exact search), so figures match a default install
+Progress = Callable[[int, int], None]
+
+
+def open_index(load: CorpusLoad, encoder: Encoder, index_dir: Path, *,
+               progress: Progress | None = None) -> tuple[BuiltIndex, str | None]:
+    """The product index of `load` at `index_dir`: reused when it matches, else built.
+
+    Returns the index and why it was built (None when reused).
+    """
+    return load_or_build(Path(index_dir), encoder=encoder, load_corpus=lambda: load,
+                         corpus_hash=documents_fingerprint(load.documents),
+                         dense_kind=DENSE_KIND, progress=progress)
+
+
+def _failed(qid: str, error: Exception, latency_ms: float) -> Retrieved:
+    # One failing question is a finding for the report, not a reason to lose the run.
+    return Retrieved(qid=qid, texts=(), ids=(), latency_ms=latency_ms,
+                     error=f"{type(error).__name__}: {error}")
+
+
+class ProductSearch:
+    """`PolicyAssistant.search` over an opened index."""
+
+    mode = "in-process"
+
+    def __init__(self, index: BuiltIndex, encoder: Encoder):
+        self.assistant = PolicyAssistant(index, encoder)
+        # USE loads its weights on the first encode; do it now so no query's latency includes it.
+        encoder.encode(["政策"], is_query=True)
+
+    def retrieve(self, qid: str, query: str, top_k: int = 10) -> Retrieved:
+        started = time.perf_counter()
+        try:
+            hits = self.assistant.search(query, top_k=top_k)
+        except Exception as error:  # noqa: BLE001
+            return _failed(qid, error, (time.perf_counter() - started) * 1000)
+        return Retrieved(qid=qid, texts=tuple(h.clause.text for h in hits),
+                         ids=tuple(h.clause.clause_id for h in hits),
+                         latency_ms=(time.perf_counter() - started) * 1000)
+
+    def close(self) -> None:
+        pass
+
+
+class RemoteSearch:
+    """`POST /search` of a running deployment; latency is the HTTP round trip."""
+
+    mode = "http"
+
+    def __init__(self, url: str, *, timeout: float = 60.0, client: httpx.Client | None = None):
+        self.url = url.rstrip("/")
+        self.client = client or httpx.Client(base_url=self.url, timeout=timeout)
+        try:
+            response = self.client.get("/health")
+        except httpx.HTTPError as exc:
+            raise InputError(f"cannot reach the service at {self.url} ({exc}); start it with "
+                             "`policy-assistant serve` or check --url") from exc
+        if response.status_code != 200:
+            raise InputError(f"GET {self.url}/health answered {response.status_code}: "
+                             f"{response.text[:200]}")
+        self.health = response.json()
+
+    def retrieve(self, qid: str, query: str, top_k: int = 10) -> Retrieved:
+        started = time.perf_counter()
+        try:
+            response = self.client.post("/search", json={"query": query, "top_k": top_k})
+            latency = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"POST /search answered {response.status_code}: "
+                                   f"{response.text[:200]}")
+            hits = response.json()["hits"]
+            return Retrieved(qid=qid, texts=tuple(h["text"] for h in hits),
+                             ids=tuple(h.get("clause_id", "") for h in hits), latency_ms=latency)
+        except Exception as error:  # noqa: BLE001
+            return _failed(qid, error, (time.perf_counter() - started) * 1000)
+
+    def close(self) -> None:
+        self.client.close()
