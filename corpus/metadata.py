@@ -21,7 +21,9 @@ PROMULGATION = re.compile(
 _ACT_DATE = re.compile(rf"{_DATE}[^，。；（）()]*?({_ACTS})")
 _IN_FORCE = re.compile(rf"自{_DATE}起(?:施行|实施|执行|生效)")
 _IN_FORCE_ON_ISSUE = re.compile(r"自(?:公布|发布|印发)之日起(?:施行|实施|执行|生效)")
-_ORDER_NUMBER = re.compile(r"([\u4e00-\u9fff、]{2,40}?令)\s*[（(]?\s*第\s*(\d+)\s*号")
+# "国务院令第715号", "…总局令2018年第15号" (ministries number their orders per year).
+_ORDER_NUMBER = re.compile(
+    r"([\u4e00-\u9fff、]{2,80}?令)\s*[（(]?\s*((?:\d{4}\s*年\s*)?)第\s*(\d+)\s*号")
 _ORDER_NUMBER_AFTER = re.compile(r"([\u4e00-\u9fff、]{2,40}?)第\s*(\d+)\s*号令")
 _LEGISLATURE = re.compile(r"第[一二三四五六七八九十]+届(全国人民代表大会(?:常务委员会)?)")
 _REPEALED = re.compile(r"[（(【\[]?(已废止|已失效|已被废止)[）)】\]]?")
@@ -47,7 +49,8 @@ def read_promulgation(note: str) -> Promulgation:
     dates = [date for date, act in acts if act != "施行"]
     effective = in_force_date(note, dates[0] if dates else None)
     number = _ORDER_NUMBER.search(note)
-    doc_number = f"{number.group(1)}第{number.group(2)}号" if number else None
+    doc_number = (f"{number.group(1)}{number.group(2).replace(' ', '')}第{number.group(3)}号"
+                  if number else None)
     if doc_number is None and (after := _ORDER_NUMBER_AFTER.search(note)):
         doc_number = f"{after.group(1)}第{after.group(2)}号令"
     issuer = None

@@ -47,7 +47,7 @@ from index.dense import DenseIndex
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer, corpus_terms
 
-FORMAT_VERSION = 5  # 5: versioned folders, vectors.npy and per-row tokens for updates
+FORMAT_VERSION = 6  # 5: versioned folders, vectors.npy, per-row tokens; 6: bigram channels
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 

@@ -1,0 +1,236 @@
+"""Choosing the fusion weights by cross-validation on two question sets, reporting held-out folds.
+
+For every question of the seeds' development set and of a Legal-DC-format benchmark, the
+product's retriever computes each channel's raw scores once (`HybridRetriever.channels`) in the
+scope the product would search (`PolicyAssistant.scope_for`); questions the product answers by
+section reference are left out, since no weight changes them. The candidates are the union of
+each channel's best rows, enough that no weight setting ranks a row outside them into the top 10.
+Every grid point is scored on every question; then, fold by fold (5 folds, each set split on
+its own), the point that scores best on the other four folds is applied to the held-out fold.
+The figures reported are those held-out results — never the in-sample best — and the point chosen
+most often is printed as the recommended `FusionWeights`.
+
+    python -m eval.tune_fusion --legal-docs ../shared/corpora/legal-dc/docs \\
+        --legal-questions ../shared/corpora/legal-dc/questions-dev.jsonl --index-dir /tmp/ldc-index
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from assistant.definitions import asked_term, defines
+from assistant.retriever import FusionWeights, HybridRetriever, _min_max
+from assistant.service import PolicyAssistant
+from corpus import SHIPPED_CORPUS, corpus_hash, load_corpus
+from eval.corpus_loading import load_documents
+from eval.corpus_metrics import normalise
+from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_systems import open_index
+from eval.questions import ClauseCatalog, load_questions
+from index.encoders import Encoder, make_encoder
+from index.store import load_or_build
+
+FOLDS = 5
+CANDIDATES_PER_CHANNEL = 150  # per channel; the union is what any weighting can rank high
+KS = (1, 5, 10)
+GRID = {
+    "lexical": (0.1, 0.2, 0.3, 0.4),
+    "bigrams": (0.1, 0.2, 0.3, 0.4),
+    "dense": (0.1, 0.2, 0.3, 0.4),
+    "document": (0.0, 0.1, 0.2),
+    "coverage": (0.0, 0.5, 1.0, 1.5),
+}
+SEEDS_QUESTIONS = Path(__file__).parent / "questions" / "dev.jsonl"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One question's candidate rows with normalised channel values and gold satisfaction."""
+
+    qid: str
+    dataset: str
+    category: str
+    channels: np.ndarray  # (5, n): lexical, bigrams, dense, document (min-max over scope), coverage
+    defines: np.ndarray  # (n,) whether the candidate defines the term asked about
+    satisfies: list[frozenset[int]]  # per candidate, which gold items it contains
+    gold_count: int
+    needs_all: bool  # Legal-DC: every gold string; seeds: any gold clause
+
+
+def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
+             dataset: str, category: str, gold_match, gold_count: int,
+             needs_all: bool) -> Prepared | None:
+    scope = assistant.scope_for(question, None)
+    if assistant._referenced(question, scope, 10) or (scope.unknown and not scope.restricted):
+        return None
+    channels = retriever.channels(question, doc_ids=scope.doc_ids)
+    if channels is None:
+        return None
+    values = np.vstack([_min_max(channels.lexical), _min_max(channels.bigrams),
+                        _min_max(channels.dense), _min_max(channels.document),
+                        channels.coverage])
+    picked: set[int] = set()
+    for row in values:
+        count = min(CANDIDATES_PER_CHANNEL, row.size)
+        picked.update(np.argpartition(-row, count - 1)[:count].tolist())
+    candidates = np.array(sorted(picked))
+    term = asked_term(question)
+    clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
+    return Prepared(
+        qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
+        defines=np.array([bool(term) and defines(c.text, term) for c in clauses]),
+        satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
+        needs_all=needs_all)
+
+
+def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
+    vector = np.array([weights.lexical, weights.bigrams, weights.dense, weights.document,
+                       weights.coverage])
+    total = vector.sum() or 1.0
+    scores = vector @ item.channels / total
+    if item.defines.any() and weights.definition > 0:
+        pool = np.argsort(-scores)[:weights.definition_pool]
+        lifted = scores * (1 - weights.definition)
+        chosen = [p for p in pool if item.defines[p]]
+        lifted[chosen] += weights.definition
+        scores = lifted
+    order = np.argsort(-scores, kind="stable")[:max(KS)]
+    found: set[int] = set()
+    results = []
+    for rank, position in enumerate(order, start=1):
+        found |= item.satisfies[position]
+        if rank in KS:
+            results.append(len(found) >= item.gold_count if item.needs_all else bool(found))
+    return tuple(results)
+
+
+def _grid() -> list[FusionWeights]:
+    names = list(GRID)
+    return [replace(FusionWeights(), **dict(zip(names, values)))
+            for values in itertools.product(*(GRID[name] for name in names))]
+
+
+def _objective(table: np.ndarray, datasets: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per grid point: mean over datasets of hit@5 + hit@1/2 on the masked questions.
+
+    Each set counts equally, so the 1,500 Legal-DC questions do not drown the seeds' 170.
+    """
+    parts = []
+    for dataset in np.unique(datasets):
+        rows = mask & (datasets == dataset)
+        if rows.any():
+            parts.append(table[:, rows, 1].mean(axis=1) + 0.5 * table[:, rows, 0].mean(axis=1))
+    return np.mean(parts, axis=0)
+
+
+def cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
+                   seed: int = 13) -> dict:
+    table = np.array([[_hits(item, weights) for item in items] for weights in grid], dtype=float)
+    datasets = np.array([item.dataset for item in items])
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(items), dtype=int)
+    for dataset in np.unique(datasets):
+        members = np.flatnonzero(datasets == dataset)
+        fold_of[members] = rng.permutation(len(members)) % FOLDS
+    held_out = np.zeros((len(items), len(KS)))
+    chosen: Counter[int] = Counter()
+    for fold in range(FOLDS):
+        best = int(np.argmax(_objective(table, datasets, fold_of != fold)))
+        chosen[best] += 1
+        held_out[fold_of == fold] = table[best, fold_of == fold]
+    in_sample = int(np.argmax(_objective(table, datasets, np.ones(len(items), dtype=bool))))
+    report: dict = {"folds": FOLDS, "grid_points": len(grid),
+                    "chosen_per_fold": {json.dumps(asdict(grid[i])): n for i, n in chosen.items()},
+                    "recommended": asdict(grid[chosen.most_common(1)[0][0]]),
+                    "in_sample_best": asdict(grid[in_sample]), "held_out": {}}
+    default = grid.index(FusionWeights()) if FusionWeights() in grid else None
+    for dataset in np.unique(datasets):
+        rows = datasets == dataset
+        entry = {"n": int(rows.sum()),
+                 **{f"hit@{k}": round(float(held_out[rows, i].mean()), 3)
+                    for i, k in enumerate(KS)}}
+        categories = sorted({item.category for item, r in zip(items, rows) if r})
+        entry["by_category"] = {
+            category: {f"hit@{k}": round(float(held_out[rows & (np.array(
+                [item.category for item in items]) == category), i].mean()), 3)
+                for i, k in enumerate(KS)} for category in categories}
+        if default is not None:
+            entry["current_defaults"] = {f"hit@{k}": round(float(table[default, rows, i].mean()), 3)
+                                         for i, k in enumerate(KS)}
+        report["held_out"][str(dataset)] = entry
+    return report
+
+
+def _seed_items(encoder: Encoder, index_dir: Path) -> list[Prepared]:
+    index, _ = load_or_build(index_dir, encoder=encoder, load_corpus=lambda: load_corpus(),
+                             corpus_hash=corpus_hash())
+    assistant = PolicyAssistant(index, encoder)
+    catalog = ClauseCatalog.from_documents(index.documents)
+    items = []
+    for question in load_questions(SEEDS_QUESTIONS, catalog):
+        if not question.answerable or not question.gold:
+            continue
+        gold = {clause_id: i for i, clause_id in enumerate(question.gold)}
+        item = _prepare(assistant.retriever, assistant, qid=question.qid,
+                        question=question.question, dataset="seeds",
+                        category=question.category,
+                        gold_match=lambda c, gold=gold: [gold[c.clause_id]] if c.clause_id in gold
+                        else [], gold_count=len(gold), needs_all=False)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _legal_items(encoder: Encoder, docs: Path, questions_file: Path,
+                 index_dir: Path, limit: int | None) -> list[Prepared]:
+    load = load_documents(docs)
+    index, _ = open_index(load, encoder, index_dir)
+    assistant = PolicyAssistant(index, encoder)
+    questions = read_benchmark_questions(questions_file)
+    skipped = {q.qid for q in unscorable(questions)}
+    items = []
+    for question in [q for q in questions if q.qid not in skipped][:limit]:
+        gold = [normalise(text) for text in question.gold]
+        item = _prepare(assistant.retriever, assistant, qid=question.qid,
+                        question=question.question, dataset="legal-dc",
+                        category=question.category,
+                        gold_match=lambda c, gold=gold: [i for i, g in enumerate(gold)
+                                                         if g in normalise(c.text)],
+                        gold_count=len(gold), needs_all=True)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--legal-docs", type=Path)
+    parser.add_argument("--legal-questions", type=Path)
+    parser.add_argument("--index-dir", type=Path, default=Path(tempfile.gettempdir()) / "ldc-index")
+    parser.add_argument("--seeds-index-dir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "seeds-tune-index")
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--out", type=Path, default=Path("eval/out/fusion-cv.json"))
+    args = parser.parse_args(argv)
+    encoder = make_encoder(args.encoder)
+    items = _seed_items(encoder, args.seeds_index_dir)
+    if args.legal_docs and args.legal_questions:
+        items += _legal_items(encoder, args.legal_docs, args.legal_questions, args.index_dir,
+                              args.limit)
+    report = cross_validate(items, _grid())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
