@@ -9,8 +9,13 @@ particular document.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
+
+from corpus.records import Document
 
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ACTS = "通过|公布|发布|修正|修订|批准|印发|施行|颁布|制定"
@@ -83,3 +88,37 @@ def is_repealed(lines: list[str]) -> bool:
     """The document itself is marked as repealed (in its title block, not about another text)."""
     return any(_REPEALED.fullmatch(line) or line.endswith(("（已废止）", "(已废止)", "（已失效）"))
                for line in lines)
+
+
+# An edition or version note at the end of a title: （2023版）, （2018年修正文本）, (试行).
+_EDITION_NOTE = re.compile(r"[（(][^（）()]{0,20}(版|修正|修订|文本|试行|草案)[^（）()]{0,6}[）)]$")
+
+
+def _work_title(title: str) -> str:
+    return _EDITION_NOTE.sub("", re.sub(r"\s+", "", title))
+
+
+SUPERSEDED_LABEL = "已被新版本替代"
+
+
+def mark_superseded(documents: Sequence[Document]) -> list[Document]:
+    """Documents with the status "superseded" where a newer version of the same title is loaded.
+
+    Versions are the same title up to an edition note; the one with the latest date stays in
+    force. Drafts and repealed documents keep their status; undated versions are left alone,
+    since which one is newer cannot be told.
+    """
+    # A status set here earlier is recomputed (the newer version may have been removed since).
+    documents = [dataclasses.replace(d, status="final", status_label="正式文件")
+                 if d.status_label == SUPERSEDED_LABEL else d for d in documents]
+    groups: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        if document.status == "final" and document.date:
+            groups[_work_title(document.title)].append(document)
+    older: set[str] = set()
+    for versions in groups.values():
+        if len(versions) > 1:
+            newest = max(versions, key=lambda d: d.date)
+            older.update(d.doc_id for d in versions if d.date < newest.date)
+    return [dataclasses.replace(d, status="superseded", status_label=SUPERSEDED_LABEL)
+            if d.doc_id in older else d for d in documents]

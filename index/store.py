@@ -41,6 +41,7 @@ import numpy as np
 
 from corpus import Clause, CorpusLoad, Document, LoadFailure, Region
 from corpus.errors import IndexStateError
+from corpus.metadata import mark_superseded
 from index import versions
 from index.bigrams import BigramIndex
 from index.dense import DenseIndex
@@ -316,7 +317,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
     current version, so they are not serialised again (a third of an update's time at 20k).
     """
     started = time.perf_counter()
-    documents = list(documents)
+    # Status depends on the whole corpus (a newer version of a title supersedes the older).
+    documents = mark_superseded(documents)
     failures = tuple(failures)
     clauses = [clause for document in documents for clause in document.clauses]
     if not clauses:

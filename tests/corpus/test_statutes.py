@@ -159,3 +159,15 @@ def test_gold_clauses_of_a_sample_of_legal_dc_questions_are_contained():
             total += 1
             contained += any(gold in text for text in texts)
     assert contained / total >= 0.97, (contained, total)
+
+
+def test_an_older_version_of_the_same_title_is_superseded():
+    from corpus.metadata import mark_superseded
+    old = parse_text("示例管理办法（2019年版）\n（2019年1月1日某某部令第1号公布）\n第一条　旧的规定。\n",
+                     doc_id="old", source_file="a.txt", overrides={"region": "全国"})
+    new = parse_text("示例管理办法（2023年版）\n（2023年1月1日某某部令第9号公布）\n第一条　新的规定。\n",
+                     doc_id="new", source_file="b.txt", overrides={"region": "全国"})
+    marked = {d.doc_id: d.status for d in mark_superseded([old, new])}
+    assert marked == {"old": "superseded", "new": "final"}
+    # Remove the newer one and the older is in force again.
+    assert [d.status for d in mark_superseded([mark_superseded([old, new])[0]])] == ["final"]
