@@ -285,11 +285,34 @@ def evaluate(
                                                  "(default: eval/questions/conversations.jsonl)."),
     out: Path = typer.Option(Path("eval/out"), help="Folder for report.md, report.json, PNG."),
     url: Optional[str] = typer.Option(None, help="Evaluate a running service over HTTP."),
+    corpus_docs: Optional[Path] = typer.Option(
+        None, help="Corpus mode: a folder of documents of an external benchmark "
+                   "(Legal-DC format), evaluated with --corpus-questions."),
+    corpus_questions: Optional[Path] = typer.Option(
+        None, help="Corpus mode: the benchmark's JSONL questions (id, question, title, gold, "
+                   "class)."),
+    index_dir: Optional[Path] = typer.Option(
+        None, help="Corpus mode: where to build (or reuse) the benchmark's index."),
 ):
-    """Run the evaluation: metrics per system and category, written as a report."""
-    from eval.runner import run_evaluation
+    """Run the evaluation: metrics per system and category, written as a report.
 
+    With --corpus-docs and --corpus-questions it evaluates the product on an external
+    benchmark instead, beside the BM25-over-500-character-chunks baseline.
+    """
     try:
+        if corpus_docs or corpus_questions:
+            if not (corpus_docs and corpus_questions):
+                raise typer.BadParameter("corpus mode needs both --corpus-docs and "
+                                         "--corpus-questions")
+            from api.deps import get_settings
+            from eval.corpus_mode import run_corpus_evaluation
+
+            run_corpus_evaluation(docs=corpus_docs, questions=corpus_questions, out=out,
+                                  encoder=get_settings().encoder, index_dir=index_dir, url=url,
+                                  console=console)
+            return
+        from eval.runner import run_evaluation
+
         run_evaluation(questions=questions, conversations=conversations, out=out, url=url,
                        console=console)
     except PolicyAssistantError as error:

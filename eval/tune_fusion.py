@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import pickle
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
@@ -103,12 +104,10 @@ def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
         lifted[chosen] += weights.definition
         scores = lifted
     order = np.argsort(-scores, kind="stable")[:max(KS)]
-    found: set[int] = set()
     results = []
-    for rank, position in enumerate(order, start=1):
-        found |= item.satisfies[position]
-        if rank in KS:
-            results.append(len(found) >= item.gold_count if item.needs_all else bool(found))
+    for k in KS:  # a scope smaller than k simply returns all it has
+        found = set().union(*(item.satisfies[position] for position in order[:k]))
+        results.append(len(found) >= item.gold_count if item.needs_all else bool(found))
     return tuple(results)
 
 
@@ -220,12 +219,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--out", type=Path, default=Path("eval/out/fusion-cv.json"))
+    parser.add_argument("--cache", type=Path,
+                        help="pickle of the prepared questions: reused when present")
     args = parser.parse_args(argv)
-    encoder = make_encoder(args.encoder)
-    items = _seed_items(encoder, args.seeds_index_dir)
-    if args.legal_docs and args.legal_questions:
-        items += _legal_items(encoder, args.legal_docs, args.legal_questions, args.index_dir,
-                              args.limit)
+    if args.cache and args.cache.exists():
+        items = pickle.loads(args.cache.read_bytes())
+    else:
+        encoder = make_encoder(args.encoder)
+        items = _seed_items(encoder, args.seeds_index_dir)
+        if args.legal_docs and args.legal_questions:
+            items += _legal_items(encoder, args.legal_docs, args.legal_questions,
+                                  args.index_dir, args.limit)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(items))
     report = cross_validate(items, _grid())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

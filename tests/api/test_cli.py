@@ -64,3 +64,35 @@ def test_ask_rejects_an_empty_question(runner):
     result = runner.invoke(app, ["ask", "   "])
     assert result.exit_code == 2
     assert "1–1000" in result.stdout
+
+
+LEGAL_DC = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / \
+    "corpora" / "legal-dc"
+
+
+@pytest.mark.skipif(not LEGAL_DC.exists(), reason="../shared/corpora/legal-dc is not present")
+def test_eval_corpus_mode_on_a_few_real_laws(runner, tmp_path):
+    titles = ["中华人民共和国个人所得税法", "报废机动车回收管理办法"]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for title in titles:
+        (docs / f"{title}.docx").symlink_to(LEGAL_DC / "docs" / f"{title}.docx")
+    lines = [line for line in (LEGAL_DC / "questions-dev.jsonl").read_text("utf-8").splitlines()
+             if json.loads(line)["title"] in titles]
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--corpus-docs", str(docs), "--corpus-questions",
+                                 str(questions), "--out", str(tmp_path / "out"),
+                                 "--index-dir", str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert len(report["questions"]) == len(lines)
+    assert set(report["retrieval"]) == {"product", "bm25-chunks"}
+    assert (tmp_path / "out" / "report.md").exists()
+    assert report["containment"]
+
+
+def test_eval_corpus_mode_needs_both_options(runner, tmp_path):
+    result = runner.invoke(app, ["eval", "--corpus-docs", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--corpus-questions" in result.output

@@ -1,0 +1,132 @@
+"""Scale benchmark on a real corpus: build time, /search latency and server memory (not a test).
+
+A corpus folder is assembled from the Legal-DC development documents plus the five shipped
+plans (symlinks, nothing copied); then, as a user would:
+
+1. `policy-assistant index` builds the index from scratch (USE encoder, progress bar), timed
+   from the outside, with the index on the real disk (a folder under the repository's var/);
+2. `policy-assistant serve` starts on that index (one uvicorn worker) and answers every
+   Legal-DC question through POST /search from one client; p50/p95 over the requests;
+3. the server's resident memory (VmRSS, VmHWM) is read from /proc after the run.
+
+    python -m bench.bench_corpus [--docs ../shared/corpora/legal-dc/docs] [--limit 600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.bench_ask import percentile
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "corpora" / "legal-dc"
+DEFAULT_OUT = REPO / "bench" / "results" / "corpus.json"
+
+
+def assemble(docs: Path, folder: Path) -> int:
+    """A corpus folder of symlinks: every Legal-DC file plus the shipped plans."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "laws").mkdir(parents=True)
+    (folder / "plans").mkdir()
+    count = 0
+    for path in sorted(docs.iterdir()):
+        if path.is_file():
+            (folder / "laws" / path.name).symlink_to(path.resolve())
+            count += 1
+    for path in sorted((REPO / "corpus" / "seeds").glob("*.txt")):
+        (folder / "plans" / path.name).symlink_to(path.resolve())
+        count += 1
+    return count
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _memory(pid: int) -> dict:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = round(int(value.split()[0]) / 1024, 1)  # kB → MB
+    return fields
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=Path, default=SHARED / "docs")
+    parser.add_argument("--questions", type=Path, default=SHARED / "questions-dev.jsonl")
+    parser.add_argument("--work", type=Path, default=REPO / "var" / "bench-corpus")
+    parser.add_argument("--limit", type=int, default=600)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+
+    corpus = args.work / "corpus"
+    files = assemble(args.docs, corpus)
+    shutil.rmtree(args.work / "index", ignore_errors=True)
+    env = {**os.environ, "POLICY_ASSISTANT_CORPUS_DIR": str(corpus),
+           "POLICY_ASSISTANT_INDEX_DIR": str(args.work / "index"),
+           "POLICY_ASSISTANT_LIBRARY_DIR": str(args.work / "library"),
+           "POLICY_ASSISTANT_DB_PATH": str(args.work / "conversations.sqlite3")}
+    cli = str(Path(sys.executable).with_name("policy-assistant"))
+    started = time.perf_counter()
+    subprocess.run([cli, "index"], env=env, check=True)
+    build_seconds = time.perf_counter() - started
+    params = json.loads(next((args.work / "index" / "versions").glob("*/params.json")).read_text())
+
+    port = _free_port()
+    server = subprocess.Popen([cli, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(timeout=60) as client:
+            for _ in range(600):
+                try:
+                    if client.get(f"{base}/ready").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.5)
+            questions = [json.loads(line)["question"] for line in
+                         args.questions.read_text(encoding="utf-8").splitlines()][:args.limit]
+            latencies = []
+            for question in questions:
+                start = time.perf_counter()
+                response = client.post(f"{base}/search", json={"query": question, "top_k": 10})
+                latencies.append((time.perf_counter() - start) * 1000)
+                response.raise_for_status()
+        memory = _memory(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    result = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "corpus": {"files": files, "documents": params["document_count"],
+                   "clauses": params["clause_count"]},
+        "build_seconds_from_scratch": round(build_seconds, 1),
+        "search": {"requests": len(latencies), "p50_ms": round(statistics.median(latencies), 2),
+                   "p95_ms": round(percentile(latencies, 0.95), 2)},
+        "server_memory_mb": memory,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
