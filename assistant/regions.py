@@ -40,8 +40,11 @@ class RegionResolver:
         self.gazetteer = gazetteer or default_gazetteer()
 
     def docs_for(self, region: Region) -> tuple[str, ...]:
+        """The region's own documents, those of regions enclosing it, and national ones (全国
+        documents apply everywhere)."""
         return tuple(d.doc_id for d in self.documents
-                     if covers(region, d.region) or _encloses(d.region, region))
+                     if covers(region, d.region) or _encloses(d.region, region)
+                     or d.region.is_national)
 
     def infer(self, question: str) -> RegionScope:
         """The scope implied by the regions a question names (all documents if none)."""

@@ -43,6 +43,10 @@ class AssistantConfig:
     min_citations: int = 3  # citations shown even when only the first is close to the question
 
 
+# A not-found answer names the documents it searched up to this many, then says how many more.
+_TITLES_NAMED = 3
+
+
 class PolicyAssistant:
     def __init__(self, index: BuiltIndex, encoder: Encoder,
                  conversations: ConversationStore | None = None,
@@ -200,7 +204,10 @@ class PolicyAssistant:
         cited = (related + elsewhere)[:top_k]
         where = "、".join(r.name for r in scope.named) if scope.named else ""
         if scope.restricted:
-            titles = "、".join(f"《{self.index.document(d).title}》" for d in scope.doc_ids)
+            shown = scope.doc_ids[:_TITLES_NAMED]
+            titles = "、".join(f"《{self.index.document(d).title}》" for d in shown)
+            if len(scope.doc_ids) > len(shown):
+                titles += f"等{len(scope.doc_ids)}份文件"
             text = f"{titles}没有关于“{topic}”的明确规定。"
         else:
             text = f"现有文件没有关于“{topic}”的明确规定。"

