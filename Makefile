@@ -41,3 +41,4 @@ bench: setup
 	$(BIN)/python -m bench.bench_ask
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_hybrid
+	$(BIN)/python -m bench.bench_corpus
