@@ -29,9 +29,6 @@ import json
 import logging
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
-from multiprocessing import get_context
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -64,9 +61,6 @@ ENCODE_BATCH = 32
 # A sync that reuses less than this share of the clauses is a different corpus: derive the term
 # dictionary afresh instead of tokenizing it with the old one.
 MIN_REUSE_TO_KEEP_DICTIONARY = 0.5
-# Clauses to encode from which the lexical side is worth a worker process (fork + pickling the
-# token rows back costs about a second; an upload of one document stays in-process).
-PARALLEL_LEXICAL_MIN_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -312,14 +306,6 @@ def _tokenize_rows(texts: Sequence[str], keys: Sequence[bytes], tokenizer: Token
     return _TokenRows([extended[i] for i in used.tolist()], compact.astype(np.int32), offsets)
 
 
-def _lexical_rows(texts: Sequence[str], keys: Sequence[bytes], terms: tuple[str, ...] | None,
-                  clause_texts: Sequence[str], reuse: _Reuse) -> tuple[tuple[str, ...], _TokenRows]:
-    """The term dictionary (derived from `clause_texts` when `terms` is None) and token rows."""
-    if terms is None:
-        terms = tuple(corpus_terms(clause_texts))
-    return terms, _tokenize_rows(texts, keys, _tokenizer(terms), reuse)
-
-
 # -- building a version --------------------------------------------------------------------------
 def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: Path, *,
                    corpus_hash: str, dense_kind: str, failures: Iterable[LoadFailure],
@@ -350,6 +336,9 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
         kept = [row for row, key in enumerate(keys) if key in reuse.vector_rows]
         if kept:
             vectors[kept] = reuse.vectors[[reuse.vector_rows[keys[row]] for row in kept]]
+        if missing:
+            vectors[missing] = encode_in_batches(encoder, [dense_texts[r] for r in missing],
+                                                 progress)
 
         lexical_texts = [lexical_text(by_id[c.doc_id], c) for c in clauses]
         lexical_keys = [_text_key(text) for text in lexical_texts]
@@ -358,22 +347,10 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             terms, dictionary_built_at = reuse.terms, reuse.dictionary_built_at
             token_reuse = reuse
         else:
-            terms, dictionary_built_at = None, _now()
+            terms, dictionary_built_at = corpus_terms([c.text for c in clauses]), _now()
             token_reuse = _Reuse()
-        lexical_job = (lexical_texts, lexical_keys, terms,
-                       [c.text for c in clauses] if terms is None else [], token_reuse)
-        # jieba (pure Python) and the encoder (BLAS) use different cores: on a big build the
-        # lexical side runs in a worker process while the vectors are encoded (Legal-DC: ~60 s
-        # of jieba hidden behind ~120 s of encoding).
-        parallel = len(missing) >= PARALLEL_LEXICAL_MIN_ROWS
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) \
-                if parallel else nullcontext() as pool:
-            pending = pool.submit(_lexical_rows, *lexical_job) if parallel else None
-            if missing:
-                vectors[missing] = encode_in_batches(
-                    encoder, [dense_texts[r] for r in missing], progress)
-            terms, token_rows = pending.result() if parallel else _lexical_rows(*lexical_job)
         tokenizer = _tokenizer(terms)
+        token_rows = _tokenize_rows(lexical_texts, lexical_keys, tokenizer, token_reuse)
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         retriever.index(bm25s.tokenization.Tokenized(
             ids=token_rows.rows(), vocab={t: i for i, t in enumerate(token_rows.vocab)}),
