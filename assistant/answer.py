@@ -129,6 +129,12 @@ def split_sentences(text: str) -> list[str]:
     return parts
 
 
+# Items quoted after a lead-in at most: a statute's list is rarely longer (个人所得税法第四条 has
+# ten); longer lists are cut rather than quoting a whole schedule.
+MAX_LIST_ITEMS = 12
+_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|[①-⑳])")
+
+
 def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2) -> list[str]:
     """The sentences of a clause that best answer the question, in reading order."""
     if hit.clause.kind == "table_row" or hit.via == "section_reference":
@@ -160,6 +166,15 @@ def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2)
     if wants_owner:  # "who is responsible" is answered by the responsibility note itself
         chosen += [i for i, s in enumerate(sentences)
                    if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
+    for i in list(chosen):
+        # A lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items.
+        if sentences[i].rstrip().endswith(("：", ":")):
+            following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
+            for j in following:
+                if not _ITEM.match(sentences[j]):
+                    break
+                if j not in chosen:
+                    chosen.append(j)
     return [sentences[i] for i in sorted(chosen)]
 
 

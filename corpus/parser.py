@@ -335,12 +335,16 @@ def _annex_clauses(doc_id: str, lines: list[_Line], start_order: int,
     return clauses, listed
 
 
+def _opens_body(heading: Heading | None) -> bool:
+    """A first number (一、 （一） 1. 第一章), or any article: an excerpt may start at 第四条."""
+    return heading is not None and (heading.number == 1 or heading.kind == "article")
+
+
 def _split(lines: list[_Line]) -> tuple[int, int, int]:
     """Indexes where the body starts, where annexes start and where back matter starts."""
     body_start = next((i for i, line in enumerate(lines)
                        if not is_cell_line(line.raw) and line.text
-                       and match_heading(line.text) is not None
-                       and match_heading(line.text).number == 1), len(lines))
+                       and _opens_body(match_heading(line.text))), len(lines))
     texts = [line.text for line in lines]
     annex_start = back_start = len(lines)
     for i in range(body_start, len(lines)):

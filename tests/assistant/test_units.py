@@ -136,3 +136,17 @@ def test_decision_rule(docs_by_id):
     assert not decide(weak, 0.3, ["以工代训", "住房", "缴存"], thresholds)
     assert absent_concepts(["住房公积金", "比例"], "技能 比例", thresholds) == ["住房公积金"]
     assert not decide(hit, 0.5, ["住房公积金", "比例"], thresholds, corpus_text="技能 比例")
+
+
+def test_a_quoted_lead_in_brings_its_items():
+    from corpus.parser import parse_source
+    from corpus.records import SourceText
+    text = ("中华人民共和国示例税法\n第四条　下列各项个人所得，免征个人所得税：\n（一）国债利息；\n"
+            "（二）保险赔款；\n（三）国务院规定的其他免税所得。\n前款第三项免税规定，报全国人民代表大会常务委员会备案。\n")
+    document = parse_source(SourceText(lines=tuple(text.splitlines()), source_file="t.docx",
+                                       format="docx"), doc_id="tax")
+    hit = Hit(clause=document.clause("a4"), document=document, score=1.0)
+    quoted = best_sentences("哪些所得免征个人所得税？", ["所得", "免征", "个人所得税"], hit)
+    assert quoted[0].endswith("免征个人所得税：")
+    assert quoted[1:4] == ["（一）国债利息；", "（二）保险赔款；", "（三）国务院规定的其他免税所得。"]
+    assert not any(s.startswith("前款") for s in quoted)  # the next 款 is not an item
