@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import numpy as np
@@ -85,13 +86,34 @@ def _min_max(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
-def fuse(channels: ChannelScores, weights: FusionWeights) -> np.ndarray:
-    """The blended score of every row in `channels` (before the definition preference)."""
-    return (weights.lexical * _min_max(channels.lexical)
-            + weights.bigrams * _min_max(channels.bigrams)
-            + weights.dense * _min_max(channels.dense)
-            + weights.document * _min_max(channels.document)
-            + weights.coverage * channels.coverage)
+def normalised(channels: ChannelScores) -> np.ndarray:
+    """The channels as a (5, rows) matrix in `FusionWeights` order, each in [0, 1]."""
+    return np.vstack([_min_max(channels.lexical), _min_max(channels.bigrams),
+                      _min_max(channels.dense), _min_max(channels.document),
+                      channels.coverage])
+
+
+def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
+    """Weighted mean of `normalised` channel values: a score in [0, 1] per row."""
+    vector = np.array([weights.lexical, weights.bigrams, weights.dense, weights.document,
+                       weights.coverage])
+    total = vector.sum()
+    return vector @ values / total if total > 0 else vector @ values
+
+
+def prefer_definitions(scores: np.ndarray, defines_at: Callable[[int], bool],
+                       weights: FusionWeights) -> np.ndarray:
+    """Lift the best-scored positions for which `defines_at` holds (a 什么是X question)."""
+    if weights.definition <= 0 or scores.size == 0:
+        return scores
+    pool = min(scores.size, weights.definition_pool)
+    candidates = np.argpartition(-scores, pool - 1)[:pool]
+    defining = [c for c in candidates if defines_at(c)]
+    if not defining:
+        return scores
+    lifted = scores * (1 - weights.definition)
+    lifted[defining] += weights.definition
+    return lifted
 
 
 class HybridRetriever:
@@ -150,27 +172,14 @@ class HybridRetriever:
 
     def rank_scores(self, question: str, channels: ChannelScores,
                     weights: FusionWeights) -> np.ndarray:
-        """Fused scores, normalised to [0, 1], with definitions preferred for 什么是X."""
-        fused = fuse(channels, weights)
-        total = (weights.lexical + weights.bigrams + weights.dense + weights.document
-                 + weights.coverage)
-        fused = fused / total if total > 0 else fused
-        return self._prefer_definitions(question, fused, channels.rows, weights)
-
-    def _prefer_definitions(self, question: str, fused: np.ndarray, rows: np.ndarray,
-                            weights: FusionWeights) -> np.ndarray:
-        """For a 什么是X question, lift the candidates that define X (see `definitions`)."""
+        """Fused scores in [0, 1], with definitions preferred for 什么是X (see `definitions`)."""
+        fused = blend(normalised(channels), weights)
         term = asked_term(question)
-        if term is None or weights.definition <= 0 or fused.size == 0:
+        if term is None:
             return fused
-        pool = min(fused.size, weights.definition_pool)
-        candidates = np.argpartition(-fused, pool - 1)[:pool]
-        defining = [c for c in candidates if defines(self.index.clauses[rows[c]].text, term)]
-        if not defining:
-            return fused
-        lifted = fused * (1 - weights.definition)
-        lifted[defining] += weights.definition
-        return lifted
+        clauses = self.index.clauses
+        return prefer_definitions(
+            fused, lambda c: defines(clauses[channels.rows[c]].text, term), weights)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray,
                       rows: np.ndarray) -> np.ndarray:

@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.definitions import asked_term, defines
-from assistant.retriever import FusionWeights, HybridRetriever, _min_max
+from assistant.retriever import (FusionWeights, HybridRetriever, blend, normalised,
+                                 prefer_definitions)
 from assistant.service import PolicyAssistant
 from corpus import SHIPPED_CORPUS, corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
@@ -80,9 +81,7 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     channels = retriever.channels(question, doc_ids=scope.doc_ids)
     if channels is None:
         return None
-    values = np.vstack([_min_max(channels.lexical), _min_max(channels.bigrams),
-                        _min_max(channels.dense), _min_max(channels.document),
-                        channels.coverage])
+    values = normalised(channels)
     picked: set[int] = set()
     for row in values:
         count = min(CANDIDATES_PER_CHANNEL, row.size)
@@ -98,16 +97,10 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
 
 
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
-    vector = np.array([weights.lexical, weights.bigrams, weights.dense, weights.document,
-                       weights.coverage])
-    total = vector.sum() or 1.0
-    scores = vector @ item.channels / total
-    if item.defines.any() and weights.definition > 0:
-        pool = np.argsort(-scores)[:weights.definition_pool]
-        lifted = scores * (1 - weights.definition)
-        chosen = [p for p in pool if item.defines[p]]
-        lifted[chosen] += weights.definition
-        scores = lifted
+    scores = blend(item.channels, weights)
+    if item.defines.any():
+        scores = prefer_definitions(scores, lambda position: bool(item.defines[position]),
+                                    weights)
     order = np.argsort(-scores, kind="stable")[:max(KS)]
     results = []
     for k in KS:  # a scope smaller than k simply returns all it has
