@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.records import Hit
+from corpus.numbering import STATUTE_HEADINGS, match_heading
 from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
 
@@ -132,7 +133,12 @@ def split_sentences(text: str) -> list[str]:
 # Items quoted after a lead-in at most: a statute's list is rarely longer (个人所得税法第四条 has
 # ten); longer lists are cut rather than quoting a whole schedule.
 MAX_LIST_ITEMS = 12
-_ITEM = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|[①-⑳])")
+
+
+def _is_item(sentence: str) -> bool:
+    """A list item (（一） 一、 1. (1) ①) as the parser reads numbering, not a new article."""
+    heading = match_heading(sentence)
+    return heading is not None and heading.kind not in (*STATUTE_HEADINGS, "article")
 
 
 def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2) -> list[str]:
@@ -171,7 +177,7 @@ def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2)
         if sentences[i].rstrip().endswith(("：", ":")):
             following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
             for j in following:
-                if not _ITEM.match(sentences[j]):
+                if not _is_item(sentences[j]):
                     break
                 if j not in chosen:
                     chosen.append(j)
