@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from corpus.records import Document
+from corpus.text import iso_date
 
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _ACTS = "通过|公布|发布|修正|修订|批准|印发|施行|颁布|制定"
@@ -34,10 +35,6 @@ _LEGISLATURE = re.compile(r"第[一二三四五六七八九十]+届(全国人民
 _REPEALED = re.compile(r"[（(【\[]?(已废止|已失效|已被废止)[）)】\]]?")
 
 
-def iso(year: str, month: str, day: str) -> str:
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-
-
 @dataclass(frozen=True)
 class Promulgation:
     """What a promulgation note says: dated acts, the order number, who made it."""
@@ -50,7 +47,7 @@ class Promulgation:
 
 
 def read_promulgation(note: str) -> Promulgation:
-    acts = [(iso(*found.groups()[:3]), found.group(4)) for found in _ACT_DATE.finditer(note)]
+    acts = [(iso_date(*found.groups()[:3]), found.group(4)) for found in _ACT_DATE.finditer(note)]
     dates = [date for date, act in acts if act != "施行"]
     effective = in_force_date(note, dates[0] if dates else None)
     number = _ORDER_NUMBER.search(note)
@@ -78,7 +75,7 @@ def in_force_date(text: str, issue_date: str | None) -> str | None:
     """The 施行 date a text states ("自2019年1月1日起施行"; "自公布之日起施行" = the issue date)."""
     found = _IN_FORCE.search(text)
     if found:
-        return iso(*found.groups())
+        return iso_date(*found.groups())
     if _IN_FORCE_ON_ISSUE.search(text):
         return issue_date
     return None

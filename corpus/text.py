@@ -45,6 +45,11 @@ def is_complete(line: str) -> bool:
     return bool(line) and line[-1] in TERMINAL_PUNCTUATION
 
 
+def iso_date(year: str, month: str, day: str) -> str:
+    """ "2019", "8", "14" → 2019-08-14."""
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
 def parse_date(line: str) -> tuple[str, str | None] | None:
     """Parse a line that is only a date ("2019年8月14日", "2019年12月13日印发").
 
@@ -54,7 +59,7 @@ def parse_date(line: str) -> tuple[str, str | None] | None:
     if not found:
         return None
     year, month, day, tail = found.groups()
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}", tail
+    return iso_date(year, month, day), tail
 
 
 def first_sentence(text: str, *, limit: int = 60) -> str:
