@@ -17,12 +17,12 @@ import httpx
 
 from assistant.service import PolicyAssistant
 from corpus import CorpusLoad
-from corpus.errors import InputError
 from index.encoders import Encoder
 from index.store import BuiltIndex, load_or_build
 
 from eval.corpus_loading import documents_fingerprint
 from eval.corpus_records import Retrieved
+from eval.remote import get_json
 
 DENSE_KIND = "flat"  # the service's default (exact search), so figures match a default install
 Progress = Callable[[int, int], None]
@@ -77,15 +77,7 @@ class RemoteSearch:
     def __init__(self, url: str, *, timeout: float = 60.0, client: httpx.Client | None = None):
         self.url = url.rstrip("/")
         self.client = client or httpx.Client(base_url=self.url, timeout=timeout)
-        try:
-            response = self.client.get("/health")
-        except httpx.HTTPError as exc:
-            raise InputError(f"cannot reach the service at {self.url} ({exc}); start it with "
-                             "`policy-assistant serve` or check --url") from exc
-        if response.status_code != 200:
-            raise InputError(f"GET {self.url}/health answered {response.status_code}: "
-                             f"{response.text[:200]}")
-        self.health = response.json()
+        self.health = get_json(self.client, self.url, "/health")
 
     def retrieve(self, qid: str, query: str, top_k: int = 10) -> Retrieved:
         started = time.perf_counter()

@@ -27,6 +27,19 @@ def _noop() -> None:
     pass
 
 
+def get_json(client: httpx.Client, url: str, path: str) -> dict:
+    """GET `path` of the service at `url`; InputError saying how to reach it otherwise."""
+    try:
+        response = client.get(path)
+    except httpx.HTTPError as exc:
+        raise InputError(f"cannot reach the service at {url} ({exc}); start it with "
+                         "`policy-assistant serve` or check --url") from exc
+    if response.status_code != 200:
+        raise InputError(f"GET {url}{path} answered {response.status_code}: "
+                         f"{response.text[:200]}")
+    return response.json()
+
+
 class RemoteSystems:
     """The hybrid service of a running deployment, as an outside evaluator sees it."""
 
@@ -41,15 +54,7 @@ class RemoteSystems:
         self._health = self._get("/health")
 
     def _get(self, path: str) -> dict:
-        try:
-            response = self.client.get(path)
-        except httpx.HTTPError as exc:
-            raise InputError(f"cannot reach the service at {self.url} ({exc}); start it with "
-                             "`policy-assistant serve` or check --url") from exc
-        if response.status_code != 200:
-            raise InputError(f"GET {self.url}{path} answered {response.status_code}: "
-                             f"{response.text[:200]}")
-        return response.json()
+        return get_json(self.client, self.url, path)
 
     def _post(self, path: str, body: dict) -> tuple[dict, float]:
         started = time.perf_counter()
