@@ -18,6 +18,7 @@ from corpus.errors import InputError
 
 from eval.corpus_metrics import normalise
 from eval.corpus_records import BenchmarkQuestion
+from eval.questions import question_lines
 
 __all__ = ["read_benchmark_questions", "unscorable"]
 
@@ -60,12 +61,7 @@ def _describe(error: ValidationError) -> str:
 def read_benchmark_questions(path: Path) -> list[BenchmarkQuestion]:
     """Every question of the file, in file order; InputError on the first bad line."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError as exc:
-        raise InputError(f"question file {path} does not exist") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read question file {path} as UTF-8 text: {exc}") from exc
+    lines = question_lines(path, encoding="utf-8-sig")
     questions: list[BenchmarkQuestion] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):

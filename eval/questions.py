@@ -40,14 +40,19 @@ __all__ = [
 
 
 # -- reading ---------------------------------------------------------------------------------
-def _records(path: Path) -> Iterable[tuple[int, dict]]:
-    path = Path(path)
+def question_lines(path: Path, *, encoding: str = "utf-8") -> list[str]:
+    """The lines of a question file; InputError when it is missing or not UTF-8 text."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return Path(path).read_text(encoding=encoding).splitlines()
     except FileNotFoundError as exc:
         raise InputError(f"question file {path} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read question file {path} as UTF-8 text: {exc}") from exc
+
+
+def _records(path: Path) -> Iterable[tuple[int, dict]]:
+    path = Path(path)
+    lines = question_lines(path)
     found = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
