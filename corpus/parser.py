@@ -35,7 +35,6 @@ _ANNEX = re.compile(r"^附\s*件\s*(\d*|[一二三四五六七八九十]*)\s*(?:
 # A bracketed line that only says who is responsible belongs to the clause above it.
 _RESPONSIBILITY = re.compile(r"^[（(].*(责任|负责|牵头|配合).*[）)]$")
 log = logging.getLogger(__name__)
-_BODY_KINDS_FIRST = ("cn", "chapter", "article", "paren_cn", "arabic", "paren_arabic", "circled")
 
 
 @dataclass

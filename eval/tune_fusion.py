@@ -33,7 +33,7 @@ from assistant.definitions import asked_term, defines
 from assistant.retriever import (FusionWeights, HybridRetriever, blend, normalised,
                                  prefer_definitions)
 from assistant.service import PolicyAssistant
-from corpus import SHIPPED_CORPUS, corpus_hash, load_corpus
+from corpus import corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
 from eval.corpus_questions import read_benchmark_questions, unscorable
