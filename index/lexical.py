@@ -26,6 +26,9 @@ _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,10})[”\"」�
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 # N-grams that start or end with these are fragments of a phrase, not terms.
+# Segments up to this length are memoised by `Tokenizer.tokenize`, at most this many at once.
+_CACHED_SEGMENT_CHARS = 40
+_SEGMENT_CACHE_SIZE = 50_000
 _WEAK_EDGES = set("的和与及或等对在是为以按由将把被从向其之中有也都要可能会并且了占各上下")
 
 
@@ -46,19 +49,21 @@ def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 
     """
     terms = {match for text in texts for match in _QUOTED.findall(text)}
     plain = jieba.Tokenizer()
+    wanted, longest = frozenset(sizes), max(sizes)
     counts: Counter[str] = Counter()
     for text in texts:
         seen: set[str] = set()
         for run in _CJK_RUN.findall(text):
-            bounds, position = {0}, 0
+            bounds = [0]
             for word in plain.cut(run):
-                position += len(word)
-                bounds.add(position)
-            for size in sizes:
-                for i in range(len(run) - size + 1):
-                    if i in bounds and i + size in bounds and \
-                            len([b for b in bounds if i < b < i + size]) >= 1:
-                        seen.add(run[i:i + size])
+                bounds.append(bounds[-1] + len(word))
+            # Pairs of word boundaries with at least one boundary between them (two words or more).
+            for first, start in enumerate(bounds):
+                for end in bounds[first + 2:]:
+                    if end - start > longest:
+                        break
+                    if end - start in wanted:
+                        seen.add(run[start:end])
         counts.update(seen)
     for gram, count in counts.items():
         if count >= min_clauses and gram[0] not in _WEAK_EDGES and gram[-1] not in _WEAK_EDGES:
@@ -74,6 +79,7 @@ class Tokenizer:
         self._term_set = frozenset(self.terms)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self._segment_cache: dict[str, tuple[str, ...]] = {}
         for term in self.terms:
             self._jieba.add_word(term, freq=2000)
 
@@ -100,8 +106,25 @@ class Tokenizer:
         return list(self._jieba.cut(text))
 
     def tokenize(self, text: str) -> list[str]:
+        # jieba cuts whitespace-separated segments independently, so tokenizing segment by
+        # segment gives the same tokens; short segments (a document's title, a heading path,
+        # repeated in front of every clause by `lexical_text`) are cut once and remembered.
+        tokens: list[str] = []
+        for segment in text.lower().split():
+            if len(segment) > _CACHED_SEGMENT_CHARS:
+                tokens.extend(self._segment_tokens(segment))
+                continue
+            cached = self._segment_cache.get(segment)
+            if cached is None:
+                if len(self._segment_cache) >= _SEGMENT_CACHE_SIZE:
+                    self._segment_cache.clear()
+                cached = self._segment_cache[segment] = tuple(self._segment_tokens(segment))
+            tokens.extend(cached)
+        return tokens
+
+    def _segment_tokens(self, segment: str) -> list[str]:
         tokens = []
-        for token in self._jieba.cut_for_search(text.lower()):
+        for token in self._jieba.cut_for_search(segment):
             token = token.strip()
             if not token or token in STOPWORDS or not _WORD.search(token):
                 continue

@@ -57,7 +57,9 @@ Progress = Callable[[int, int], None]
 BM25_K1 = 1.2
 BM25_B = 0.75
 EMPTY_TOKEN = "∅"  # what `LexicalIndex.build` indexes for a clause without tokens
-ENCODE_BATCH = 32
+# Texts per encoder call: the progress bar moves once per call, and each call must hold several
+# of the encoder's own batches so that it can spread them over its worker threads.
+ENCODE_BATCH = 512
 # A sync that reuses less than this share of the clauses is a different corpus: derive the term
 # dictionary afresh instead of tokenizing it with the old one.
 MIN_REUSE_TO_KEEP_DICTIONARY = 0.5

@@ -140,7 +140,7 @@ def test_make_encoder_option_misuse() -> None:
 
 @pytest.fixture(scope="module")
 def use_encoder() -> UseEncoder:
-    return UseEncoder(threads=2)
+    return UseEncoder()
 
 
 @pytest.mark.slow
@@ -152,7 +152,7 @@ def test_use_encoder_shape_and_norm(use_encoder: UseEncoder) -> None:
 
 @pytest.mark.slow
 def test_use_encoder_batches_match_single_calls(use_encoder: UseEncoder) -> None:
-    small = UseEncoder(threads=2, batch_size=2)
+    small = UseEncoder(batch_size=2, bulk_workers=2)
     texts = [SUBSIDY_CLAUSE, HOUSING_CLAUSE, TRAINING_CLAUSE]
     np.testing.assert_allclose(small.encode(texts), use_encoder.encode(texts), atol=1e-5)
 
