@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 from pathlib import Path
 
 import numpy as np
 
+from assistant.crossrefs import follow_citations
 from assistant.definitions import asked_term, defines
+from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
 from assistant.records import Hit
+from corpus import Clause
 from index.encoders import Encoder
 from index.store import BuiltIndex
 
@@ -41,8 +44,14 @@ class FusionWeights:
     # Share of the score given to "this clause defines the term asked about" for 什么是X
     # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
     # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
+    # The same lift and pool serve "when does it take effect" questions (`entry_into_force`):
+    # both prefer the clause of a fixed drafting form the question asks for; not tuned apart.
     definition: float = 0.3
     definition_pool: int = 100
+    # The articles that the first `citation_depth` hits cite by number (本法第X条) follow them,
+    # at most `citations_per_hit` each (see `assistant.crossrefs`); 0 turns this off.
+    citation_depth: int = 1
+    citations_per_hit: int = 1
 
 
 @dataclass(frozen=True)
@@ -101,18 +110,31 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
     return vector @ values / total if total > 0 else vector @ values
 
 
-def prefer_definitions(scores: np.ndarray, defines_at: Callable[[int], bool],
-                       weights: FusionWeights) -> np.ndarray:
-    """Lift the best-scored positions for which `defines_at` holds (a 什么是X question)."""
-    if weights.definition <= 0 or scores.size == 0:
+def wanted_clause(question: str) -> Callable[[str], bool] | None:
+    """A test for clause texts of the kind the question asks for, or None when it asks for no
+    particular kind: the definition for 什么是X (`definitions`), the entry into force for
+    何时施行 (`entry_into_force`)."""
+    term = asked_term(question)
+    if term is not None:
+        return lambda text: defines(text, term)
+    if asks_entry_into_force(question):
+        return states_entry_into_force
+    return None
+
+
+def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool], *, lift: float,
+           pool: int) -> np.ndarray:
+    """Give the best-scored `pool` positions for which `wanted_at` holds a `lift` share of the
+    score: the clause of the kind the question asks for (a definition, an entry into force)."""
+    if lift <= 0 or scores.size == 0:
         return scores
-    pool = min(scores.size, weights.definition_pool)
+    pool = min(scores.size, pool)
     candidates = np.argpartition(-scores, pool - 1)[:pool]
-    defining = [c for c in candidates if defines_at(c)]
-    if not defining:
+    wanted = [c for c in candidates if wanted_at(c)]
+    if not wanted:
         return scores
-    lifted = scores * (1 - weights.definition)
-    lifted[defining] += weights.definition
+    lifted = scores * (1 - lift)
+    lifted[wanted] += lift
     return lifted
 
 
@@ -168,18 +190,28 @@ class HybridRetriever:
                             score=float(fused[position]), lexical=float(lexical_norm[position]),
                             dense=float(channels.dense[position]),
                             lexical_raw=float(channels.lexical[position])))
-        return hits
+        return follow_citations(hits, self._articles, self.index.document,
+                                depth=weights.citation_depth, per_hit=weights.citations_per_hit,
+                                top_k=top_k)
+
+    @cached_property
+    def _articles(self) -> dict[str, dict[str, Clause]]:
+        """Each document's clauses by key, for following 本法第X条 citations."""
+        articles: dict[str, dict[str, Clause]] = {}
+        for clause in self.index.clauses:
+            articles.setdefault(clause.doc_id, {})[clause.key] = clause
+        return articles
 
     def rank_scores(self, question: str, channels: ChannelScores,
                     weights: FusionWeights) -> np.ndarray:
-        """Fused scores in [0, 1], with definitions preferred for 什么是X (see `definitions`)."""
+        """Fused scores in [0, 1], with clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights)
-        term = asked_term(question)
-        if term is None:
+        wanted = wanted_clause(question)
+        if wanted is None:
             return fused
         clauses = self.index.clauses
-        return prefer_definitions(
-            fused, lambda c: defines(clauses[channels.rows[c]].text, term), weights)
+        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]].text),
+                      lift=weights.definition, pool=weights.definition_pool)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray,
                       rows: np.ndarray) -> np.ndarray:

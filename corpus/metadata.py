@@ -81,6 +81,11 @@ def in_force_date(text: str, issue_date: str | None) -> str | None:
     return None
 
 
+def states_entry_into_force(text: str) -> bool:
+    """The text says when it takes effect ("本法自2019年1月1日起施行", "自公布之日起施行")."""
+    return bool(_IN_FORCE.search(text) or _IN_FORCE_ON_ISSUE.search(text))
+
+
 def is_repealed(lines: list[str]) -> bool:
     """The document itself is marked as repealed (in its title block, not about another text)."""
     return any(_REPEALED.fullmatch(line) or line.endswith(("（已废止）", "(已废止)", "（已失效）"))

@@ -29,9 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.definitions import asked_term, defines
-from assistant.retriever import (FusionWeights, HybridRetriever, blend, normalised,
-                                 prefer_definitions)
+from assistant.retriever import (FusionWeights, HybridRetriever, blend, normalised, prefer,
+                                 wanted_clause)
 from assistant.service import PolicyAssistant
 from corpus import corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
@@ -66,7 +65,7 @@ class Prepared:
     dataset: str
     category: str
     channels: np.ndarray  # (5, n): lexical, bigrams, dense, document (min-max over scope), coverage
-    defines: np.ndarray  # (n,) whether the candidate defines the term asked about
+    defines: np.ndarray  # (n,) whether the candidate is of the kind asked for (`wanted_clause`)
     satisfies: list[frozenset[int]]  # per candidate, which gold items it contains
     gold_count: int
     needs_all: bool  # Legal-DC: every gold string; seeds: any gold clause
@@ -87,11 +86,11 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         count = min(CANDIDATES_PER_CHANNEL, row.size)
         picked.update(np.argpartition(-row, count - 1)[:count].tolist())
     candidates = np.array(sorted(picked))
-    term = asked_term(question)
+    wanted = wanted_clause(question)
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
-        defines=np.array([bool(term) and defines(c.text, term) for c in clauses]),
+        defines=np.array([bool(wanted) and wanted(c.text) for c in clauses]),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all)
 
@@ -99,8 +98,8 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
     scores = blend(item.channels, weights)
     if item.defines.any():
-        scores = prefer_definitions(scores, lambda position: bool(item.defines[position]),
-                                    weights)
+        scores = prefer(scores, lambda position: bool(item.defines[position]),
+                        lift=weights.definition, pool=weights.definition_pool)
     order = np.argsort(-scores, kind="stable")[:max(KS)]
     results = []
     for k in KS:  # a scope smaller than k simply returns all it has

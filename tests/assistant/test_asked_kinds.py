@@ -1,0 +1,91 @@
+"""Clauses of the kind a question asks for: the entry into force, and articles cited by number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.crossrefs import cited_keys, follow_citations
+from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
+from assistant.records import Hit
+from corpus.parser import parse_text
+
+LEGAL_DC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "legal-dc" / "docs"
+
+
+@pytest.mark.parametrize("question", [
+    "《中华人民共和国煤炭法》自何时起施行？",
+    "农产品质量安全法的实施日期是什么时候？",
+    "最新版《计量授权管理办法》的施行时间？",
+    "长江保护法什么时候开始实施？",
+    "这个政策从哪天开始执行？",
+    "《某某条例》于何时生效",
+])
+def test_questions_about_when_a_document_applies(question):
+    assert asks_entry_into_force(question)
+
+
+@pytest.mark.parametrize("question", [
+    "合同何时生效？",  # a contract's effect: a rule inside a law, not the law's own date
+    "以工代训补贴什么时候发放？",
+    "《煤炭法》规定了哪些处罚？",
+])
+def test_other_questions_with_time_words_are_not(question):
+    assert not asks_entry_into_force(question)
+
+
+def test_entry_into_force_clauses_in_their_drafting_forms():
+    assert states_entry_into_force("第六十七条　本法自1996年12月1日起施行。")
+    assert states_entry_into_force("（2023年2月25日国家市场监督管理总局令第72号公布　自2023年5月1日起施行）")
+    assert states_entry_into_force("本方案自印发之日起实施。")
+    assert not states_entry_into_force("第四条　本法施行前已经设立的企业，应当在一年内补办手续。")
+
+
+def test_cited_articles_of_the_same_document_in_order():
+    assert cited_keys("违反本办法第二十八条的规定，未按规定记录保存的") == ["a28"]
+    assert cited_keys("违反本法第十条、第十二条规定的") == ["a10", "a12"]
+    assert cited_keys("依照本条例第五条至第七条的规定") == ["a5", "a6", "a7"]
+    assert cited_keys("本法第二十四条之一规定的情形") == ["a24-1"]
+    # another law's articles are not this document's
+    assert cited_keys("依照《中华人民共和国刑法》第一百五十七条的规定追究刑事责任") == []
+    # a sweeping range is not the other half of a rule
+    assert cited_keys("本法第一条至第三十条") == ["a1", "a30"]
+
+
+def _hit(document, key, score):
+    clause = document.clause(key)
+    return Hit(clause=clause, document=document, score=score)
+
+
+def test_a_cited_article_follows_the_hit_that_cites_it():
+    law = parse_text("示例办法\n第一条　生产者应当如实记录召回情况。\n第二条　监督部门应当检查。\n"
+                     "第三条　违反本办法第一条的规定的，处二千元以上二万元以下罚款。\n",
+                     doc_id="law", source_file="示例办法.docx")
+    articles = {"law": {c.key: c for c in law.clauses}}
+    ranked = [_hit(law, "a3", 0.9), _hit(law, "a2", 0.5), _hit(law, "a1", 0.4)]
+    followed = follow_citations(ranked, articles, {"law": law}.get, depth=1, per_hit=1, top_k=3)
+    assert [h.clause.key for h in followed] == ["a3", "a1", "a2"]
+    assert followed[1].via == "cross_reference" and followed[1].score == 0.9
+    # off: the ranking as it was
+    unchanged = follow_citations(ranked, articles, {"law": law}.get, depth=0, per_hit=1, top_k=3)
+    assert [h.clause.key for h in unchanged] == ["a3", "a2", "a1"]
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_real_law_answers_when_it_takes_effect(tmp_path):
+    from assistant.service import PolicyAssistant
+    from corpus.loader import read_corpus
+    from index.encoders import make_encoder
+    from index.store import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("中华人民共和国煤炭法.docx", "食品召回管理办法.docx"):
+        (corpus / name).symlink_to(LEGAL_DC / name)
+    documents = read_corpus(corpus).documents
+    encoder = make_encoder("hash")
+    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
+                                            corpus_hash="t"), encoder)
+    top = assistant.search("《中华人民共和国煤炭法》何时开始实施？", top_k=3)[0]
+    assert "煤炭法" in top.document.title and "起施行" in top.clause.text
