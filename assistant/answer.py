@@ -10,6 +10,7 @@ question set (answerable and unanswerable questions, see `eval/`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from assistant.records import Hit
@@ -18,15 +19,21 @@ from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
 
 # Words that shape a question but say nothing about its topic.
-_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 怎样 如何 是否 有没有 能不能 可以 能 吗 呢 么
-规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下 请问 给 对 我 我们 家 孩子 想 要 会 啥
-有 没有 是 的 了 多 大 多久 多长 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或
-我家 我刚 咋办 咋 给不给 还能 还要 不给 这种 那种 每个 能否 可否 不好 不够 今年 该找 想学 搞 弄
-干 做 拿 领 交 用 怎么办 怎么样 行不行 对不对 一样 不一样 区别 对比 相比 几个 几次 几年 几个月 多少钱 能补 能领 能拿""".split())
-_FIGURE_CUES = ("多少", "几", "多久", "多长", "比例", "标准", "金额", "最长", "最高", "最多",
+_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 如何 是否 有没有 能不能 可以 能 吗 呢 么 规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下
+请问 给 对 我 家 想 要 会 啥 有 没有 是 的 了 多 大 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或 咋 那种 能否 可否 今年 搞
+弄 干 做 拿 领 交 用 怎么办 行不行 对不对 不一样 相比 几年 多少钱 能补 能领 能拿""".split())
+# Function words by jieba's own dictionary (ICTCLAS tags), not by list: pronouns, among them the
+# interrogatives 怎样/哪些 and 我们 (r), modal particles (y), auxiliaries (u), interjections (e),
+# onomatopoeia (o), conjunctions (c) and prepositions (p). Adverbs and numerals stay content
+# words (一次性, 首次), except the interrogative quantities of Chinese grammar: 几… and 多 + a
+# one-syllable adjective (多少, 多久, 多长, 多大).
+_FUNCTION_TAGS = frozenset("ryueocp")
+_ASKED_QUANTITY = re.compile(r"几|多[少久长大高远重]")  # .match: a word; .search: a question
+_FIGURE_CUES = ("比例", "标准", "金额", "最长", "最高", "最多",
                 "how much", "how many", "how long", "what percentage", "amount")
-_RESPONSIBILITY_CUES = ("负责", "责任", "哪个部门", "哪些部门", "哪个单位", "哪些单位", "牵头",
-                        "谁", "responsible", "in charge", "which department")
+_RESPONSIBILITY_CUES = ("负责", "责任", "牵头", "谁", "responsible", "in charge", "which department")
+# 哪 + an optional measure word + 部门/单位/机构/机关: asking which body is responsible.
+_ASKED_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|（责任[^）]*）|\([^)]*负责\)")
 _RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分工)?[^（()）]*(?:负责|单位|部门|局|委)[^（()）]*[）)]$")
 
@@ -61,13 +68,26 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
     for source in (text, extra):
         for word in tokenizer.cut(source):
             word = word.strip().lower()
-            if (len(word) < 2 and not word.isdigit()) or word in STOPWORDS \
-                    or word in _QUESTION_WORDS or not re.search(r"[\u4e00-\u9fff\d]", word):
+            if (len(word) < 2 and not word.isdigit()) or _is_function_word(word) \
+                    or not re.search(r"[\u4e00-\u9fff\d]", word):
                 continue
             for part in tokenizer.parts(word) or [word]:
-                if part not in words and part not in STOPWORDS and part not in _QUESTION_WORDS:
+                if part not in words and not _is_function_word(part):
                     words.append(part)
     return words
+
+
+def _is_function_word(word: str) -> bool:
+    return (word in STOPWORDS or word in _QUESTION_WORDS or bool(_ASKED_QUANTITY.match(word))
+            or _dictionary_tags().get(word) in _FUNCTION_TAGS)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of every word of its own dictionary."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
 
 
 def coverage(terms: list[str], hit: Hit) -> float:
@@ -149,8 +169,9 @@ def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2)
     if not sentences:
         return [hit.clause.text]
     lowered = question.lower()
-    wants_figure = any(cue in lowered for cue in _FIGURE_CUES)
-    wants_owner = any(cue in lowered for cue in _RESPONSIBILITY_CUES)
+    wants_figure = bool(_ASKED_QUANTITY.search(lowered)) or any(cue in lowered for cue in _FIGURE_CUES)
+    wants_owner = bool(_ASKED_BODY.search(lowered)) or any(
+        cue in lowered for cue in _RESPONSIBILITY_CUES)
 
     def score(index_sentence: tuple[int, str]) -> float:
         index, sentence = index_sentence
