@@ -93,6 +93,10 @@ def latency_summary(outcomes: Sequence[AnswerOutcome]) -> dict:
             "max_ms": float(values.max())}
 
 
+def _document_of(clause_id: str) -> str:
+    return clause_id.split("/", 1)[0]
+
+
 def answer_metrics(questions: Sequence[Question],
                    outcomes: Mapping[str, AnswerOutcome]) -> dict:
     """How good the answers and the answered / not_found decision are.
@@ -114,12 +118,18 @@ def answer_metrics(questions: Sequence[Question],
     cited = [precision(o.cited, q.gold) for q, o in answered if o.cited]
     marked = [precision(o.marked, q.gold) for q, o in answered if o.marked]
     top_right = sum(bool(o.cited) and o.cited[0] in q.gold for q, o in answered)
+    # One-document questions (the gold lies in one document, i.e. one region for the seeds)
+    # whose answer points the reader [n] at a clause of another document.
+    single = [(q, o) for q, o in answered if len({_document_of(g) for g in q.gold}) == 1]
+    elsewhere = sum(any(_document_of(c) != _document_of(q.gold[0]) for c in o.marked)
+                    for q, o in single)
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
     return {
         "questions": len(questions), "answerable": len(answerable),
         "unanswerable": len(unanswerable), "answered_answerable": len(answered),
         "citation_precision": float(np.mean(cited)) if cited else None,
         "marked_citation_precision": float(np.mean(marked)) if marked else None,
+        "marked_other_document_rate": _ratio(elsewhere, len(single)),
         "section_accuracy": _ratio(top_right, len(answered)),
         "answered_with_gold_top": _ratio(top_right, len(answerable)),
         "not_found_precision": _ratio(caught, caught + refused),

@@ -103,6 +103,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 ANSWER_ROWS = (
     ("citation_precision", "citation precision (all returned citations are gold)"),
     ("marked_citation_precision", "citation precision, citations marked [n] in the text"),
+    ("marked_other_document_rate",
+     "one-document questions citing [n] another document (another region for the seeds)"),
     ("section_accuracy", "section accuracy (top citation is a gold clause), answered answerable"),
     ("answered_with_gold_top", "answered with a gold top citation, all answerable"),
     ("not_found_precision", "not_found precision (positive class: unanswerable)"),
@@ -134,9 +136,13 @@ def render_markdown(report: dict) -> str:
                      for s in systems])
     floor = meta.get("regression_floor")
     if floor:
-        verdict = "above" if floor["passed"] else "**below**"
-        lines += [f"Hybrid hit@5 {fmt(floor['measured'])} is {verdict} the regression floor "
-                  f"{fmt(floor['floor'])} (`eval/floors.py`, set for the USE encoder).", ""]
+        verdict = "within" if floor["passed"] else "**outside**"
+        bounds = "; ".join(
+            f"{check['label']} {fmt(check['measured'])} ({'≤' if check['at_most'] else '≥'} "
+            f"{fmt(check['bound'])}{'' if check['passed'] else ', **failed**'})"
+            for check in floor["checks"])
+        lines += [f"The hybrid service is {verdict} its regression floors (`eval/floors.py`, set "
+                  f"for the USE encoder): {bounds}.", ""]
 
     categories = sorted({c for s in systems for c in report["ranking"][s]["by_category"]})
     lines += ["## hit@5 / recall@5 per category", ""]

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from eval.chart import write_chart
-from eval.floors import REGRESSION_FLOOR_HIT5
+from eval.floors import check_floors
 from eval.metrics import (
     METRIC_LABELS,
     RANKING_METRICS,
@@ -65,14 +65,12 @@ def _open_systems(url: str | None, settings, client, workdir: Path, progress: Pr
     return LocalSystems(assistant, workdir / "conversations.sqlite3")
 
 
-def _floor(meta: dict, ranking: dict, questions_path: Path) -> dict | None:
-    """The regression floor only means something for the dev set with the USE encoder."""
+def _floor(meta: dict, ranking: dict, answers: dict, questions_path: Path) -> dict | None:
+    """The regression floors only mean something for the dev set with the USE encoder."""
     if "hybrid" not in ranking or not str(meta["encoder"] or "").startswith("use-") or \
             questions_path.resolve() != DEFAULT_QUESTIONS.resolve():
         return None
-    measured = ranking["hybrid"]["overall"]["hit_rate@5"]
-    return {"metric": "hit_rate@5", "measured": measured, "floor": REGRESSION_FLOOR_HIT5,
-            "passed": measured >= REGRESSION_FLOOR_HIT5}
+    return check_floors(ranking, answers)
 
 
 def run_evaluation(*, questions: Path | None = None, conversations: Path | None = None,
@@ -124,12 +122,13 @@ def run_evaluation(*, questions: Path | None = None, conversations: Path | None 
         "conversation_count": len(dialogues), "turn_count": sum(len(c.turns) for c in dialogues),
         "systems": list(systems.systems), "skipped_systems": dict(systems.skipped),
     }
-    meta["regression_floor"] = _floor(meta, ranking_summary, questions_path)
+    answer_summary = answer_metrics(items, answers)
+    meta["regression_floor"] = _floor(meta, ranking_summary, answer_summary, questions_path)
     meta["seconds"] = round(time.perf_counter() - clock, 2)
     report = build_report(
         meta=meta, questions=items, conversations=dialogues, rankings=rankings, scores=scores,
         ranking_summary=ranking_summary, answers=answers,
-        answer_summary=answer_metrics(items, answers), turns=turns,
+        answer_summary=answer_summary, turns=turns,
         multiturn_summary=multiturn_metrics(dialogues, turns), errors=systems.errors)
 
     out = Path(out)
@@ -157,9 +156,11 @@ def print_summary(report: dict, console: Console, out: Path) -> None:
         console.print(f"[dim]{names} skipped: {why}[/dim]")
     floor = meta.get("regression_floor")
     if floor:
-        mark = "[green]ok[/green]" if floor["passed"] else "[red]BELOW FLOOR[/red]"
-        console.print(f"hybrid hit@5 {fmt(floor['measured'])} vs floor {fmt(floor['floor'])}: "
-                      f"{mark}")
+        for check in floor["checks"]:
+            mark = "[green]ok[/green]" if check["passed"] else "[red]OUT OF BOUNDS[/red]"
+            side = "≤" if check["at_most"] else "≥"
+            console.print(f"{check['label']} {fmt(check['measured'])} (floor {side} "
+                          f"{fmt(check['bound'])}): {mark}")
 
     answers = report["answers"].get("hybrid")
     if answers:

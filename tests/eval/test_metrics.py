@@ -57,6 +57,19 @@ def test_answer_metrics() -> None:
     assert m["latency_ms"]["median_ms"] == pytest.approx(10.0)
 
 
+def test_answers_pointing_at_another_document_are_counted() -> None:
+    questions = [_q("one", ("tianjin/1",)), _q("other", ("tianjin/2",)),
+                 _q("both", ("tianjin/3", "qijiang/3"))]
+    outcomes = {"one": _a("one", "answered", ("tianjin/1", "qijiang/1"), marked=("tianjin/1",)),
+                "other": _a("other", "answered", ("tianjin/2", "qijiang/2"),
+                            marked=("tianjin/2", "qijiang/2")),
+                # a comparison: its gold spans two documents, so citing both is right
+                "both": _a("both", "answered", ("tianjin/3", "qijiang/3"),
+                           marked=("tianjin/3", "qijiang/3"))}
+    m = answer_metrics(questions, outcomes)
+    assert m["marked_other_document_rate"] == pytest.approx(1 / 2)
+
+
 def test_multiturn_splits_first_turns_from_follow_ups() -> None:
     turns = (_q("c#1", ("g1",), turn=1), _q("c#2", ("g2",), turn=2), _q("c#3", (), turn=3))
     outcomes = {"c#1": _a("c#1", "answered", ("g1",)),

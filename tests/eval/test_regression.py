@@ -1,4 +1,4 @@
-"""Regression guard: the full dev set with the real USE encoder must stay above the floor.
+"""Regression guard: the full dev set with the real USE encoder must stay within its floors.
 
 Slow (it loads USE and embeds the corpus into a fresh index), hence `-m slow`; the floor and
 how it was measured live in `eval/floors.py`.
@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from api.settings import Settings
-from eval.floors import REGRESSION_FLOOR_HIT5
+from eval.floors import REGRESSION_FLOOR_HIT5, REGRESSION_FLOORS
 from eval.runner import run_evaluation
 
 
@@ -25,7 +25,11 @@ def test_hybrid_hit5_on_the_dev_set_stays_above_the_floor(tmp_path) -> None:
     assert hybrid["overall"]["hit_rate@5"] >= REGRESSION_FLOOR_HIT5, (
         f"hybrid hit@5 fell to {hybrid['overall']['hit_rate@5']:.3f} "
         f"(floor {REGRESSION_FLOOR_HIT5}); see {tmp_path / 'out' / 'report.md'}")
-    assert report["meta"]["regression_floor"]["passed"]
+    floors = report["meta"]["regression_floor"]
+    assert len(floors["checks"]) == len(REGRESSION_FLOORS)
+    failed = [c for c in floors["checks"] if not c["passed"]]
+    assert not failed, f"out of bounds: {failed}; see {tmp_path / 'out' / 'report.md'}"
+    assert floors["passed"]
     # The service must beat its own parts and the naive baseline, or the fusion is pointless.
     for baseline in ("dense", "naive-rag"):
         baseline_hit5 = report["ranking"][baseline]["overall"]["hit_rate@5"]

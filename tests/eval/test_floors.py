@@ -1,0 +1,31 @@
+"""The regression floors judge both retrieval and answer metrics, in the right direction."""
+
+from __future__ import annotations
+
+from eval.floors import REGRESSION_FLOORS, check_floors
+
+
+def _report(hit5: float, false_refusals: float, refusals: float, precision: float):
+    ranking = {"hybrid": {"overall": {"hit_rate@5": hit5}}}
+    answers = {"hybrid": {"false_refusal_rate": false_refusals,
+                          "not_found_accuracy_unanswerable": refusals,
+                          "marked_citation_precision": precision}}
+    return ranking, answers
+
+
+def test_measured_values_pass_and_each_regression_fails_its_own_floor():
+    assert check_floors(*_report(0.959, 0.036, 0.800, 0.409))["passed"]
+    for bad, metric in [((0.90, 0.036, 0.800, 0.409), "hit_rate@5"),
+                        ((0.959, 0.10, 0.800, 0.409), "false_refusal_rate"),
+                        ((0.959, 0.036, 0.60, 0.409), "not_found_accuracy_unanswerable"),
+                        ((0.959, 0.036, 0.800, 0.20), "marked_citation_precision")]:
+        result = check_floors(*_report(*bad))
+        assert not result["passed"]
+        assert [c["metric"] for c in result["checks"] if not c["passed"]] == [metric]
+
+
+def test_a_missing_metric_fails_rather_than_passing_silently():
+    ranking, answers = _report(0.959, 0.036, 0.800, 0.409)
+    del answers["hybrid"]["marked_citation_precision"]
+    result = check_floors(ranking, answers)
+    assert not result["passed"] and len(result["checks"]) == len(REGRESSION_FLOORS)
