@@ -63,6 +63,11 @@ _NATIONAL_BODY = re.compile(
 # 办法 — so a title that ends in …法 (not …办法), possibly with a 修正案 or an edition note, is a
 # national law even where the file drops the 中华人民共和国 in front (刑法, 行政诉讼法).
 _NATIONAL_LAW = re.compile(r"(?<!办)法(?:修正案)?(?:[（(][^）)]*[）)])?$")
+# 行政法规 and 部门规章 are titled …条例 / …规定 / …办法 / …细则 / …规则 with no place name, while
+# local regulations and local government rules lead with their administrative area (北京市…条例,
+# 浙江省…办法): a rule-form title that names no region, issued by no body we can place, is
+# national (铁路产品认证管理办法, 私募投资基金监督管理条例).
+_RULE_TITLE = re.compile(r"(?:条例|规定|办法|细则|规则)(?:[（(][^）)]*[）)])?$")
 # Titles cited inside 《》 say nothing about who issued the citing text: 北京市实施《全国人民代表
 # 大会和地方各级人民代表大会代表法》办法 is a Beijing regulation.
 _QUOTED = re.compile(r"《[^》]*》")
@@ -345,7 +350,9 @@ class Gazetteer:
         region = self.most_specific(f"{title} {issuer or ''}")
         if region is not None:
             return region
-        return NATIONAL if is_national_text(title) else None
+        if is_national_text(title) or (not issuer and _RULE_TITLE.search(head)):
+            return NATIONAL
+        return None
 
     def by_name(self, name: str) -> Region | None:
         """The region a whole name denotes (any alias, or a 6-digit code); None if unknown, or if

@@ -160,6 +160,19 @@ def test_unknown_place_is_none(gazetteer):
     assert gazetteer.document_region("某地关于培训的通知") is None
 
 
+@pytest.mark.parametrize("title", [
+    "铁路产品认证管理办法", "私募投资基金监督管理条例", "食品补充检验方法管理规定",
+    "标准创新型企业梯度培育管理办法（试行）", "肉制品生产许可审查细则（2023版）"])
+def test_rule_titles_naming_no_region_are_national(gazetteer, title):
+    # 行政法规 and 部门规章 carry no place name; local ones lead with theirs (北京市…条例)
+    assert gazetteer.document_region(title) is NATIONAL
+
+
+def test_rule_titles_stay_unplaced_when_an_unknown_body_issued_them(gazetteer):
+    assert gazetteer.document_region("会员管理办法", "某某协会") is None
+    assert gazetteer.document_region("职业技能提升行动实施方案") is None  # plans name no form
+
+
 def test_extra_rows_add_regions_and_aliases(gazetteer):
     extended = gazetteer.with_extra_rows([
         {"name": "航空港区", "province": "河南省", "city": "郑州市", "district": "郑州航空港经济综合实验区",
