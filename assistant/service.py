@@ -148,14 +148,18 @@ class PolicyAssistant:
                 better_elsewhere(top, covered[evidence], terms, others, thresholds):
             return self._not_found(question, scope, terms, hits, covered, others, top_k)
 
-        cited = self._select(hits, covered, scope, top_k)
-        quoted = cited[:self.config.quoted_clauses]
+        quoted, cited = self._select(hits, covered, scope, top_k)
         text = answered_text(question, terms, quoted)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
 
     def _select(self, hits: list[Hit], covered: list[float], scope: RegionScope,
-                top_k: int) -> list[Hit]:
-        """Citations: the top hit, hits close to it, and the best hit of each named region."""
+                top_k: int) -> tuple[list[Hit], list[Hit]]:
+        """What the answer quotes — the top hit, hits close to it and the best hit of each
+        named region — and what it cites: those, then the next hits up to `min_citations`.
+
+        Only the quoted clauses are marked [n] in the text: a filler citation is there so a
+        near miss at rank 1 still lists the right clause, not because it supports the answer.
+        """
         best_cov = covered[0]
         chosen = [hits[0]]
         for hit, cov in zip(hits[1:], covered[1:]):
@@ -169,6 +173,7 @@ class PolicyAssistant:
                     if best is not None:
                         chosen = [h for h in chosen if h is not best]
                         chosen.insert(min(len(chosen), self.config.quoted_clauses - 1), best)
+        quoted = chosen[:self.config.quoted_clauses]
         # Up to `min_citations`, fill with the next most relevant hits so that a near miss
         # at rank 1 still shows the right clause; beyond that, only hits close to the top.
         for hit in hits:
@@ -176,7 +181,7 @@ class PolicyAssistant:
                 break
             if hit not in chosen:
                 chosen.append(hit)
-        return chosen[:top_k]
+        return quoted, chosen[:top_k]
 
     def _topic(self, terms: list[str]) -> str:
         return "、".join(terms[:4]) if terms else "这一问题"

@@ -123,7 +123,8 @@ def run_evaluation(*, questions: Path | None = None, conversations: Path | None 
         "systems": list(systems.systems), "skipped_systems": dict(systems.skipped),
     }
     answer_summary = answer_metrics(items, answers)
-    meta["regression_floor"] = _floor(meta, ranking_summary, answer_summary, questions_path)
+    meta["regression_floor"] = _floor(meta, ranking_summary, {"hybrid": answer_summary},
+                                      questions_path)
     meta["seconds"] = round(time.perf_counter() - clock, 2)
     report = build_report(
         meta=meta, questions=items, conversations=dialogues, rankings=rankings, scores=scores,
@@ -159,7 +160,7 @@ def print_summary(report: dict, console: Console, out: Path) -> None:
         for check in floor["checks"]:
             mark = "[green]ok[/green]" if check["passed"] else "[red]OUT OF BOUNDS[/red]"
             side = "≤" if check["at_most"] else "≥"
-            console.print(f"{check['label']} {fmt(check['measured'])} (floor {side} "
+            console.print(f"{escape(check['label'])} {fmt(check['measured'])} (floor {side} "
                           f"{fmt(check['bound'])}): {mark}")
 
     answers = report["answers"].get("hybrid")
