@@ -25,6 +25,8 @@ _CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此
 # A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
+# "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
+_SAME_QUESTION = re.compile(r"(?:同样|一样|相同|同一个?)的?问题[，,]?|同上[，,]?")
 _LEADING = re.compile(r"^(那么?|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
                       re.IGNORECASE)
 
@@ -59,15 +61,20 @@ def _strip_regions(text: str, words: tuple[str, ...]) -> str:
 
 
 def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
-            topic_of: callable) -> str:
-    """The standalone question to search with. `topic_of(text)` gives a text's key terms."""
+            topic_of: callable, known: callable = lambda term: True) -> str:
+    """The standalone question to search with. `topic_of(text)` gives a text's key terms;
+    `known(term)` tells whether some clause contains a term: a follow-up naming a new region
+    whose other words no clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
     question = question.strip()
     if previous is None:
         return question
     mentions = [m.alias for m in gazetteer.mentions(question)]
+    same_question = bool(_SAME_QUESTION.search(question))
+    question = _SAME_QUESTION.sub("", question)
     own_topic = topic_of(_strip_regions(question, tuple(mentions)))
     pronoun = bool(_PRONOUN.search(question))
-    marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢")
+    marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢") \
+        or same_question
     short = len(_TRAILING.sub("", question)) <= 8
     if not (marked or pronoun or short or not own_topic):
         # A complete question: keep it, but inherit the region when it names none.
@@ -79,7 +86,7 @@ def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
     remainder = _strip_regions(remainder, tuple(mentions)).strip(" ，,")
     region = mentions[0] if mentions else (previous.region_words[0] if previous.region_words
                                            else previous.focus_region)
-    if mentions and not own_topic:
+    if mentions and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
         base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
         return f"{region}{base}"

@@ -252,7 +252,8 @@ class PolicyAssistant:
     def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
         return resolve(question, previous, self.gazetteer,
                        lambda text: key_terms(text, self.index.lexical.tokenizer,
-                                              extra=translate_terms(text)))
+                                              extra=translate_terms(text)),
+                       known=lambda term: term in self.corpus_text)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
             region: str | None = None, top_k: int = 5,

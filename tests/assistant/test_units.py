@@ -150,3 +150,20 @@ def test_a_quoted_lead_in_brings_its_items():
     assert quoted[0].endswith("免征个人所得税：")
     assert quoted[1:4] == ["（一）国债利息；", "（二）保险赔款；", "（三）国务院规定的其他免税所得。"]
     assert not any(s.startswith("前款") for s in quoted)  # the next 款 is not an item
+
+
+# General ways Chinese switches the place of the last question, none taken from the development
+# conversations: each must carry the topic over to the new place and drop the old one.
+_REGION_SWITCHES = ("换成{}呢？", "{}那边呢？", "同样的问题，{}怎么样？", "那{}又如何？",
+                    "那么在{}又是怎样？", "如果是{}呢？", "{}呢？", "换到{}看看", "{}的情况怎样？",
+                    "一样的问题问{}", "{}怎么规定的？", "那在{}呢")
+
+
+@pytest.mark.parametrize("place", ["白城", "綦江", "天津", "台儿庄"])
+@pytest.mark.parametrize("pattern", _REGION_SWITCHES)
+def test_region_switch_phrasings_keep_the_topic(hash_assistant, pattern, place):
+    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA)
+    assert resolved.startswith(place) and "以工代训补贴" in resolved, resolved
+    assert "三门峡" not in resolved, resolved
+    # nothing of the switching words is left to search with
+    assert not any(word in resolved for word in ("换成", "换到", "看看", "同样", "一样的问题")), resolved
