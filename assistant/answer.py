@@ -10,8 +10,8 @@ question set (answerable and unanswerable questions, see `eval/`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.records import Hit
 from corpus.numbering import STATUTE_HEADINGS, match_heading
@@ -19,9 +19,10 @@ from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
 
 # Words that shape a question but say nothing about its topic.
-_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 如何 是否 有没有 能不能 可以 能 吗 呢 么 规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下
-请问 给 对 我 家 想 要 会 啥 有 没有 是 的 了 多 大 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或 咋 那种 能否 可否 今年 搞
-弄 干 做 拿 领 交 用 怎么办 行不行 对不对 不一样 相比 几年 多少钱 能补 能领 能拿""".split())
+_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 如何 是否 有没有 能不能 可以
+能 吗 呢 么 规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下 请问 给 对 我 家 想
+要 会 啥 有 没有 是 的 了 多 大 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或 咋
+那种 能否 可否 今年 搞 弄 干 做 拿 领 交 用 怎么办 行不行 对不对 不一样 相比 几年 多少钱 能补 能领 能拿""".split())
 # Function words by jieba's own dictionary (ICTCLAS tags), not by list: pronouns, among them the
 # interrogatives 怎样/哪些 and 我们 (r), modal particles (y), auxiliaries (u), interjections (e),
 # onomatopoeia (o), conjunctions (c) and prepositions (p). Adverbs and numerals stay content
@@ -169,7 +170,8 @@ def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2)
     if not sentences:
         return [hit.clause.text]
     lowered = question.lower()
-    wants_figure = bool(_ASKED_QUANTITY.search(lowered)) or any(cue in lowered for cue in _FIGURE_CUES)
+    wants_figure = bool(_ASKED_QUANTITY.search(lowered)) or any(
+        cue in lowered for cue in _FIGURE_CUES)
     wants_owner = bool(_ASKED_BODY.search(lowered)) or any(
         cue in lowered for cue in _RESPONSIBILITY_CUES)
 

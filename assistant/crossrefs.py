@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.records import Hit
-from corpus import Clause, Document
+from corpus import Clause
 from corpus.numbering import chinese_to_int
 
 _NUMERAL = r"[零〇一二两三四五六七八九十百千\d]+"
@@ -53,13 +53,13 @@ def _number(numeral: str) -> int | None:
         return None
 
 
-def follow_citations(hits: Sequence[Hit], document_clauses: dict[str, dict[str, Clause]],
-                     document: Callable[[str], Document | None], *, depth: int, per_hit: int,
-                     top_k: int) -> list[Hit]:
+def follow_citations(hits: Sequence[Hit], clause: Callable[[str], Clause | None], *,
+                     depth: int, per_hit: int, top_k: int) -> list[Hit]:
     """`hits` with the articles cited by each of the first `depth` placed right after it.
 
-    A cited article already ranked above its citing hit stays where it is; one ranked below
-    moves up. The list keeps `top_k` hits.
+    `clause(clause_id)` looks a clause up (None when there is none). A cited article already
+    ranked above its citing hit stays where it is; one ranked below moves up. The list keeps
+    `top_k` hits.
     """
     if depth <= 0 or per_hit <= 0:
         return list(hits[:top_k])
@@ -72,13 +72,13 @@ def follow_citations(hits: Sequence[Hit], document_clauses: dict[str, dict[str, 
         placed.add(hit.clause.clause_id)
         if position >= depth:
             continue
-        by_key = document_clauses.get(hit.clause.doc_id, {})
         followed = 0
         for key in cited_keys(hit.clause.text):
-            cited = by_key.get(key)
+            cited = clause(f"{hit.clause.doc_id}/{key}")
             if cited is None or cited.clause_id in placed or followed >= per_hit:
                 continue
-            result.append(Hit(clause=cited, document=document(cited.doc_id) or hit.document, score=hit.score,
+            # the same document as the citing hit, by construction
+            result.append(Hit(clause=cited, document=hit.document, score=hit.score,
                               via="cross_reference"))
             placed.add(cited.clause_id)
             followed += 1

@@ -46,8 +46,11 @@ def reference_labels(question: str) -> list[str] | None:
 def find_referenced(question: str, documents: list[Document]) -> list[Clause]:
     """Clauses the question points at by number, most exact match first; [] if none."""
     labels = reference_labels(question)
-    if not labels:
-        return []
+    return clauses_for_labels(labels, documents) if labels else []
+
+
+def clauses_for_labels(labels: list[str], documents: list[Document]) -> list[Clause]:
+    """Clauses with the labels `reference_labels` read, most exact match first; [] if none."""
     if labels[0].startswith("第") and labels[0].endswith("条"):
         # "第十六条": an article where the document has articles, else its （十六） clause.
         article = [c for d in documents for c in d.clauses if c.section.endswith(labels[0])]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Callable
 from pathlib import Path
 
@@ -122,13 +122,15 @@ def wanted_clause(question: str) -> Callable[[str], bool] | None:
     return None
 
 
-def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool], *, lift: float,
-           pool: int) -> np.ndarray:
-    """Give the best-scored `pool` positions for which `wanted_at` holds a `lift` share of the
-    score: the clause of the kind the question asks for (a definition, an entry into force)."""
+def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool],
+           weights: FusionWeights) -> np.ndarray:
+    """Give the best-scored `definition_pool` positions for which `wanted_at` holds a
+    `definition` share of the score: the clause of the kind the question asks for (a
+    definition, an entry into force)."""
+    lift = weights.definition
     if lift <= 0 or scores.size == 0:
         return scores
-    pool = min(scores.size, pool)
+    pool = min(scores.size, weights.definition_pool)
     candidates = np.argpartition(-scores, pool - 1)[:pool]
     wanted = [c for c in candidates if wanted_at(c)]
     if not wanted:
@@ -190,28 +192,22 @@ class HybridRetriever:
                             score=float(fused[position]), lexical=float(lexical_norm[position]),
                             dense=float(channels.dense[position]),
                             lexical_raw=float(channels.lexical[position])))
-        return follow_citations(hits, self._articles, self.index.document,
-                                depth=weights.citation_depth, per_hit=weights.citations_per_hit,
-                                top_k=top_k)
+        return follow_citations(hits, self._clause, depth=weights.citation_depth,
+                                per_hit=weights.citations_per_hit, top_k=top_k)
 
-    @cached_property
-    def _articles(self) -> dict[str, dict[str, Clause]]:
-        """Each document's clauses by key, for following 本法第X条 citations."""
-        articles: dict[str, dict[str, Clause]] = {}
-        for clause in self.index.clauses:
-            articles.setdefault(clause.doc_id, {})[clause.key] = clause
-        return articles
+    def _clause(self, clause_id: str) -> Clause | None:
+        position = self.index.position(clause_id)
+        return None if position is None else self.index.clauses[position]
 
     def rank_scores(self, question: str, channels: ChannelScores,
                     weights: FusionWeights) -> np.ndarray:
-        """Fused scores in [0, 1], with clauses of the kind asked for preferred (`wanted_clause`)."""
+        """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights)
         wanted = wanted_clause(question)
         if wanted is None:
             return fused
         clauses = self.index.clauses
-        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]].text),
-                      lift=weights.definition, pool=weights.definition_pool)
+        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]].text), weights)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray,
                       rows: np.ndarray) -> np.ndarray:

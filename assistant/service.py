@@ -28,7 +28,7 @@ from assistant.conversations import ConversationStore
 from assistant.documents import DocumentResolver
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, RegionScope
-from assistant.references import find_referenced, reference_labels
+from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
 from assistant.retriever import FusionWeights, HybridRetriever, translate_terms
 from index.encoders import Encoder
@@ -102,10 +102,11 @@ class PolicyAssistant:
         return self.retriever.search(query, doc_ids=scope.doc_ids, top_k=top_k)
 
     def _referenced(self, question: str, scope: RegionScope, top_k: int) -> list[Hit]:
-        if reference_labels(question) is None:  # most questions: skip listing the documents
+        labels = reference_labels(question)
+        if not labels:  # most questions: the documents are not even listed
             return []
         documents = [d for d in self.documents if not scope.restricted or d.doc_id in scope.doc_ids]
-        clauses = find_referenced(question, documents)
+        clauses = clauses_for_labels(labels, documents)
         if not clauses:
             return []
         if len({c.doc_id for c in clauses}) > 1:

@@ -54,6 +54,7 @@ def check_floors(ranking: dict, answers: dict) -> dict:
         value = floor.measured(ranking, answers)
         checks.append({"metric": floor.metric, "label": floor.label, "measured": value,
                        "bound": floor.bound, "at_most": floor.at_most,
+                       "side": "≤" if floor.at_most else "≥",
                        "passed": value is not None and floor.holds(value)})
     return {"passed": all(check["passed"] for check in checks), "checks": checks}
 

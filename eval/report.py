@@ -138,7 +138,7 @@ def render_markdown(report: dict) -> str:
     if floor:
         verdict = "within" if floor["passed"] else "**outside**"
         bounds = "; ".join(
-            f"{check['label']} {fmt(check['measured'])} ({'≤' if check['at_most'] else '≥'} "
+            f"{check['label']} {fmt(check['measured'])} ({check['side']} "
             f"{fmt(check['bound'])}{'' if check['passed'] else ', **failed**'})"
             for check in floor["checks"])
         lines += [f"The hybrid service is {verdict} its regression floors (`eval/floors.py`, set "

@@ -159,9 +159,8 @@ def print_summary(report: dict, console: Console, out: Path) -> None:
     if floor:
         for check in floor["checks"]:
             mark = "[green]ok[/green]" if check["passed"] else "[red]OUT OF BOUNDS[/red]"
-            side = "≤" if check["at_most"] else "≥"
-            console.print(f"{escape(check['label'])} {fmt(check['measured'])} (floor {side} "
-                          f"{fmt(check['bound'])}): {mark}")
+            console.print(f"{escape(check['label'])} {fmt(check['measured'])} "
+                          f"(floor {check['side']} {fmt(check['bound'])}): {mark}")
 
     answers = report["answers"].get("hybrid")
     if answers:

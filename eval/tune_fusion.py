@@ -65,7 +65,7 @@ class Prepared:
     dataset: str
     category: str
     channels: np.ndarray  # (5, n): lexical, bigrams, dense, document (min-max over scope), coverage
-    defines: np.ndarray  # (n,) whether the candidate is of the kind asked for (`wanted_clause`)
+    wanted: np.ndarray  # (n,) whether the candidate is of the kind asked for (`wanted_clause`)
     satisfies: list[frozenset[int]]  # per candidate, which gold items it contains
     gold_count: int
     needs_all: bool  # Legal-DC: every gold string; seeds: any gold clause
@@ -90,16 +90,15 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
-        defines=np.array([bool(wanted) and wanted(c.text) for c in clauses]),
+        wanted=np.array([bool(wanted) and wanted(c.text) for c in clauses]),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all)
 
 
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
     scores = blend(item.channels, weights)
-    if item.defines.any():
-        scores = prefer(scores, lambda position: bool(item.defines[position]),
-                        lift=weights.definition, pool=weights.definition_pool)
+    if item.wanted.any():
+        scores = prefer(scores, lambda position: bool(item.wanted[position]), weights)
     order = np.argsort(-scores, kind="stable")[:max(KS)]
     results = []
     for k in KS:  # a scope smaller than k simply returns all it has

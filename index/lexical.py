@@ -25,10 +25,10 @@ _HERE = Path(__file__).parent
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,10})[”\"」』]")
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
-# N-grams that start or end with these are fragments of a phrase, not terms.
 # Segments up to this length are memoised by `Tokenizer.tokenize`, at most this many at once.
 _CACHED_SEGMENT_CHARS = 40
 _SEGMENT_CACHE_SIZE = 50_000
+# N-grams that start or end with these are fragments of a phrase, not terms.
 _WEAK_EDGES = set("的和与及或等对在是为以按由将把被从向其之中有也都要可能会并且了占各上下")
 
 

@@ -62,13 +62,13 @@ def test_a_cited_article_follows_the_hit_that_cites_it():
     law = parse_text("示例办法\n第一条　生产者应当如实记录召回情况。\n第二条　监督部门应当检查。\n"
                      "第三条　违反本办法第一条的规定的，处二千元以上二万元以下罚款。\n",
                      doc_id="law", source_file="示例办法.docx")
-    articles = {"law": {c.key: c for c in law.clauses}}
+    clauses = {c.clause_id: c for c in law.clauses}
     ranked = [_hit(law, "a3", 0.9), _hit(law, "a2", 0.5), _hit(law, "a1", 0.4)]
-    followed = follow_citations(ranked, articles, {"law": law}.get, depth=1, per_hit=1, top_k=3)
+    followed = follow_citations(ranked, clauses.get, depth=1, per_hit=1, top_k=3)
     assert [h.clause.key for h in followed] == ["a3", "a1", "a2"]
     assert followed[1].via == "cross_reference" and followed[1].score == 0.9
     # off: the ranking as it was
-    unchanged = follow_citations(ranked, articles, {"law": law}.get, depth=0, per_hit=1, top_k=3)
+    unchanged = follow_citations(ranked, clauses.get, depth=0, per_hit=1, top_k=3)
     assert [h.clause.key for h in unchanged] == ["a3", "a2", "a1"]
 
 
