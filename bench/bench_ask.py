@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.live_server import free_port, stop, wait_until_ready
 from corpus import corpus_hash, load_corpus
 from index.encoders import make_encoder
 from index.store import build_index
@@ -63,14 +63,8 @@ def time_builds(encoder_kind: str, builds: int) -> dict:
             "clauses": sum(len(d.clauses) for d in documents)}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(encoder_kind: str, folder: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "POLICY_ASSISTANT_ENCODER": encoder_kind,
            "POLICY_ASSISTANT_INDEX_DIR": str(folder / "index"),
            "POLICY_ASSISTANT_DB_PATH": str(folder / "conversations.sqlite3")}
@@ -79,18 +73,8 @@ def start_server(encoder_kind: str, folder: Path) -> tuple[subprocess.Popen, str
          "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("the server did not start within 300 s")
+    wait_until_ready(process, base + "/health", timeout=300, poll=0.5)
+    return process, base
 
 
 def ask_all(base: str, questions: list[str], clients: int) -> dict:
@@ -136,8 +120,7 @@ def main() -> None:
                     ask_all(base, questions, clients)
                 print(f"/ask, {clients} client(s): {stats}")
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process, timeout=30)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(f"written to {args.out}")

@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench.bench_ask import percentile
+from bench.live_server import free_port, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpora" / "legal-dc"
@@ -49,12 +49,6 @@ def assemble(docs: Path, folder: Path) -> int:
         (folder / "plans" / path.name).symlink_to(path.resolve())
         count += 1
     return count
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _memory(pid: int) -> dict:
@@ -88,19 +82,13 @@ def main(argv: list[str] | None = None) -> None:
     build_seconds = time.perf_counter() - started
     params = json.loads(next((args.work / "index" / "versions").glob("*/params.json")).read_text())
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([cli, "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
+        wait_until_ready(server, f"{base}/ready", timeout=300, poll=0.5)
         with httpx.Client(timeout=60) as client:
-            for _ in range(600):
-                try:
-                    if client.get(f"{base}/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
             questions = [json.loads(line)["question"] for line in
                          args.questions.read_text(encoding="utf-8").splitlines()][:args.limit]
             latencies = []
@@ -111,8 +99,7 @@ def main(argv: list[str] | None = None) -> None:
                 response.raise_for_status()
         memory = _memory(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, timeout=30)
 
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.live_server import ServerDidNotStart, free_port, stop, wait_until_ready
 from corpus import SHIPPED_CORPUS
 from index import versions
 from index.store import load_index
@@ -50,12 +50,6 @@ class Server:
         return self.root / "var" / "library"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
@@ -70,31 +64,21 @@ def server(tmp_path_factory):
            "POLICY_ASSISTANT_ADMIN_TOKEN": TOKEN,
            "POLICY_ASSISTANT_MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT)}
     env.pop("POLICY_ASSISTANT_LIBRARY_DIR", None)
-    port = _free_port()
+    port = free_port()
     log = open(root / "server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the server did not start:\n"
-                        + (root / "server.log").read_text(errors="replace")[-3000:])
-        time.sleep(0.2)
-    yield Server(url, env, root, process)
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        wait_until_ready(process, f"{url}/ready", timeout=STARTUP_SECONDS,
+                         log=root / "server.log")
+    except ServerDidNotStart as exc:
+        log.close()
+        pytest.fail(str(exc))
+    yield Server(url, env, root, process)
+    stop(process, timeout=10)
     log.close()
 
 

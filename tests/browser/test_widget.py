@@ -14,11 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +25,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bench.live_server import ServerDidNotStart, free_port, stop, wait_until_ready
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +44,6 @@ ANSWER_TIMEOUT_MS = 60_000
 Q_SANMENXIA = "三门峡以工代训补贴标准是多少？"
 Q_FOLLOW_UP = "那綦江呢？"
 Q_NOT_FOUND = "北京市的培训补贴标准是多少？"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class HostSite:
@@ -105,7 +99,7 @@ def server(tmp_path_factory, host_sites) -> Iterator[str]:
         yield external.rstrip("/")
         return
     tmp = tmp_path_factory.mktemp("widget-server")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "POLICY_ASSISTANT_ENCODER": "hash",
@@ -121,27 +115,14 @@ def server(tmp_path_factory, host_sites) -> Iterator[str]:
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server not healthy after 120 s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.5)
+        wait_until_ready(proc, f"{base}/health", timeout=120, log=log_path, poll=0.5)
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
+    try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -109,6 +109,11 @@ def test_question_file_class_is_stripped_and_blank_gold_dropped(tmp_path):
     assert [q.qid for q in unscorable([first, second])] == ["b"]
 
 
+def _valid_line(qid: str) -> str:
+    return ('{"id": "%s", "question": "问", "title": "t", "gold": ["g"], "answer": "", '
+            '"class": "其他"}' % qid)
+
+
 @pytest.mark.parametrize("line, expected", [
     ('{"id": "x", "question": "问", "title": "t", "gold": ["g"], "answer": "a"}', "class"),
     ('{"id": "x", "question": "问", "title": "t", "gold": "g", "answer": "a", "class": "其他"}',
@@ -119,17 +124,14 @@ def test_question_file_class_is_stripped_and_blank_gold_dropped(tmp_path):
     ('["not", "an", "object"]', "expected a JSON object"),
 ])
 def test_a_bad_line_is_refused_with_its_line_number(tmp_path, line, expected):
-    good = '{"id": "ok", "question": "问", "title": "t", "gold": ["g"], "answer": "", ' \
-           '"class": "其他"}'
     path = tmp_path / "bad.jsonl"
-    path.write_text(f"{good}\n\n{line}\n", encoding="utf-8")
+    path.write_text(f"{_valid_line('ok')}\n\n{line}\n", encoding="utf-8")
     with pytest.raises(InputError, match=rf"bad\.jsonl:3: .*{expected}"):
         read_benchmark_questions(path)
 
 
 def test_duplicate_ids_are_refused(tmp_path):
-    line = '{"id": "x", "question": "问", "title": "t", "gold": ["g"], "answer": "", ' \
-           '"class": "其他"}'
+    line = _valid_line("x")
     path = tmp_path / "dup.jsonl"
     path.write_text(f"{line}\n{line}\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"dup\.jsonl:2: question id 'x' already used on line 1"):
