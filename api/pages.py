@@ -25,7 +25,7 @@ _KIND_LABELS = {
     "table_note": "表注",
 }
 
-_STYLE = """
+INLINE_STYLE = """
 :root{--p:#1d4f91;--pd:#153b6d;--ps:#e7eef8;--t:#1f2933;--m:#5b6775;--b:#d5dbe3;--bg:#f2f4f7;
 --hl:#fff3bf;--hlb:#e0a800;--warn:#b35c00;--warnbg:#fff4e5;--focus:#e8590c}
 *,*::before,*::after{box-sizing:border-box}
@@ -83,7 +83,7 @@ border-radius:4px;background:var(--hlb);color:#fff;font-weight:700}
 
 # Highlights the clause named by location.hash (the widget's citation links carry the clause key
 # as fragment) and scrolls it into view; runs again whenever the hash changes.
-_SCRIPT = """
+INLINE_SCRIPT = """
 (function () {
   function targetOf(hash) {
     if (!hash || hash.length < 2) return null;
@@ -162,7 +162,7 @@ def _page(title: str, body: str, *, script: str = "") -> str:
         "<!doctype html>\n"
         '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>{INLINE_STYLE}</style>\n</head>\n<body>\n"
         '<header class="topbar"><div class="topbar-inner">'
         '<a class="brand" href="/">政策问答助手</a><a href="/">返回问答</a></div></header>\n'
         f'<main id="main">\n{body}\n</main>\n{script_tag}\n</body>\n</html>\n'
@@ -258,7 +258,7 @@ def render_document_page(document: Document, highlight: str | None = None) -> st
         f'<div class="clauses">{_render_clauses(document.clauses, highlight)}</div>{back}</article>'
     )
     title = f"{'【送审稿】' if is_draft else ''}{document.title} · 政策原文"
-    return _page(title, body, script=_SCRIPT)
+    return _page(title, body, script=INLINE_SCRIPT)
 
 
 def render_not_found_page(message: str) -> str:

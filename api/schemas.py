@@ -17,23 +17,38 @@ MAX_QUESTION_CHARS = 1000
 
 
 def _trimmed(value: str, field: str) -> str:
+    # The raw length is checked before trimming so that the schema's maxLength is the rule.
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"{field} has {len(value)} characters; the limit is "
+                         f"{MAX_QUESTION_CHARS}")
     value = value.strip()
     if not value:
         raise ValueError(f"{field} is empty (after trimming whitespace); ask a question")
-    if len(value) > MAX_QUESTION_CHARS:
-        raise ValueError(f"{field} has {len(value)} characters after trimming; "
-                         f"the limit is {MAX_QUESTION_CHARS}")
     return value
+
+
+def _region_filter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise ValueError("region is blank; send null (or leave it out) for no region filter")
+    return value.strip()
+
+
+# Stated in the OpenAPI schema as well as checked: at least one non-space character.
+_TEXT_SCHEMA = {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": r"\S"}
+_REGION_DESCRIPTION = ("a region name as listed by GET /documents (the schema lists the names "
+                       "of the regions that have documents); null: inferred from the question")
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description="1–1000 characters after trimming")
+    question: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters, not only spaces",
+                          json_schema_extra=_TEXT_SCHEMA)
     conversation_id: str | None = Field(None, max_length=200,
                                         description="null starts a new conversation")
-    region: str | None = Field(None, max_length=100,
-                               description="a region name as listed by GET /documents")
+    region: str | None = Field(None, max_length=100, description=_REGION_DESCRIPTION)
     top_k: int = Field(5, ge=1, le=20, description="how many citations at most")
 
     @field_validator("question", mode="after")
@@ -44,15 +59,16 @@ class AskRequest(BaseModel):
     @field_validator("region", mode="after")
     @classmethod
     def _region(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+        return _region_filter(value)
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(description="1–1000 characters after trimming")
+    query: str = Field(description=f"1–{MAX_QUESTION_CHARS} characters, not only spaces",
+                       json_schema_extra=_TEXT_SCHEMA)
     top_k: int = Field(10, ge=1, le=50)
-    region: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100, description=_REGION_DESCRIPTION)
 
     @field_validator("query", mode="after")
     @classmethod
@@ -62,7 +78,27 @@ class SearchRequest(BaseModel):
     @field_validator("region", mode="after")
     @classmethod
     def _region(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
+        return _region_filter(value)
+
+
+class Message(BaseModel):
+    """Every error other than a 422: what went wrong and what to do."""
+
+    detail: str
+
+
+class Problem(BaseModel):
+    """One entry of a 422 (FastAPI's validation shape): where, what kind, why."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class UploadInvalid(BaseModel):
+    """422 of an upload: the same shape as every other 422."""
+
+    detail: list[Problem]
 
 
 class ClauseOut(BaseModel):
@@ -89,6 +125,9 @@ class AskResponse(BaseModel):
     answer: str
     resolved_question: str
     citations: list[Citation]
+    stored: bool = Field(True, description="false when the conversation store could not be "
+                                           "written: the answer stands, follow-ups cannot use it")
+    notice: str | None = Field(None, description="why the turn was not stored")
 
 
 class SearchResponse(BaseModel):
@@ -163,6 +202,7 @@ class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     reason: str | None = None
     index_version: str | None = None
+    conversations: Literal["ok", "read_only", "unavailable"] | None = None
 
 
 def clause_url(clause: Clause) -> str:

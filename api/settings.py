@@ -6,6 +6,7 @@ offline with the USE encoder.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -17,6 +18,9 @@ _DEFAULT_VAR = Path(__file__).resolve().parent.parent / "var"
 # Policy files are text, Word or PDF; 20 MB holds the largest Legal-DC .docx (well under 1 MB)
 # many times over while keeping one upload from filling memory.
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A question is at most 1,000 characters (3 bytes each in UTF-8) plus a few short fields: 64 KB
+# is twenty times the largest valid /ask or /search body.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
 
 
 class Settings(BaseSettings):
@@ -43,6 +47,21 @@ class Settings(BaseSettings):
         None, description="bearer token for POST/DELETE /documents; unset: those routes are off")
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD_BYTES, ge=1,
                                   description="largest document POST /documents accepts")
+    max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024,
+                                description="largest JSON request body (413 beyond it)")
+    workers: int = Field(os.cpu_count() or 1, ge=1,
+                         description="server processes for `serve` (default: one per core)")
+    # Requests working at once per worker. Answering is CPU-bound with the GIL mostly held, so
+    # more than two per process only lengthens every request (bench/bench_load.py).
+    max_active: int = Field(2, ge=1, description="requests working at once, per worker")
+    max_waiting: int = Field(64, ge=0, description="requests queued per worker before a "
+                                                    "quick 503 with Retry-After")
+    wait_seconds: float = Field(10.0, gt=0, description="longest wait in the queue before a "
+                                                        "503 with Retry-After")
+    rate_limit_per_minute: int = Field(0, ge=0, description="requests per client address and "
+                                                            "minute (429 beyond); 0: no limit")
+    frame_ancestors: str = Field("'self'", description="CSP frame-ancestors: the sites that may "
+                                 "embed the widget in a frame, e.g. 'self' https://www.example.gov.cn")
     # 0 checks the index pointer (one stat call, ~2 µs) on every request, so a change made by
     # `policy-assistant add` in another process is served by the very next request.
     reload_check_seconds: float = Field(0.0, ge=0,

@@ -45,3 +45,14 @@ class Answer:
     hits: tuple[Hit, ...]  # the cited hits, citations[n-1] == hits[n-1]
     scope: RegionScope = field(default_factory=RegionScope)
     confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """One conversation turn: the answer, and whether the turn was stored (and if not, why)."""
+
+    conversation_id: str
+    answer: Answer
+    stored: bool = True
+    not_stored_reason: str | None = None
+

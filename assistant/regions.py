@@ -65,6 +65,20 @@ class RegionResolver:
                 unknown.append(region)
         return RegionScope(tuple(doc_ids), tuple(named), tuple(unknown))
 
+    def names(self) -> list[str]:
+        """The names and aliases of the regions that have documents, each one `explicit`
+        accepts (what the API schema lists for its `region` field)."""
+        candidates = dict.fromkeys(name for d in self.documents
+                                   for name in (d.region.name, *d.region.aliases) if name)
+        accepted = []
+        for name in candidates:
+            try:
+                self.explicit(name)
+            except InputError:
+                continue
+            accepted.append(name)
+        return sorted(accepted)
+
     def explicit(self, name: str) -> RegionScope:
         """The scope for a `region` request field: a region name or alias."""
         region = self.gazetteer.by_name(name.strip())
@@ -74,5 +88,5 @@ class RegionResolver:
         known = sorted({d.region.name for d in self.documents})
         if region is None or not self.docs_for(region):
             raise InputError(f"unknown region {name!r}: the corpus has documents for "
-                             f"{', '.join(known)}")
+                             f"{', '.join(known)}", field="region")
         return RegionScope(self.docs_for(region), (region,), ())

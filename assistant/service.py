@@ -9,6 +9,7 @@ region and to the regions whose documents do address it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from corpus import Clause, Document
@@ -24,15 +25,17 @@ from assistant.answer import (
     decide,
     key_terms,
 )
-from assistant.conversations import ConversationStore
+from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.documents import DocumentResolver
 from assistant.followups import TurnContext, resolve, row_label
-from assistant.records import Answer, Hit, RegionScope
+from assistant.records import Answer, Hit, RegionScope, TurnOutcome
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
 from assistant.retriever import FusionWeights, HybridRetriever, translate_terms
 from index.encoders import Encoder
 from index.store import BuiltIndex, lexical_text
+
+log = logging.getLogger("policy_assistant.assistant")
 
 
 @dataclass
@@ -257,24 +260,34 @@ class PolicyAssistant:
                        known=lambda term: term in self.corpus_text)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
-            region: str | None = None, top_k: int = 5,
-            to_citations=None) -> tuple[str, Answer]:
-        """One turn of a conversation; stores the turn. Returns (conversation id, answer)."""
+            region: str | None = None, top_k: int = 5, to_citations=None) -> TurnOutcome:
+        """One turn of a conversation, stored with it when the store can be written.
+
+        A store that cannot be written (read-only, full) does not cost the user the answer: the
+        outcome says the turn was not stored. A new conversation exists only once its first turn
+        is stored, so a failed turn leaves no empty conversation behind.
+        """
         if self.conversations is None:
             raise RuntimeError("this assistant has no conversation store")
-        if conversation_id is None:
-            conversation_id = self.conversations.create()
+        new = conversation_id is None
+        if new:
+            conversation_id = self.conversations.new_id()
             previous = None
         else:
             previous = self.conversations.last_context(conversation_id)
         resolved = self.resolve_followup(question, previous)
         answer = self.answer(resolved, region=region, top_k=top_k)
         citations = to_citations(answer) if to_citations else []
-        self.conversations.append(conversation_id, question=question,
-                                  resolved_question=answer.resolved_question,
-                                  status=answer.status, answer=answer.text,
-                                  citations=citations, context=self._context(answer))
-        return conversation_id, answer
+        try:
+            self.conversations.append(conversation_id, new=new, question=question,
+                                      resolved_question=answer.resolved_question,
+                                      status=answer.status, answer=answer.text,
+                                      citations=citations, context=self._context(answer))
+        except ConversationsUnwritable as problem:
+            log.warning("turn answered but not stored: %s", problem)
+            return TurnOutcome(conversation_id, answer, stored=False,
+                               not_stored_reason=str(problem))
+        return TurnOutcome(conversation_id, answer)
 
 
 __all__ = ["AssistantConfig", "PolicyAssistant"]

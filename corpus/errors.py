@@ -25,4 +25,11 @@ class IndexStateError(PolicyAssistantError):
 
 
 class InputError(PolicyAssistantError):
-    """A request is well-formed JSON but asks for something impossible (e.g. an unknown region)."""
+    """A request is well-formed JSON but asks for something impossible (e.g. an unknown region).
+
+    `field` names the request field at fault, when there is one (the API reports it).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -190,10 +190,11 @@ class LocalSystems:
             for turn in conversation.turns:
                 started = time.perf_counter()
                 try:
-                    conversation_id, answer = self.service.ask(
+                    turn_outcome = self.service.ask(
                         turn.question, conversation_id=conversation_id, top_k=top_k)
+                    conversation_id = turn_outcome.conversation_id
                     outcomes[turn.qid] = outcome_from_answer(
-                        turn.qid, answer, (time.perf_counter() - started) * 1000)
+                        turn.qid, turn_outcome.answer, (time.perf_counter() - started) * 1000)
                 except Exception as error:  # noqa: BLE001
                     outcomes[turn.qid] = failed(turn.qid, turn.question, error)
                 advance()

@@ -129,14 +129,46 @@ def write_lock(index_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def _remove_stale_staging(index_dir: Path) -> None:
+def _remove_stale_staging(index_dir: Path) -> list[str]:
     # Only writers create staging folders and we hold the lock: any left belong to a writer
-    # that died (killed mid-update).
+    # that died (killed mid-update), as do temporary pointer files.
+    removed = []
     folder = versions_dir(index_dir)
     if folder.is_dir():
         for child in folder.iterdir():
             if child.name.startswith(STAGING_PREFIX):
                 shutil.rmtree(child, ignore_errors=True)
+                removed.append(child.name)
+    for child in Path(index_dir).glob(f".{POINTER}.tmp-*"):
+        child.unlink(missing_ok=True)
+        removed.append(child.name)
+    return removed
+
+
+def clean_stale_builds(index_dir: Path) -> list[str]:
+    """At start-up: remove what killed writers left behind, unless a writer is running now.
+
+    Takes the writer lock without waiting; when another process holds it, its staging folder
+    is live and nothing is touched. Returns the names removed.
+    """
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return []
+    try:
+        fd = os.open(index_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a read-only index folder: nothing can have been left by a writer here
+        return []
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return []
+        try:
+            return _remove_stale_staging(index_dir)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 # -- writing a version --------------------------------------------------------------------------
