@@ -59,10 +59,21 @@ class Admission:
             return
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.max_active)
-        if self._slots.locked() and self.waiting >= self.max_waiting:
+        if not self._slots.locked():
+            await self._slots.acquire()  # a free slot is taken at once, without yielding
+        elif not await self._wait_for_slot(send):
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._slots.release()
+
+    async def _wait_for_slot(self, send: Send) -> bool:
+        """Queue for a slot; answer 503 (and return False) when the queue is full or slow."""
+        if self.waiting >= self.max_waiting:
             await send_unavailable(send, 503, "the service is busy: too many requests are "
                                               "waiting; retry shortly", self.retry_after)
-            return
+            return False
         self.waiting += 1
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout=self.wait_seconds)
@@ -70,13 +81,10 @@ class Admission:
             await send_unavailable(send, 503, f"the service is busy: no worker was free within "
                                               f"{self.wait_seconds:g} s; retry shortly",
                                    self.retry_after)
-            return
+            return False
         finally:
             self.waiting -= 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self._slots.release()
+        return True
 
 
 class RateLimit:

@@ -40,7 +40,7 @@ from api import schemas
 from api.admission import Admission, CatchFailures, RateLimit
 from api.deps import LiveAssistant, get_settings
 from api.guards import BodyGuard, excerpt, validation_error
-from api.hygiene import SecurityHeaders, redact_access_log
+from api.hygiene import SecurityHeaders, redact_access_log, show_service_logs
 from api.pages import render_document_page, render_not_found_page
 from api.settings import Settings
 from assistant.records import Answer
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        show_service_logs()
         redact_access_log()
         removed = clean_stale_builds(settings.index_dir)
         if removed:

@@ -261,8 +261,15 @@ def search(
 
 @app.command()
 def serve(host: Optional[str] = typer.Option(None, help="Default from settings (127.0.0.1)."),
-          port: Optional[int] = typer.Option(None, help="Default from settings (8000).")):
-    """Serve the HTTP API and the chat widget (builds the index first if it is missing)."""
+          port: Optional[int] = typer.Option(None, help="Default from settings (8000)."),
+          workers: Optional[int] = typer.Option(
+              None, min=1, help="Server processes (default from settings: one per core).")):
+    """Serve the HTTP API and the chat widget (builds the index first if it is missing).
+
+    Each worker is a process of its own that shares only the files: it loads the index and the
+    encoder at start-up (before it accepts a request) and keeps its own database connection.
+    uvicorn's supervisor restarts a worker that dies.
+    """
     import uvicorn
 
     from api.app import create_app
@@ -273,8 +280,14 @@ def serve(host: Optional[str] = typer.Option(None, help="Default from settings (
         _assistant(with_conversations=False)  # build with a progress bar before serving
     except PolicyAssistantError as error:
         _fail(error)
-    console.print(f"serving on http://{host or settings.host}:{port or settings.port}")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    count = workers or settings.workers
+    address = f"http://{host or settings.host}:{port or settings.port}"
+    console.print(f"serving on {address} with {count} worker{'s' if count > 1 else ''}")
+    if count == 1:
+        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    else:  # worker processes build the app themselves from the same POLICY_ASSISTANT_* settings
+        uvicorn.run("api.app:create_app", factory=True, workers=count,
+                    host=host or settings.host, port=port or settings.port)
 
 
 @app.command("eval")

@@ -103,6 +103,21 @@ class _RedactConversationIds(logging.Filter):
 _FILTER = _RedactConversationIds()
 
 
+def show_service_logs() -> None:
+    """Send the service's own INFO lines (encoder loads, index versions) where uvicorn's go.
+
+    uvicorn configures only its own loggers; without this, `policy_assistant.*` messages below
+    WARNING would be dropped by the root logger.
+    """
+    service = logging.getLogger("policy_assistant")
+    if not service.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     [%(process)d] %(message)s"))
+        handler.addFilter(_FILTER)
+        service.addHandler(handler)
+        service.setLevel(logging.INFO)
+
+
 def redact_access_log() -> None:
     """Mask conversation ids in uvicorn's access log (idempotent; call once per process)."""
     for name in ("uvicorn.access", "uvicorn.error", "policy_assistant.api"):
@@ -111,4 +126,5 @@ def redact_access_log() -> None:
             logger.addFilter(_FILTER)
 
 
-__all__ = ["SecurityHeaders", "content_security_policy", "redact_access_log"]
+__all__ = ["SecurityHeaders", "content_security_policy", "redact_access_log",
+           "show_service_logs"]

