@@ -87,6 +87,45 @@ class Admission:
         return True
 
 
+class RecycleConnections:
+    """ASGI middleware: every `every`-th response on a keep-alive connection closes it.
+
+    Worker processes share one listening socket and a keep-alive connection stays with the
+    worker that accepted it, so a burst of connections opened at once can leave one worker with
+    most of them (measured: 29 of 32 benchmark connections on one of two workers, the other
+    half idle). A client told `Connection: close` reconnects at once, and the new connection is
+    accepted by whichever worker gets to it first — usually the less busy one — so load evens
+    out within a few requests. One reconnect per `every` requests costs a TCP handshake.
+    """
+
+    def __init__(self, app: ASGIApp, *, every: int, max_tracked: int = 4096):
+        self.app = app
+        self.every = every
+        self.max_tracked = max_tracked
+        self._served: dict[tuple, int] = {}  # client (address, port) → responses so far
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        if scope["type"] != "http" or not client or self.every <= 0:
+            await self.app(scope, receive, send)
+            return
+        key = tuple(client)
+        served = self._served.pop(key, 0) + 1
+        if len(self._served) >= self.max_tracked:  # connections long gone: forget them
+            self._served.clear()
+        close = served >= self.every
+        if not close:
+            self._served[key] = served
+
+        async def send_closing(message: Message) -> None:
+            if close and message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, send_closing)
+
+
 class RateLimit:
     """ASGI middleware: a token bucket per client address (`per_minute` requests, `burst`)."""
 
@@ -160,4 +199,4 @@ class CatchFailures:
                            "or report it", self.retry_after)
 
 
-__all__ = ["Admission", "CatchFailures", "RateLimit", "send_unavailable"]
+__all__ = ["Admission", "CatchFailures", "RateLimit", "RecycleConnections", "send_unavailable"]

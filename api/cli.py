@@ -9,6 +9,7 @@ people otherwise, and turns `PolicyAssistantError`s into a message and exit code
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -284,8 +285,10 @@ def serve(host: Optional[str] = typer.Option(None, help="Default from settings (
     address = f"http://{host or settings.host}:{port or settings.port}"
     console.print(f"serving on {address} with {count} worker{'s' if count > 1 else ''}")
     if count == 1:
-        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+        uvicorn.run(create_app(settings.model_copy(update={"workers": 1})),
+                    host=host or settings.host, port=port or settings.port)
     else:  # worker processes build the app themselves from the same POLICY_ASSISTANT_* settings
+        os.environ["POLICY_ASSISTANT_WORKERS"] = str(count)
         uvicorn.run("api.app:create_app", factory=True, workers=count,
                     host=host or settings.host, port=port or settings.port)
 

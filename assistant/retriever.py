@@ -161,7 +161,7 @@ class HybridRetriever:
             return None
         query = self.lexical_query(question)
         if query_vector is None:
-            query_vector = self.encoder.encode([question], is_query=True)
+            query_vector = self.query_vector(question)
         document_scores = index.document_bigrams.scores(query)
         return ChannelScores(
             rows=rows,
@@ -171,11 +171,16 @@ class HybridRetriever:
             document=document_scores[index.doc_code_of_row[rows]],
             coverage=index.bigrams.coverage(query)[rows])
 
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's embedding: computed once per request and passed to each `search`."""
+        return self.encoder.encode([question], is_query=True)
+
     def search(self, question: str, *, doc_ids: tuple[str, ...] = (), top_k: int = 10,
-               weights: FusionWeights | None = None) -> list[Hit]:
+               weights: FusionWeights | None = None,
+               query_vector: np.ndarray | None = None) -> list[Hit]:
         """Best clauses for a question within `doc_ids` (all documents when empty)."""
         weights = weights or self.weights
-        channels = self.channels(question, doc_ids=doc_ids)
+        channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector)
         if channels is None:
             return []
         fused = self.rank_scores(question, channels, weights)
