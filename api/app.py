@@ -11,14 +11,16 @@ with a 503 and a plain message; conversation writes are transactional and index 
 switched atomically, so nothing stored is lost.
 
 In front of the routes, outermost first: security headers (`api/hygiene.py`), the last-resort
-503 (`CatchFailures`), the optional per-client rate limit and the bounded queue
-(`api/admission.py`), and the body checks (`api/guards.py`). The OpenAPI schema states every
+503 (`CatchFailures`), CORS when configured, then from `api/admission.py` the optional
+per-client rate limit, keep-alive recycling (several workers only) and the bounded queue, and
+last the body checks (`api/guards.py`). The OpenAPI schema states every
 limit and every status a route can answer; the `region` fields list the corpus's regions and are
 refreshed when a new index version is served.
 """
 
 from __future__ import annotations
 
+import copy
 import hmac
 import logging
 from contextlib import asynccontextmanager
@@ -132,8 +134,6 @@ def _json_routes(app: FastAPI) -> set[tuple[str, str]]:
 
 def _with_region_names(schema: dict, names: list[str]) -> dict:
     """The `region` request fields list the corpus's region names (a copy of the schema)."""
-    import copy
-
     schema = copy.deepcopy(schema)
     for model in ("AskRequest", "SearchRequest"):
         field = schema["components"]["schemas"][model]["properties"]["region"]
@@ -181,7 +181,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.add_middleware(CatchFailures)
-    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    # A site allowed to call the API may also show the widget in a frame (embed.js does).
+    ancestors = " ".join(dict.fromkeys([settings.frame_ancestors, *settings.cors_origin_list]))
+    app.add_middleware(SecurityHeaders, frame_ancestors=ancestors)
 
     def live(request: Request) -> LiveAssistant:
         return request.app.state.live

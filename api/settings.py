@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(0, ge=0, description="requests per client address and "
                                                             "minute (429 beyond); 0: no limit")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors: the sites that may "
-                                 "embed the widget in a frame, e.g. 'self' https://www.example.gov.cn")
+                                 "embed the widget in a frame, e.g. 'self' https://www.example.gov.cn "
+                                 "(the CORS origins are added)")
     # 0 checks the index pointer (one stat call, ~2 µs) on every request, so a change made by
     # `policy-assistant add` in another process is served by the very next request.
     reload_check_seconds: float = Field(0.0, ge=0,

@@ -566,6 +566,29 @@ def test_embed_script_opens_widget_in_iframe(server: str, page: Page) -> None:
     expect(frame_el).to_be_hidden()
 
 
+def test_embedding_is_allowed_only_for_configured_sites(
+        server: str, page: Page, host_sites: tuple[HostSite, HostSite]) -> None:
+    """The CSP's frame-ancestors: the CORS origin may frame the widget, another site may not."""
+    if os.environ.get("POLICY_ASSISTANT_TEST_BASE_URL"):
+        pytest.skip("needs the test server's POLICY_ASSISTANT_CORS_ORIGINS")
+    allowed, other = host_sites
+    body = ("<!doctype html><html lang='zh-CN'><body><h1>某区人民政府网站</h1>"
+            f"<iframe src='{server}/' title='政策问答助手' style='width:480px;height:640px'>"
+            "</iframe></body></html>").encode()
+    allowed.body = other.body = body
+    page.goto(allowed.origin + "/")
+    frame = page.frame_locator("iframe[title='政策问答助手']")
+    expect(frame.get_by_label("输入问题")).to_be_visible()
+
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "frame-ancestors" in message.text else None)
+    page.goto(other.origin + "/")
+    page.wait_for_timeout(1500)
+    assert frame.get_by_label("输入问题").count() == 0  # the browser refused to show it
+    assert blocked, "Chromium reports the frame-ancestors refusal on the console"
+
+
 def test_widget_files_on_another_origin_call_the_api_through_cors(
         server: str, page: Page, host_sites: tuple[HostSite, HostSite]) -> None:
     """A host site serving the widget markup itself, with widget.js pointed at the service."""
