@@ -42,3 +42,5 @@ bench: setup
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_hybrid
 	$(BIN)/python -m bench.bench_corpus
+	$(BIN)/python -m bench.bench_load --clients 1,8 --seconds 60
+	$(BIN)/python -m bench.bench_load --clients 32 --seconds 180

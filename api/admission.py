@@ -36,13 +36,6 @@ async def send_unavailable(send: Send, status: int, detail: str, retry_after: in
                     [(b"retry-after", str(retry_after).encode())])
 
 
-class WorkerLoad:
-    """What this worker's queue holds now, shared by `Admission` and `RecycleConnections`."""
-
-    def __init__(self) -> None:
-        self.waiting = 0
-
-
 def _exempt(scope: Scope) -> bool:
     return scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES)
 
@@ -51,14 +44,14 @@ class Admission:
     """ASGI middleware: at most `max_active` requests working, `max_waiting` queued."""
 
     def __init__(self, app: ASGIApp, *, max_active: int, max_waiting: int,
-                 wait_seconds: float, retry_after: int = 1, load: WorkerLoad | None = None):
+                 wait_seconds: float, retry_after: int = 1):
         self.app = app
         self.max_active = max_active
         self.max_waiting = max_waiting
         self.wait_seconds = wait_seconds
         self.retry_after = retry_after
         self._slots: asyncio.Semaphore | None = None  # made in the server's event loop
-        self.load = load or WorkerLoad()
+        self.waiting = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if _exempt(scope):
@@ -77,11 +70,11 @@ class Admission:
 
     async def _wait_for_slot(self, send: Send) -> bool:
         """Queue for a slot; answer 503 (and return False) when the queue is full or slow."""
-        if self.load.waiting >= self.max_waiting:
+        if self.waiting >= self.max_waiting:
             await send_unavailable(send, 503, "the service is busy: too many requests are "
                                               "waiting; retry shortly", self.retry_after)
             return False
-        self.load.waiting += 1
+        self.waiting += 1
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout=self.wait_seconds)
         except TimeoutError:
@@ -90,49 +83,45 @@ class Admission:
                                    self.retry_after)
             return False
         finally:
-            self.load.waiting -= 1
+            self.waiting -= 1
         return True
 
 
 class RecycleConnections:
-    """ASGI middleware: close a keep-alive connection when this worker has requests queued.
+    """ASGI middleware: every `every`-th response on a keep-alive connection closes it.
 
     Worker processes share one listening socket and a keep-alive connection stays with the
     worker that accepted it, so a burst of connections opened at once can leave one worker with
-    most of them (measured: 29 of 32 benchmark connections on one of two workers). A client told
-    `Connection: close` reconnects at once, and the new connection goes to whichever worker
-    accepts it first. Closing whenever this worker has a queue moves load off the busier worker
-    (32 clients: /ask p95 428 → 345 ms against closing every 4th response); a connection is also
-    closed every `every` responses, so an idle-looking imbalance does not last. Without a queue
-    keep-alive is untouched, so a lone client pays no reconnects.
+    most of them (measured: 29 of the 33 benchmark connections on one of two workers, the other
+    nearly idle). A client told `Connection: close` reconnects at once and the new connection
+    goes to whichever worker accepts it first, so connections spread out again (19 to 14 with
+    `every=16`). One reconnect per `every` requests costs a TCP handshake. (Closing whenever the
+    worker has a queue was tried: no better p95 over three minutes, 20% less throughput.)
     """
 
-    def __init__(self, app: ASGIApp, *, every: int, load: WorkerLoad,
-                 max_tracked: int = 4096):
+    def __init__(self, app: ASGIApp, *, every: int, max_tracked: int = 4096):
         self.app = app
         self.every = every
-        self.load = load
         self.max_tracked = max_tracked
         self._served: dict[tuple, int] = {}  # client (address, port) → responses so far
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if _exempt(scope) or not client:
+        if scope["type"] != "http" or not client or self.every <= 0:
             await self.app(scope, receive, send)
             return
         key = tuple(client)
         served = self._served.pop(key, 0) + 1
         if len(self._served) >= self.max_tracked:  # connections long gone: forget them
             self._served.clear()
+        close = served >= self.every
+        if not close:
+            self._served[key] = served
 
         async def send_closing(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                close = self.load.waiting > 0 or (self.every and served >= self.every)
-                if close:
-                    message = {**message, "headers": [*message.get("headers", []),
-                                                      (b"connection", b"close")]}
-                else:
-                    self._served[key] = served
+            if close and message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"connection", b"close")]}
             await send(message)
 
         await self.app(scope, receive, send_closing)
@@ -211,5 +200,4 @@ class CatchFailures:
                            "or report it", self.retry_after)
 
 
-__all__ = ["Admission", "CatchFailures", "RateLimit", "RecycleConnections", "WorkerLoad",
-           "send_unavailable"]
+__all__ = ["Admission", "CatchFailures", "RateLimit", "RecycleConnections", "send_unavailable"]

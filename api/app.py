@@ -39,7 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api import schemas
-from api.admission import Admission, CatchFailures, RateLimit, RecycleConnections, WorkerLoad
+from api.admission import Admission, CatchFailures, RateLimit, RecycleConnections
 from api.deps import LiveAssistant, get_settings
 from api.guards import BodyGuard, excerpt, validation_error
 from api.hygiene import SecurityHeaders, redact_access_log, show_service_logs
@@ -171,13 +171,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # add_middleware wraps: the last added runs first.
     app.add_middleware(BodyGuard, json_routes=lambda: json_routes,
                        max_body_bytes=settings.max_body_bytes, skip={UPLOAD_ROUTE})
-    load = WorkerLoad()
     app.add_middleware(Admission, max_active=settings.max_active,
-                       max_waiting=settings.max_waiting, wait_seconds=settings.wait_seconds,
-                       load=load)
-    if settings.workers > 1:
-        app.add_middleware(RecycleConnections, every=settings.recycle_connections_every,
-                           load=load)
+                       max_waiting=settings.max_waiting, wait_seconds=settings.wait_seconds)
+    if settings.workers > 1 and settings.recycle_connections_every:
+        app.add_middleware(RecycleConnections, every=settings.recycle_connections_every)
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     if settings.cors_origin_list:

@@ -58,12 +58,10 @@ class Settings(BaseSettings):
                                                     "quick 503 with Retry-After")
     wait_seconds: float = Field(10.0, gt=0, description="longest wait in the queue before a "
                                                         "503 with Retry-After")
-    # With several workers a keep-alive connection is closed when its worker has a queue, and
-    # every N responses regardless, so connections move to the less busy worker
-    # (bench/bench_load.py; see api/admission.RecycleConnections).
+    # A worker keeps a keep-alive connection until it closes: closing one every N responses
+    # lets connections move to the less busy worker (bench/bench_load.py, see RecycleConnections).
     recycle_connections_every: int = Field(16, ge=0, description="responses per keep-alive "
-                                           "connection before it is closed (0: only when the "
-                                           "worker is busy)")
+                                           "connection before it is closed (0: never)")
     rate_limit_per_minute: int = Field(0, ge=0, description="requests per client address and "
                                                             "minute (429 beyond); 0: no limit")
     frame_ancestors: str = Field("'self'", description="CSP frame-ancestors: the sites that may "
