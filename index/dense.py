@@ -8,6 +8,10 @@ which makes inner product equal to cosine similarity. Row ids are positions in t
 milliseconds) and ``hnsw`` (approximate, for much larger corpora). `search` takes an optional
 boolean mask over rows, e.g. "clauses of this region only", applied inside faiss through an ID
 selector so the k hits returned are the best *allowed* ones rather than a post-filtered remnant.
+
+A ``flat`` index is its matrix of rows, scored with one matrix product; `DenseIndex.mapped`
+opens a saved `vectors.npy` memory-mapped, so server worker processes on one machine share a
+single copy through the page cache instead of each holding its own.
 """
 
 from __future__ import annotations
@@ -36,12 +40,23 @@ def _as_matrix(vectors: np.ndarray, what: str) -> np.ndarray:
 
 
 class DenseIndex:
-    """A FAISS inner-product index (exact ``flat`` or approximate ``hnsw``) over row vectors."""
+    """Inner-product search over row vectors: exact ``flat`` (a float32 matrix, possibly
+    memory-mapped) or approximate ``hnsw`` (a FAISS graph)."""
 
-    def __init__(self, index: faiss.Index) -> None:
-        """Wrap an existing faiss index; prefer `DenseIndex.build` or `DenseIndex.load`."""
+    def __init__(self, index: faiss.Index | None = None, *,
+                 rows: np.ndarray | None = None) -> None:
+        """Wrap a faiss index, or a (n, dim) float32 matrix of rows (``flat``); prefer
+        `DenseIndex.build`, `DenseIndex.load` or `DenseIndex.mapped`."""
         # No faiss.downcast_index here: it returns a non-owning proxy, and the C++ index would be
         # freed with the caller's owning object. build() and read_index() give concrete types.
+        self._index: faiss.Index | None = None
+        self._rows: np.ndarray | None = None
+        if rows is not None:
+            if rows.ndim != 2 or rows.dtype != np.float32:
+                raise ValueError(f"rows must be a (n, dim) float32 matrix, got {rows.dtype} "
+                                 f"{rows.shape}")
+            self._kind, self._rows = "flat", rows
+            return
         if isinstance(index, faiss.IndexHNSWFlat):
             self._kind = "hnsw"
         elif isinstance(index, faiss.IndexFlat):
@@ -50,7 +65,18 @@ class DenseIndex:
             raise TypeError(f"unsupported faiss index type {type(index).__name__}")
         if index.metric_type != faiss.METRIC_INNER_PRODUCT:
             raise ValueError("DenseIndex needs an inner-product index (METRIC_INNER_PRODUCT)")
-        self._index = index
+        if self._kind == "flat":  # a flat index is its rows: keep them, not the faiss object
+            n, dim = int(index.ntotal), int(index.d)
+            self._rows = (faiss.rev_swig_ptr(index.get_xb(), n * dim).reshape(n, dim).copy()
+                          if n else np.zeros((0, dim), dtype=np.float32))
+        else:
+            self._index = index
+
+    @classmethod
+    def mapped(cls, path: Path) -> DenseIndex:
+        """A ``flat`` index over a saved (n, dim) float32 `.npy` matrix, memory-mapped."""
+        rows = np.load(Path(path), mmap_mode="r")
+        return cls(rows=rows)
 
     @classmethod
     def build(
@@ -73,7 +99,7 @@ class DenseIndex:
         if dim < 1:
             raise ValueError("vectors must have at least one column")
         if kind == "flat":
-            index: faiss.Index = faiss.IndexFlatIP(dim)
+            return cls(rows=matrix.copy() if matrix is vectors else matrix)
         else:
             if hnsw_m < 2:
                 raise ValueError("hnsw_m must be at least 2")
@@ -96,8 +122,18 @@ class DenseIndex:
         """Write the index to `path`, atomically so a reader never sees a half-written file."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
-        faiss.write_index(self._index, str(tmp))
+        index = self._index
+        if index is None:  # flat: faiss's own format, so `load` reads either kind
+            index = faiss.IndexFlatIP(self.dim)
+            if self.ntotal:
+                index.add(np.ascontiguousarray(self._rows))
+        faiss.write_index(index, str(tmp))
         os.replace(tmp, path)
+
+    @property
+    def memory_mapped(self) -> bool:
+        """Whether the rows are read from their file through the page cache (`mapped`)."""
+        return isinstance(self._rows, np.memmap)
 
     @property
     def kind(self) -> str:
@@ -105,11 +141,11 @@ class DenseIndex:
 
     @property
     def ntotal(self) -> int:
-        return int(self._index.ntotal)
+        return int(self._rows.shape[0]) if self._rows is not None else int(self._index.ntotal)
 
     @property
     def dim(self) -> int:
-        return int(self._index.d)
+        return int(self._rows.shape[1]) if self._rows is not None else int(self._index.d)
 
     @property
     def ef_search(self) -> int | None:
@@ -136,8 +172,7 @@ class DenseIndex:
         query = _as_matrix(query_vector, "query_vectors")[0]
         if self.ntotal == 0:
             return np.zeros(0, dtype=np.float32)
-        stored = faiss.rev_swig_ptr(self._index.get_xb(), self.ntotal * self.dim)
-        return stored.reshape(self.ntotal, self.dim) @ query
+        return self._rows @ query
 
     def search(
         self, query_vectors: np.ndarray, k: int, allowed: np.ndarray | None = None
@@ -176,7 +211,7 @@ class DenseIndex:
             return np.zeros((nq, m), dtype=np.float32), np.zeros((nq, m), dtype=np.int64)
 
         if self._kind == "flat":
-            scores, ids = self._search_flat(self._index, queries, m, selector)
+            scores, ids = self._search_rows(queries, m, allowed if selector else None)
         else:
             # efSearch below k would cap the result list at efSearch hits.
             params = faiss.SearchParametersHNSW(efSearch=max(self._index.hnsw.efSearch, m))
@@ -191,6 +226,20 @@ class DenseIndex:
                 scores[short], ids[short] = self._search_flat(storage, queries[short], m, selector)
 
         return scores.astype(np.float32, copy=False), ids.astype(np.int64, copy=False)
+
+    def _search_rows(self, queries: np.ndarray, m: int,
+                     allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-m of a flat index: one matrix product, then a partial sort."""
+        scores = queries @ self._rows.T
+        if allowed is not None:
+            scores[:, ~np.asarray(allowed)] = -np.inf
+        if m < scores.shape[1]:
+            top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
+        else:
+            top = np.broadcast_to(np.arange(scores.shape[1]), scores.shape).copy()
+        order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
+        ids = np.take_along_axis(top, order, axis=1)
+        return np.take_along_axis(scores, ids, axis=1), ids
 
     @staticmethod
     def _search_flat(

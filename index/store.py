@@ -481,7 +481,8 @@ def load_index(folder: Path) -> BuiltIndex:
         documents = read_documents(version)
         failures = read_failures(version)
         if params.dense_kind == "flat":
-            dense = DenseIndex.build(np.load(version / "vectors.npy"), kind="flat")
+            # Memory-mapped: the worker processes of one server share one copy of the vectors.
+            dense = DenseIndex.mapped(version / "vectors.npy")
         else:
             dense = DenseIndex.load(version / "dense.faiss")
         lexical = _load_lexical(version / "lexical")

@@ -171,3 +171,19 @@ def test_hnsw_recall_against_flat() -> None:
     _, approx = DenseIndex.build(vectors, kind="hnsw").search(queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact.tolist(), approx.tolist())])
     assert recall >= 0.9
+
+
+def test_mapped_flat_index_scores_like_the_built_one(data, tmp_path: Path) -> None:
+    vectors, queries = data
+    np.save(tmp_path / "vectors.npy", vectors)
+    mapped = DenseIndex.mapped(tmp_path / "vectors.npy")
+    built = DenseIndex.build(vectors)
+    assert mapped.memory_mapped and not built.memory_mapped
+    assert (mapped.kind, mapped.ntotal, mapped.dim) == ("flat", 2000, 64)
+    np.testing.assert_allclose(mapped.scores_all(queries[0]), built.scores_all(queries[0]),
+                               atol=1e-6)
+    allowed = np.zeros(2000, dtype=bool)
+    allowed[::7] = True
+    for index in (mapped, built):
+        scores, ids = index.search(queries, 5, allowed=allowed)
+        np.testing.assert_array_equal(ids, _brute_force(vectors, queries, 5, allowed))

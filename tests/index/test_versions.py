@@ -81,6 +81,11 @@ def test_add_encodes_only_the_new_documents_clauses(tmp_path, shipped):
     loaded = load_index(folder)
     assert loaded.version == second.version
     assert loaded.document("baicheng-2019") is not None
+    # A loaded flat index reads the version's vectors through the page cache (shared by the
+    # server's worker processes), with the same scores as the vectors in memory.
+    assert loaded.dense.memory_mapped
+    query = np.load(second.folder / "vectors.npy")[3]
+    assert np.allclose(loaded.dense.scores_all(query), second.dense.scores_all(query))
 
 
 def test_replace_and_remove_keep_the_rest(tmp_path, shipped):
