@@ -65,6 +65,12 @@ class ChannelScores:
     document: np.ndarray  # the row's document's score
     coverage: np.ndarray
 
+    def take(self, rows: np.ndarray) -> ChannelScores:
+        """The scores of `rows`, from scores computed for every row of the index."""
+        return ChannelScores(rows=rows, lexical=self.lexical[rows], bigrams=self.bigrams[rows],
+                             dense=self.dense[rows], document=self.document[rows],
+                             coverage=self.coverage[rows])
+
 
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -150,8 +156,17 @@ class HybridRetriever:
         extra = translate_terms(question)
         return f"{question} {extra}" if extra else question
 
+    def scored(self, question: str, query_vector: np.ndarray) -> ChannelScores | None:
+        """Every channel's score for every row, once per question, for the searches of one
+        request to slice (in scope, other regions); None when the dense index cannot score
+        every row (hnsw), so each search scores its own scope."""
+        if self.index.dense.kind != "flat":
+            return None
+        return self.channels(question, query_vector=query_vector)
+
     def channels(self, question: str, *, doc_ids: tuple[str, ...] = (),
-                 query_vector: np.ndarray | None = None) -> ChannelScores | None:
+                 query_vector: np.ndarray | None = None,
+                 scored: ChannelScores | None = None) -> ChannelScores | None:
         """Raw scores of every channel within `doc_ids` (all documents when empty)."""
         index = self.index
         allowed = (index.rows_of(doc_ids) if doc_ids
@@ -159,6 +174,8 @@ class HybridRetriever:
         rows = np.flatnonzero(allowed)
         if rows.size == 0:
             return None
+        if scored is not None:
+            return scored.take(rows)
         query = self.lexical_query(question)
         if query_vector is None:
             query_vector = self.query_vector(question)
@@ -177,10 +194,13 @@ class HybridRetriever:
 
     def search(self, question: str, *, doc_ids: tuple[str, ...] = (), top_k: int = 10,
                weights: FusionWeights | None = None,
-               query_vector: np.ndarray | None = None) -> list[Hit]:
-        """Best clauses for a question within `doc_ids` (all documents when empty)."""
+               query_vector: np.ndarray | None = None,
+               scored: ChannelScores | None = None) -> list[Hit]:
+        """Best clauses for a question within `doc_ids` (all documents when empty); `scored`,
+        from `scored()`, saves scoring the corpus again for another scope of the question."""
         weights = weights or self.weights
-        channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector)
+        channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector,
+                                 scored=scored)
         if channels is None:
             return []
         fused = self.rank_scores(question, channels, weights)

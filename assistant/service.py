@@ -33,7 +33,7 @@ from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, RegionScope, TurnOutcome
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
-from assistant.retriever import FusionWeights, HybridRetriever, translate_terms
+from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever, translate_terms
 from index.encoders import Encoder
 from index.store import BuiltIndex, lexical_text
 
@@ -136,13 +136,15 @@ class PolicyAssistant:
         if referenced:
             text = answered_text(question, terms, referenced[:self.config.quoted_clauses])
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
-        # One embedding of the question for every search below (in scope, other regions).
+        # One embedding and one scoring of the corpus for every search below (in scope,
+        # other regions): each search takes its rows from `scored`.
         vector = self.retriever.query_vector(question)
+        scored = self.retriever.scored(question, vector)
         if scope.unknown and not scope.restricted:
-            return self._unknown_region(question, scope, terms, top_k, vector)
+            return self._unknown_region(question, scope, terms, top_k, vector, scored)
 
         hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
-                                     query_vector=vector)
+                                     query_vector=vector, scored=scored)
         covered = [coverage(terms, hit) for hit in hits]
         thresholds = self.config.thresholds
         # The evidence is the best of the first few hits by the decision's own measure: fusion
@@ -151,7 +153,7 @@ class PolicyAssistant:
         evidence = next((i for i in range(depth) if decide(
             hits[i], covered[i], terms, thresholds, self.corpus_text)), 0)
         top = hits[evidence] if hits else None
-        others = self._other_regions(question, scope, vector)
+        others = self._other_regions(question, scope, vector, scored)
         if not decide(top, covered[evidence] if covered else 0.0, terms, thresholds,
                       self.corpus_text) or \
                 better_elsewhere(top, covered[evidence], terms, others, thresholds):
@@ -196,11 +198,12 @@ class PolicyAssistant:
         return "、".join(terms[:4]) if terms else "这一问题"
 
     def _unknown_region(self, question: str, scope: RegionScope, terms: list[str],
-                        top_k: int, vector: np.ndarray) -> Answer:
+                        top_k: int, vector: np.ndarray,
+                        scored: ChannelScores | None) -> Answer:
         names = "、".join(r.name for r in scope.unknown)
         known = "、".join(sorted({d.region.name for d in self.documents}))
         related = [h for h in self.retriever.search(question, top_k=max(top_k, 10),
-                                                    query_vector=vector)
+                                                    query_vector=vector, scored=scored)
                    if coverage(terms, h) >= self.config.thresholds.min_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
         if related:
@@ -208,14 +211,14 @@ class PolicyAssistant:
                 f"{h.document.region.short_name}{cite(h)}[{n}]" for n, h in enumerate(related, 1)) + "。"
         return Answer("not_found", text, question, tuple(related), scope, 0.0)
 
-    def _other_regions(self, question: str, scope: RegionScope,
-                       vector: np.ndarray) -> list[Hit]:
+    def _other_regions(self, question: str, scope: RegionScope, vector: np.ndarray,
+                       scored: ChannelScores | None) -> list[Hit]:
         """The best clauses of the documents outside a region-scoped question's scope."""
         if not scope.restricted:
             return []
         others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
-        return self.retriever.search(question, doc_ids=others, top_k=20,
-                                     query_vector=vector) if others else []
+        return self.retriever.search(question, doc_ids=others, top_k=20, query_vector=vector,
+                                     scored=scored) if others else []
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str], hits: list[Hit],
                    covered: list[float], others: list[Hit], top_k: int) -> Answer:
