@@ -191,7 +191,7 @@ class DenseIndex:
             raise ValueError("k must be at least 1")
         nq = queries.shape[0]
 
-        selector = None
+        restricted = None  # the mask, when it leaves some rows out
         candidates = self.ntotal
         if allowed is not None:
             mask = np.asarray(allowed)
@@ -202,17 +202,19 @@ class DenseIndex:
                 )
             candidates = int(mask.sum())
             if candidates < self.ntotal:
-                # A bitmap makes each membership test O(1), unlike IDSelectorBatch's hash set;
-                # faiss keeps a reference to the packed array for the selector's lifetime.
-                selector = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+                restricted = mask
 
         m = min(k, candidates)
         if m == 0 or nq == 0:
             return np.zeros((nq, m), dtype=np.float32), np.zeros((nq, m), dtype=np.int64)
 
         if self._kind == "flat":
-            scores, ids = self._search_rows(queries, m, allowed if selector else None)
+            scores, ids = self._search_rows(queries, m, restricted)
         else:
+            # A bitmap makes each membership test O(1), unlike IDSelectorBatch's hash set;
+            # faiss keeps a reference to the packed array for the selector's lifetime.
+            selector = (None if restricted is None else
+                        faiss.IDSelectorBitmap(np.packbits(restricted, bitorder="little")))
             # efSearch below k would cap the result list at efSearch hits.
             params = faiss.SearchParametersHNSW(efSearch=max(self._index.hnsw.efSearch, m))
             if selector is not None:
@@ -232,7 +234,7 @@ class DenseIndex:
         """Exact top-m of a flat index: one matrix product, then a partial sort."""
         scores = queries @ self._rows.T
         if allowed is not None:
-            scores[:, ~np.asarray(allowed)] = -np.inf
+            scores[:, ~allowed] = -np.inf
         if m < scores.shape[1]:
             top = np.argpartition(-scores, m - 1, axis=1)[:, :m]
         else:
