@@ -107,6 +107,7 @@ class ConversationStore:
         self._open()
 
     def _open(self) -> None:
+        db = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = _connect(str(self.path))
@@ -123,15 +124,20 @@ class ConversationStore:
                 db.execute("ROLLBACK")
         except (sqlite3.Error, OSError) as exc:
             writable_problem = f"{type(exc).__name__}: {exc}"
+            if db is not None:  # opened, but not writable: the read-only one replaces it
+                db.close()
         else:
             self._db, self.state = db, StoreState("ok")
             return
         # Not writable: serve the stored conversations read-only if the file can be read.
         for query in ("mode=ro", "immutable=1"):
+            db = None
             try:
                 db = _connect(f"{self.path.resolve().as_uri()}?{query}", uri=True)
                 db.execute("SELECT COUNT(*) FROM conversations").fetchone()
             except (sqlite3.Error, OSError, ValueError):
+                if db is not None:
+                    db.close()
                 continue
             self._db = db
             self.state = StoreState("read_only", f"the conversation database {self.path} "
