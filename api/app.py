@@ -250,7 +250,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answer = outcome.answer
         return {"conversation_id": outcome.conversation_id, "status": answer.status,
                 "answer": answer.text, "resolved_question": answer.resolved_question,
-                "citations": _citations(answer), "stored": outcome.stored,
+                "citations": list(outcome.citations), "stored": outcome.stored,
                 "notice": None if outcome.stored else
                 "这一轮问答未能保存，后续追问无法引用它（" + (outcome.not_stored_reason or "") + "）"}
 

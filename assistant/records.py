@@ -53,6 +53,7 @@ class TurnOutcome:
 
     conversation_id: str
     answer: Answer
+    citations: tuple[dict, ...] = ()  # as stored with the turn (`to_citations` of the answer)
     stored: bool = True
     not_stored_reason: str | None = None
 

@@ -296,9 +296,9 @@ class PolicyAssistant:
                                       citations=citations, context=self._context(answer))
         except ConversationsUnwritable as problem:
             log.warning("turn answered but not stored: %s", problem)
-            return TurnOutcome(conversation_id, answer, stored=False,
+            return TurnOutcome(conversation_id, answer, tuple(citations), stored=False,
                                not_stored_reason=str(problem))
-        return TurnOutcome(conversation_id, answer)
+        return TurnOutcome(conversation_id, answer, tuple(citations))
 
 
 __all__ = ["AssistantConfig", "PolicyAssistant"]
