@@ -3,9 +3,10 @@
 - A worker is SIGKILLed while clients write turns: uvicorn's supervisor starts a new one, the
   other keeps answering, and after a restart every turn a client saw acknowledged is stored and
   `PRAGMA integrity_check` says ok.
-- The database folder is read-only (the server runs as an unprivileged user when the tests run
-  as root, since root ignores permissions): the server starts, says so on `/ready`, reads the
-  stored conversations and answers new questions with `stored: false`.
+- The database folder is on a read-only mount (a read-only bind mount in a private mount
+  namespace of the server's own: enforced for root too, unlike file permissions): the server
+  starts, says so on `/ready`, reads the stored conversations and answers new questions with
+  `stored: false`.
 - Sixteen simultaneous first requests against a just-started server with the real encoder: all
   answered, and the weights are loaded exactly once per worker process, before it accepts any.
 - Leftovers of a killed index build are removed when the server starts.
@@ -20,7 +21,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,10 +34,24 @@ from index import versions
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = [sys.executable, "-c", "from api.cli import app; app()", "serve", "--host", "127.0.0.1"]
-NOBODY = 65534
+# Runs the command with its first argument's folder re-mounted read-only (in a mount namespace of
+# its own, so nothing outside the server sees the change).
+_READ_ONLY = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
 
 
-def _start(root: Path, env_extra: dict, *, workers: int, user: int | None = None,
+def _read_only_prefix(folder: Path) -> list[str]:
+    user_namespace = [] if os.geteuid() == 0 else ["-r"]  # unprivileged: map us to root there
+    return ["unshare", "-m", *user_namespace, "sh", "-c", _READ_ONLY, str(folder)]
+
+
+def _can_mount_read_only() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run([*_read_only_prefix(Path("/tmp")), "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+def _start(root: Path, env_extra: dict, *, workers: int, read_only: Path | None = None,
            timeout: float = 120, wait: bool = True) -> tuple[subprocess.Popen, str, Path]:
     env = {**os.environ, "POLICY_ASSISTANT_ENCODER": "hash",
            "POLICY_ASSISTANT_INDEX_DIR": str(root / "index"),
@@ -46,7 +60,7 @@ def _start(root: Path, env_extra: dict, *, workers: int, user: int | None = None
     env.pop("POLICY_ASSISTANT_CORPUS_DIR", None)
     port = free_port()
     log_path = root / f"server-{port}.log"
-    prefix = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups"] if user else []
+    prefix = _read_only_prefix(read_only) if read_only else []
     with open(log_path, "wb") as log:
         process = subprocess.Popen([*prefix, *SERVE, "--port", str(port), "--workers",
                                     str(workers)], cwd=REPO, env=env, stdout=log,
@@ -140,14 +154,11 @@ def test_killing_a_worker_loses_no_acknowledged_turn(tmp_path):
     assert empty == 0  # no conversation without its first turn
 
 
-@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None,
-                    reason="running as root without setpriv: permissions cannot be enforced")
-def test_a_read_only_database_folder_still_serves():
-    # Not under pytest's tmp_path: that is private to root (0700), and the server runs as nobody.
-    root = Path(tempfile.mkdtemp(prefix="policy-ro-"))
-    root.chmod(0o755)
+@pytest.mark.skipif(not _can_mount_read_only(),
+                    reason="no mount namespaces here (unshare -m): a read-only mount cannot be made")
+def test_a_read_only_database_folder_still_serves(tmp_path):
     # First a normal run (which also builds the index) stores one conversation …
-    process, url, _ = _start(root, {}, workers=1)
+    process, url, _ = _start(tmp_path, {}, workers=1)
     try:
         first = httpx.post(f"{url}/ask", json={"question": "三门峡以工代训补贴标准是多少？"},
                            timeout=30).json()
@@ -155,34 +166,28 @@ def test_a_read_only_database_folder_still_serves():
         stop(process)
     conversation = first["conversation_id"]
     assert first["stored"]
-    # … then everything becomes read-only, and the server runs as a user who cannot write.
-    user = NOBODY if os.geteuid() == 0 else None
-    for path in [root, *root.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
+    # … then the server runs with the database folder on a read-only mount.
+    process, url, _ = _start(tmp_path, {}, workers=1, read_only=tmp_path / "db")
     try:
-        process, url, _ = _start(root, {}, workers=1, user=user)
-        try:
-            ready = httpx.get(f"{url}/ready").json()
-            assert ready["status"] == "ready" and ready["conversations"] == "read_only"
-            assert "cannot be written" in ready["reason"]
-            old = httpx.get(f"{url}/conversations/{conversation}")
-            assert old.status_code == 200
-            assert old.json()["turns"][0]["answer"] == first["answer"]
-            fresh = httpx.post(f"{url}/ask", json={"question": "天津职业培训补贴标准是多少？"},
-                               timeout=30)
-            assert fresh.status_code == 200
-            assert fresh.json()["stored"] is False and fresh.json()["notice"]
-            followup = httpx.post(f"{url}/ask", json={"question": "那天津呢？",
-                                                      "conversation_id": conversation},
-                                  timeout=30)
-            assert followup.status_code == 200 and followup.json()["stored"] is False
-            assert "天津" in followup.json()["resolved_question"]
-        finally:
-            stop(process)
+        ready = httpx.get(f"{url}/ready").json()
+        assert ready["status"] == "ready" and ready["conversations"] == "read_only"
+        assert "cannot be written" in ready["reason"]
+        old = httpx.get(f"{url}/conversations/{conversation}")
+        assert old.status_code == 200
+        assert old.json()["turns"][0]["answer"] == first["answer"]
+        fresh = httpx.post(f"{url}/ask", json={"question": "天津职业培训补贴标准是多少？"},
+                           timeout=30)
+        assert fresh.status_code == 200
+        assert fresh.json()["stored"] is False and fresh.json()["notice"]
+        followup = httpx.post(f"{url}/ask", json={"question": "那天津呢？",
+                                                  "conversation_id": conversation},
+                              timeout=30)
+        assert followup.status_code == 200 and followup.json()["stored"] is False
+        assert "天津" in followup.json()["resolved_question"]
     finally:
-        for path in [root, *root.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        shutil.rmtree(root, ignore_errors=True)
+        stop(process)
+    with sqlite3.connect(tmp_path / "db" / "conversations.sqlite3") as db:  # untouched
+        assert db.execute("SELECT COUNT(*) FROM turns").fetchone() == (1,)
 
 
 def test_a_missing_unwritable_database_answers_without_storing(tmp_path):
