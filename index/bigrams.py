@@ -19,13 +19,14 @@ from typing import Sequence
 import bm25s
 import numpy as np
 
+from index.lexical import EMPTY_TOKEN
+
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 # BM25 parameters measured on the Legal-DC development questions (bigram channel alone):
 # k1 1.2 / b 0.5 gave hit@5 0.736, b 0.75 0.730, b 0.9 0.726, k1 1.5 0.722, k1 2.0 0.706.
 K1 = 1.2
 B = 0.5
-EMPTY_TOKEN = "∅"
 
 
 def bigrams(text: str) -> list[str]:

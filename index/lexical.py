@@ -29,6 +29,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _CACHED_SEGMENT_CHARS = 40
 _SEGMENT_CACHE_SIZE = 50_000
 # N-grams that start or end with these are fragments of a phrase, not terms.
+EMPTY_TOKEN = "∅"  # what a row without tokens is indexed as (bm25s needs one token per row)
 _WEAK_EDGES = set("的和与及或等对在是为以按由将把被从向其之中有也都要可能会并且了占各上下")
 
 
@@ -144,7 +145,7 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: Sequence[str], *, extra_terms: Iterable[str] = ()) -> LexicalIndex:
         tokenizer = Tokenizer(extra_terms)
-        corpus_tokens = [tokenizer.tokenize(text) or ["∅"] for text in texts]
+        corpus_tokens = [tokenizer.tokenize(text) or [EMPTY_TOKEN] for text in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(corpus_tokens, show_progress=False)
         return cls(tokenizer, retriever, len(texts))

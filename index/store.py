@@ -46,7 +46,9 @@ from index import versions
 from index.bigrams import BigramIndex
 from index.dense import DenseIndex
 from index.encoders import Encoder
-from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer, corpus_terms
+from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer
+from index.fresh_lexical import FreshLexical, LexicalTexts
+from index.token_rows import TokenRows, tokenize_rows
 
 FORMAT_VERSION = 6  # 5: versioned folders, vectors.npy, per-row tokens; 6: bigram channels
 log = logging.getLogger(__name__)
@@ -56,7 +58,6 @@ Progress = Callable[[int, int], None]
 # tokens directly instead of re-tokenizing every clause.
 BM25_K1 = 1.2
 BM25_B = 0.75
-EMPTY_TOKEN = "∅"  # what `LexicalIndex.build` indexes for a clause without tokens
 # Texts per encoder call: the progress bar moves once per call, and each call must hold several
 # of the encoder's own batches so that it can spread them over its worker threads.
 ENCODE_BATCH = 512
@@ -225,9 +226,7 @@ class _Reuse:
     vectors: np.ndarray | None = None  # memory-mapped rows of the current version
     vector_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
     token_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
-    vocab: list[str] = dataclasses.field(default_factory=list)  # token id → token
-    token_ids: np.ndarray | None = None  # every row's token ids, concatenated
-    offsets: np.ndarray | None = None  # row i's ids are token_ids[offsets[i]:offsets[i + 1]]
+    tokens: TokenRows | None = None  # every row's token ids in the current version
     terms: list[str] | None = None  # the current term dictionary
     dictionary_built_at: str = ""
 
@@ -249,8 +248,7 @@ def _read_reuse(index_dir: Path, encoder: Encoder,
                                  for row, c in enumerate(clauses)}
         meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
         rows = np.load(folder / "lexical" / "rows.npz", allow_pickle=False)
-        reuse.vocab = rows["vocab"].tolist()
-        reuse.token_ids, reuse.offsets = rows["ids"], rows["offsets"]
+        reuse.tokens = TokenRows(rows["vocab"].tolist(), rows["ids"], rows["offsets"])
         reuse.token_rows = {_text_key(lexical_text(by_id[c.doc_id], c)): row
                             for row, c in enumerate(clauses)}
         reuse.terms = list(meta["terms"])
@@ -273,41 +271,6 @@ def encode_in_batches(encoder: Encoder, texts: Sequence[str], progress: Progress
     return np.vstack(parts).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class _TokenRows:
-    """Every row's BM25 tokens as ids into a compact vocabulary (what bm25s indexes)."""
-
-    vocab: list[str]
-    ids: np.ndarray  # concatenated, int32
-    offsets: np.ndarray  # int64, len(rows) + 1
-
-    def rows(self) -> list[list[int]]:
-        ids, offsets = self.ids.tolist(), self.offsets.tolist()
-        return [ids[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
-
-
-def _tokenize_rows(texts: Sequence[str], keys: Sequence[bytes], tokenizer: Tokenizer,
-                   reuse: _Reuse) -> _TokenRows:
-    """Token ids per row: copied from the current version where the text is unchanged,
-    tokenized otherwise; the vocabulary is then compacted to the tokens still in use."""
-    index = {token: i for i, token in enumerate(reuse.vocab)}
-    pieces: list[np.ndarray] = []
-    for key, text in zip(keys, texts):
-        row = reuse.token_rows.get(key)
-        if row is not None:
-            pieces.append(reuse.token_ids[reuse.offsets[row]:reuse.offsets[row + 1]])
-        else:
-            tokens = tokenizer.tokenize(text) or [EMPTY_TOKEN]
-            pieces.append(np.array([index.setdefault(t, len(index)) for t in tokens],
-                                   dtype=np.int64))
-    lengths = np.array([len(piece) for piece in pieces], dtype=np.int64)
-    used, compact = np.unique(np.concatenate(pieces), return_inverse=True)
-    extended = list(index)
-    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return _TokenRows([extended[i] for i in used.tolist()], compact.astype(np.int32), offsets)
-
-
 # -- building a version --------------------------------------------------------------------------
 def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: Path, *,
                    corpus_hash: str, dense_kind: str, failures: Iterable[LoadFailure],
@@ -328,8 +291,20 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
     # Staging first, so that a writer killed while encoding leaves a folder the next writer
     # recognises as abandoned.
     staging = versions.new_staging(index_dir)
+    fresh: FreshLexical | None = None  # the lexical side of a full build, beside the encoder
     try:
         by_id = {document.doc_id: document for document in documents}
+
+        # The lexical side first: a fresh dictionary and tokenization (a full build) runs in a
+        # child process while the vectors are encoded below.
+        lexical_texts = [lexical_text(by_id[c.doc_id], c) for c in clauses]
+        lexical_keys = [_text_key(text) for text in lexical_texts]
+        reused_share = sum(key in reuse.token_rows for key in lexical_keys) / len(clauses)
+        if reuse.terms is None or reuse.tokens is None or \
+                reused_share < MIN_REUSE_TO_KEEP_DICTIONARY:
+            fresh = FreshLexical(LexicalTexts(
+                [c.text for c in clauses], lexical_texts, [document_text(d) for d in documents]),
+                staging / ".lexical")
 
         dense_texts = [dense_text(by_id[c.doc_id], c) for c in clauses]
         keys = [_text_key(text) for text in dense_texts]
@@ -342,25 +317,22 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             vectors[missing] = encode_in_batches(encoder, [dense_texts[r] for r in missing],
                                                  progress)
 
-        lexical_texts = [lexical_text(by_id[c.doc_id], c) for c in clauses]
-        lexical_keys = [_text_key(text) for text in lexical_texts]
-        reused_share = sum(key in reuse.token_rows for key in lexical_keys) / len(clauses)
-        if reuse.terms is not None and reused_share >= MIN_REUSE_TO_KEEP_DICTIONARY:
+        if fresh is None:
             terms, dictionary_built_at = reuse.terms, reuse.dictionary_built_at
-            token_reuse = reuse
+            token_rows = tokenize_rows(lexical_texts, _tokenizer(terms), keys=lexical_keys,
+                                       previous=reuse.tokens, previous_rows=reuse.token_rows)
+            # Bigrams need no dictionary and cost ~15 s per 20k clauses: rebuilt, not reused.
+            clause_bigrams = BigramIndex.build(lexical_texts)
+            document_bigrams = BigramIndex.build([document_text(d) for d in documents])
         else:
-            terms, dictionary_built_at = corpus_terms([c.text for c in clauses]), _now()
-            token_reuse = _Reuse()
-        tokenizer = _tokenizer(terms)
-        token_rows = _tokenize_rows(lexical_texts, lexical_keys, tokenizer, token_reuse)
+            parts, dictionary_built_at = fresh.result(), _now()
+            terms, token_rows = parts.terms, parts.tokens
+            clause_bigrams, document_bigrams = parts.clause_bigrams, parts.document_bigrams
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         retriever.index(bm25s.tokenization.Tokenized(
             ids=token_rows.rows(), vocab={t: i for i, t in enumerate(token_rows.vocab)}),
             show_progress=False)
-        lexical = LexicalIndex(tokenizer, retriever, len(clauses))
-        # Bigrams need no dictionary and cost ~4 s per 20k clauses: rebuilt, not reused.
-        clause_bigrams = BigramIndex.build(lexical_texts)
-        document_bigrams = BigramIndex.build([document_text(d) for d in documents])
+        lexical = LexicalIndex(_tokenizer(terms), retriever, len(clauses))
         dense = DenseIndex.build(vectors, kind=dense_kind)
 
         params = IndexParams(
@@ -392,6 +364,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             encoding="utf-8")
         folder = versions.publish(index_dir, staging)
     except BaseException:
+        if fresh is not None:
+            fresh.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     log.info("index version %s: %d clauses (%d encoded, %d reused) in %.1f s", folder.name,
