@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
@@ -64,12 +65,18 @@ class ChannelScores:
     dense: np.ndarray
     document: np.ndarray  # the row's document's score
     coverage: np.ndarray
+    query_vector: np.ndarray | None = None  # the question's embedding the dense scores came from
 
     def take(self, rows: np.ndarray) -> ChannelScores:
         """The scores of `rows`, from scores computed for every row of the index."""
         return ChannelScores(rows=rows, lexical=self.lexical[rows], bigrams=self.bigrams[rows],
                              dense=self.dense[rows], document=self.document[rows],
-                             coverage=self.coverage[rows])
+                             coverage=self.coverage[rows], query_vector=self.query_vector)
+
+
+# Threads embedding questions per process: one per request a worker runs at once (the
+# admission limit, `max_active`, is 2 by default), with room to spare.
+_ENCODING_THREADS = 4
 
 
 @lru_cache(maxsize=1)
@@ -151,15 +158,21 @@ class HybridRetriever:
         self.index = index
         self.encoder = encoder
         self.weights = weights
+        # The question is embedded on one of these threads while the lexical channels are
+        # scored on the caller's: the encoder's matrix products release the GIL, so a lone
+        # request uses both cores (Legal-DC, 21,834 clauses: see the README's /search figure).
+        self._encoding = ThreadPoolExecutor(max_workers=_ENCODING_THREADS,
+                                            thread_name_prefix="query-encoding")
 
     def lexical_query(self, question: str) -> str:
         extra = translate_terms(question)
         return f"{question} {extra}" if extra else question
 
-    def scored(self, question: str, query_vector: np.ndarray) -> ChannelScores | None:
+    def scored(self, question: str,
+               query_vector: np.ndarray | None = None) -> ChannelScores | None:
         """Every channel's score for every row, once per question, for the searches of one
-        request to slice (in scope, other regions); None when the dense index cannot score
-        every row (hnsw), so each search scores its own scope."""
+        request to slice (in scope, other regions), with the question's embedding; None when
+        the dense index cannot score every row (hnsw), so each search scores its own scope."""
         if self.index.dense.kind != "flat":
             return None
         return self.channels(question, query_vector=query_vector)
@@ -176,17 +189,20 @@ class HybridRetriever:
             return None
         if scored is not None:
             return scored.take(rows)
+        embedding = (self._encoding.submit(self.query_vector, question)
+                     if query_vector is None else None)
         query = self.lexical_query(question)
-        if query_vector is None:
-            query_vector = self.query_vector(question)
         document_scores = index.document_bigrams.scores(query)
+        lexical = index.lexical.scores(query)[rows]
+        bigrams = index.bigrams.scores(query)[rows]
+        coverage = index.bigrams.coverage(query)[rows]
+        if embedding is not None:
+            query_vector = embedding.result()
         return ChannelScores(
-            rows=rows,
-            lexical=index.lexical.scores(query)[rows],
-            bigrams=index.bigrams.scores(query)[rows],
+            rows=rows, lexical=lexical, bigrams=bigrams,
             dense=self._dense_scores(query_vector, allowed, rows),
             document=document_scores[index.doc_code_of_row[rows]],
-            coverage=index.bigrams.coverage(query)[rows])
+            coverage=coverage, query_vector=query_vector)
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding: computed once per request and passed to each `search`."""

@@ -138,8 +138,9 @@ class PolicyAssistant:
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
         # One embedding and one scoring of the corpus for every search below (in scope,
         # other regions): each search takes its rows from `scored`.
-        vector = self.retriever.query_vector(question)
-        scored = self.retriever.scored(question, vector)
+        scored = self.retriever.scored(question)
+        vector = (scored.query_vector if scored is not None
+                  else self.retriever.query_vector(question))
         if scope.unknown and not scope.restricted:
             return self._unknown_region(question, scope, terms, top_k, vector, scored)
 
