@@ -1,4 +1,5 @@
-"""Typed records of the assistant stage: retrieval hits, the region scope and the answer.
+"""Typed records of the assistant stage: the analysed question, retrieval hits, the region scope
+and the answer.
 
 `Hit` carries the clause, its document and every score that went into its rank, so that the
 answer decision and the evaluation can explain themselves. `Answer` is what the API turns into
@@ -38,6 +39,17 @@ class RegionScope:
 
 
 @dataclass(frozen=True)
+class QueryAnalysis:
+    """One question, analysed once (`assistant.analysis`), read by every later stage."""
+
+    question: str  # the standalone question (a follow-up already resolved)
+    scope: RegionScope
+    region_words: tuple[str, ...] = ()  # region names as written in the question
+    terms: tuple[str, ...] = ()  # key terms: content words, region names and question words out
+    referenced: tuple[Clause, ...] = ()  # clauses named by section number, within the scope
+
+
+@dataclass(frozen=True)
 class Answer:
     status: str  # answered | not_found
     text: str
@@ -45,6 +57,7 @@ class Answer:
     hits: tuple[Hit, ...]  # the cited hits, citations[n-1] == hits[n-1]
     scope: RegionScope = field(default_factory=RegionScope)
     confidence: float = 0.0
+    analysis: QueryAnalysis | None = None  # what the question was analysed into
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from corpus import Document, Region
 from corpus.errors import InputError
-from corpus.gazetteer import Gazetteer, default_gazetteer
+from corpus.gazetteer import Gazetteer, Mention, default_gazetteer
 
 from assistant.records import RegionScope
 
@@ -48,10 +48,14 @@ class RegionResolver:
 
     def infer(self, question: str) -> RegionScope:
         """The scope implied by the regions a question names (all documents if none)."""
+        return self.scope_of(self.gazetteer.mentions(question))
+
+    def scope_of(self, mentions: list[Mention]) -> RegionScope:
+        """The scope of the regions the gazetteer found in a question."""
         named: list[Region] = []
         unknown: list[Region] = []
         doc_ids: list[str] = []
-        for mention in self.gazetteer.mentions(question):
+        for mention in mentions:
             # The gazetteer knows every county, so a district without documents (a sibling of
             # one that has them) is named as itself and reported unknown, never widened.
             region = mention.region

@@ -1,14 +1,16 @@
 """The assistant: question (and conversation) in, cited `Answer` out.
 
-Order of work for one question: resolve a follow-up against the conversation, work out the
-region scope, fetch clauses named by section number directly, otherwise retrieve (hybrid),
-decide answered / not_found, and compose an extractive answer. A question scoped to a region
+Order of work for one question: resolve a follow-up against the conversation, analyse the
+question once (`assistant.analysis`: scope, key terms, section references), answer clauses named
+by section number directly, otherwise retrieve (hybrid), decide answered / not_found, and compose
+an extractive answer. A question scoped to a region
 whose documents do not address the topic gets `not_found`, pointing to related clauses of that
 region and to the regions whose documents do address it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 
@@ -18,6 +20,7 @@ from corpus import Clause, Document
 from corpus.errors import NotFoundError
 from corpus.gazetteer import default_gazetteer
 
+from assistant.analysis import QuestionAnalyser
 from assistant.answer import (
     DecisionThresholds,
     answered_text,
@@ -25,15 +28,11 @@ from assistant.answer import (
     cite,
     coverage,
     decide,
-    key_terms,
 )
 from assistant.conversations import ConversationStore, ConversationsUnwritable
-from assistant.documents import DocumentResolver
 from assistant.followups import TurnContext, resolve, row_label
-from assistant.records import Answer, Hit, RegionScope, TurnOutcome
-from assistant.references import clauses_for_labels, reference_labels
-from assistant.regions import RegionResolver
-from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever, translate_terms
+from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
+from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.encoders import Encoder
 from index.store import BuiltIndex, lexical_text
 
@@ -62,10 +61,10 @@ class PolicyAssistant:
         self.index = index
         self.config = config or AssistantConfig()
         self.retriever = HybridRetriever(index, encoder, self.config.weights)
-        self.regions = RegionResolver(index.documents)
-        self.named_documents = DocumentResolver(index.documents)
-        self.conversations = conversations
         self.gazetteer = default_gazetteer()
+        self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer)
+        self.regions = self.analyser.regions
+        self.conversations = conversations
         # Everything a question could match lexically, for spotting concepts it never mentions.
         self.corpus_text = "\n".join(lexical_text(index.document(c.doc_id), c)
                                      for c in index.clauses).lower()
@@ -90,49 +89,44 @@ class PolicyAssistant:
         return clause, self.index.document(clause.doc_id)
 
     # -- search ----------------------------------------------------------------------------
+    def analyse(self, question: str, region: str | None = None) -> QueryAnalysis:
+        return self.analyser.analyse(question, region)
+
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
-        named = self.named_documents.named(question)
-        if named:
-            return RegionScope(doc_ids=named, documents=named)
-        return self.regions.explicit(region) if region else self.regions.infer(question)
+        return self.analyse(question, region).scope
 
     def search(self, query: str, *, region: str | None = None, top_k: int = 10) -> list[Hit]:
-        scope = self.scope_for(query, region)
-        referenced = self._referenced(query, scope, top_k)
+        analysis = self.analyse(query, region)
+        referenced = self._referenced(analysis, top_k)
         if referenced:
             return referenced
-        if scope.unknown and not scope.restricted:
+        if analysis.scope.unknown and not analysis.scope.restricted:
             return []
-        return self.retriever.search(query, doc_ids=scope.doc_ids, top_k=top_k)
+        return self.retriever.search(query, doc_ids=analysis.scope.doc_ids, top_k=top_k)
 
-    def _referenced(self, question: str, scope: RegionScope, top_k: int) -> list[Hit]:
-        labels = reference_labels(question)
-        if not labels:  # most questions: the documents are not even listed
-            return []
-        documents = [d for d in self.documents if not scope.restricted or d.doc_id in scope.doc_ids]
-        clauses = clauses_for_labels(labels, documents)
-        if not clauses:
-            return []
+    def _referenced(self, analysis: QueryAnalysis, top_k: int) -> list[Hit]:
+        """The clauses the question names by number, as hits; ranked by how well they match
+        otherwise when the same number is in several documents."""
+        clauses = list(analysis.referenced)
         if len({c.doc_id for c in clauses}) > 1:
-            # The same number in several documents: rank them by how well they match otherwise.
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
-                question, doc_ids=tuple({c.doc_id for c in clauses}), top_k=len(self.index.clauses))}
+                analysis.question, doc_ids=tuple({c.doc_id for c in clauses}),
+                top_k=len(self.index.clauses))}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [Hit(clause=c, document=self.index.document(c.doc_id), score=1.0,
                     via="section_reference") for c in clauses[:top_k]]
 
     # -- answers ---------------------------------------------------------------------------
-    def _terms(self, question: str, scope: RegionScope) -> list[str]:
-        region_words = tuple(m.alias for m in self.gazetteer.mentions(question))
-        return key_terms(question, self.index.lexical.tokenizer, extra=translate_terms(question),
-                         region_words=region_words)
-
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5) -> Answer:
         """Answer one standalone question."""
-        scope = self.scope_for(question, region)
-        terms = self._terms(question, scope)
-        referenced = self._referenced(question, scope, top_k)
+        analysis = self.analyse(question, region)
+        answer = self._answer(analysis, top_k)
+        return dataclasses.replace(answer, analysis=analysis)
+
+    def _answer(self, analysis: QueryAnalysis, top_k: int) -> Answer:
+        question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
+        referenced = self._referenced(analysis, top_k)
         if referenced:
             text = answered_text(question, terms, referenced[:self.config.quoted_clauses])
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
@@ -255,8 +249,8 @@ class PolicyAssistant:
 
     # -- conversations ---------------------------------------------------------------------
     def _context(self, answer: Answer) -> TurnContext:
-        region_words = tuple(m.alias for m in self.gazetteer.mentions(answer.resolved_question))
-        terms = self._terms(answer.resolved_question, answer.scope)
+        analysis = answer.analysis or self.analyse(answer.resolved_question)
+        region_words, terms = analysis.region_words, analysis.terms
         first = answer.hits[0] if answer.hits and answer.status == "answered" else None
         return TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
@@ -266,9 +260,7 @@ class PolicyAssistant:
             focus_entity=row_label(first.clause) if first else "")
 
     def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
-        return resolve(question, previous, self.gazetteer,
-                       lambda text: key_terms(text, self.index.lexical.tokenizer,
-                                              extra=translate_terms(text)),
+        return resolve(question, previous, self.gazetteer, self.analyser.terms,
                        known=lambda term: term in self.corpus_text)
 
     def ask(self, question: str, *, conversation_id: str | None = None,

@@ -74,8 +74,9 @@ class Prepared:
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
              dataset: str, category: str, gold_match, gold_count: int,
              needs_all: bool) -> Prepared | None:
-    scope = assistant.scope_for(question, None)
-    if assistant._referenced(question, scope, 10) or (scope.unknown and not scope.restricted):
+    analysis = assistant.analyse(question)
+    scope = analysis.scope
+    if analysis.referenced or (scope.unknown and not scope.restricted):
         return None
     channels = retriever.channels(question, doc_ids=scope.doc_ids)
     if channels is None:

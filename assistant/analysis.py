@@ -1,0 +1,63 @@
+"""A question analysed once, before anything is retrieved.
+
+The regions it names (one pass of the gazetteer), the documents it names by title, the scope
+those give, its key terms and the clauses it names by section number: every later stage (the
+search, the answer decision, the answer text, the context a follow-up inherits) reads this
+record instead of working any of it out again from the text.
+"""
+
+from __future__ import annotations
+
+from corpus import Clause, Document
+from corpus.gazetteer import Gazetteer, Mention
+
+from assistant.answer import key_terms
+from assistant.documents import DocumentResolver
+from assistant.records import QueryAnalysis, RegionScope
+from assistant.references import clauses_for_labels, reference_labels
+from assistant.regions import RegionResolver
+from assistant.retriever import translate_terms
+from index.lexical import Tokenizer
+
+
+class QuestionAnalyser:
+    def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer):
+        self.documents = documents
+        self.tokenizer = tokenizer
+        self.gazetteer = gazetteer
+        self.regions = RegionResolver(documents, gazetteer)
+        self.named_documents = DocumentResolver(documents)
+
+    def analyse(self, question: str, region: str | None = None) -> QueryAnalysis:
+        """`region` is the request's explicit region field; it wins over the regions named."""
+        mentions = self.gazetteer.mentions(question)
+        region_words = tuple(m.alias for m in mentions)
+        scope = self._scope(question, region, mentions)
+        return QueryAnalysis(
+            question=question, scope=scope, region_words=region_words,
+            terms=tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
+                                  region_words=region_words)),
+            referenced=self._referenced(question, scope))
+
+    def terms(self, text: str) -> list[str]:
+        """Key terms of any text (a follow-up's own words), region names left in."""
+        return key_terms(text, self.tokenizer, extra=translate_terms(text))
+
+    def _scope(self, question: str, region: str | None,
+               mentions: list[Mention]) -> RegionScope:
+        """Documents the question names win; otherwise the region asked or named."""
+        named = self.named_documents.named(question)
+        if named:
+            return RegionScope(doc_ids=named, documents=named)
+        return self.regions.explicit(region) if region else self.regions.scope_of(mentions)
+
+    def _referenced(self, question: str, scope: RegionScope) -> tuple[Clause, ...]:
+        labels = reference_labels(question)
+        if not labels:  # most questions: the documents are not even listed
+            return ()
+        documents = [d for d in self.documents
+                     if not scope.restricted or d.doc_id in scope.doc_ids]
+        return tuple(clauses_for_labels(labels, documents))
+
+
+__all__ = ["QuestionAnalyser"]
