@@ -18,16 +18,18 @@ from corpus.gazetteer import Gazetteer
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
     r"what if|also)", re.IGNORECASE)
-_PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|上述|上面|刚才|它的|它|这些|该政策|这一|"
-                      r"this|that|it\b|these)", re.IGNORECASE)
+_PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|那一条|那条|那项|那个|上述|上面|刚才|"
+                      r"它的|它|这些|该政策|这一|this|that|it\b|these)", re.IGNORECASE)
 # Pronouns that point at the clause itself ("这条由哪些单位负责"), not at the topic.
-_CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此条|上述|上面)")
+_CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此条|那一条|那条|那项|上述|上面)")
+# "和綦江比呢？", "与白城相比如何", "跟天津对比一下": the same question about both places.
+_COMPARE = re.compile(r"(和|与|跟|同|对比)[^，,？?]{0,12}?(相?比|对比|比较)")
 # A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 # "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
 _SAME_QUESTION = re.compile(r"(?:同样|一样|相同|同一个?)的?问题[，,]?|同上[，,]?")
-_LEADING = re.compile(r"^(那么?|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
+_LEADING = re.compile(r"^(那么?(?![个项条一])|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
                       re.IGNORECASE)
 
 
@@ -60,6 +62,18 @@ def _strip_regions(text: str, words: tuple[str, ...]) -> str:
     return text
 
 
+def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnContext,
+                       pronoun: bool, known) -> bool:
+    """The follow-up is nothing but a new subject ("生活费补贴呢"): content words only, every one
+    of them in some clause, and not a unit or place of the table just discussed. After a table
+    row ("其中和平区呢？"), a bare noun asks for that row's column ("新型学徒制呢？"), not a new
+    subject."""
+    return (not pronoun and not previous.focus_entity and bool(own_topic)
+            and "".join(own_topic) == remainder
+            and remainder != previous.topic and all(known(term) for term in own_topic)
+            and not _NAMES_UNIT.search(remainder))
+
+
 def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
             topic_of: callable, known: callable = lambda term: True) -> str:
     """The standalone question to search with. `topic_of(text)` gives a text's key terms;
@@ -86,10 +100,18 @@ def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
     remainder = _strip_regions(remainder, tuple(mentions)).strip(" ，,")
     region = mentions[0] if mentions else (previous.region_words[0] if previous.region_words
                                            else previous.focus_region)
+    base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
+    if mentions and _COMPARE.search(question) and previous.region_words:
+        # "和綦江比呢？": the previous question, asked of its place and the new one together.
+        places = [previous.region_words[0], *(m for m in mentions if m not in previous.region_words)]
+        return f"{'和'.join(places)}{base}"
     if mentions and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
-        base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
         return f"{region}{base}"
+    if _names_a_new_topic(remainder, own_topic, previous, pronoun, known) and \
+            not mentions and previous.topic and previous.topic in base:
+        # "那生活费补贴呢？": the previous question about another topic, same place.
+        return f"{region}{base.replace(previous.topic, remainder, 1)}"
     # A table row just discussed stays the subject ("新型学徒制呢？" after 和平区's row),
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \

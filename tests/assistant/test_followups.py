@@ -1,0 +1,100 @@
+"""Follow-up phrasings written from general Chinese patterns, none taken from the development
+conversations: a new aspect of the same subject, a pronoun for the clause just cited, a new
+subject in the same place, and a comparison with another place.
+
+The real follow-up resolver of the assistant over the shipped corpus (its clauses tell which
+terms exist); the encoder plays no part in resolution.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.followups import TurnContext
+
+TIANJIN = TurnContext("天津新型学徒制补贴标准是多少？", ("天津",), "新型学徒制补贴",
+                      focus_heading="", focus_region="天津")
+SANMENXIA = TurnContext("三门峡以工代训补贴标准是多少？", ("三门峡",), "以工代训补贴",
+                        focus_heading="开展以工代训", focus_region="三门峡")
+_POINTERS = re.compile(r"这项|该项|此项|这个|这条|该条|此条|那条|那项|那个|上面|上述|它")
+
+# A new aspect of the subject just discussed: place and subject carried over, the aspect's own
+# words kept, pointing words dropped.
+_ASPECTS = ("补贴期限多长？", "最多能补几个月？", "由哪个部门负责？", "申请需要什么材料？",
+            "谁可以申请？", "资金从哪里来？", "什么时候开始实施？", "有没有名额限制？", "怎么申请？",
+            "需要满足什么条件？", "它由哪个部门负责？", "这个补贴怎么申请？", "该政策什么时候截止？",
+            "具体标准是多少？", "对企业有什么要求？", "那个补贴能领多久？", "它适用于哪些企业？",
+            "可以重复领取吗？", "培训时间有要求吗？", "企业怎么申请？", "能补多少钱？", "有什么条件？",
+            "资金谁出？", "那项补贴由谁负责？", "它的期限是多久？", "补贴发放到哪里？", "多久发一次？",
+            "个人能申请吗？", "需要交钱吗？", "去哪里办理？", "有年龄限制吗？")
+
+
+def _content(question: str) -> str:
+    """The aspect's words that must survive: the question minus pointers and punctuation."""
+    return _POINTERS.sub("", re.sub(r"[？?。]|吗$", "", question).strip())
+
+
+@pytest.mark.parametrize("previous", [TIANJIN, SANMENXIA], ids=["tianjin", "sanmenxia"])
+@pytest.mark.parametrize("question", _ASPECTS)
+def test_a_new_aspect_keeps_place_and_subject(hash_assistant, previous, question):
+    resolved = hash_assistant.resolve_followup(question, previous)
+    assert resolved.startswith(previous.region_words[0]), resolved
+    assert previous.topic in resolved, resolved
+    assert not _POINTERS.search(resolved.replace(previous.topic, "")), resolved
+    # the aspect's own content words are searched with (first word enough: pointers cut mid-way)
+    words = [w for w in re.split(r"[的是有吗么]", _content(question)) if len(w) >= 2]
+    assert any(word in resolved for word in words), (resolved, words)
+
+
+# A new subject in the same place: the previous question about it, same place, same aspect.
+_NEW_SUBJECTS = ("那生活费补贴呢？", "职业培训补贴呢？", "创业培训呢？", "那职业技能鉴定补贴呢？",
+                 "生活费补贴呢", "那么职业培训补贴呢？")
+
+
+@pytest.mark.parametrize("previous", [TIANJIN, SANMENXIA], ids=["tianjin", "sanmenxia"])
+@pytest.mark.parametrize("question", _NEW_SUBJECTS)
+def test_a_new_subject_replaces_the_old_one(hash_assistant, previous, question):
+    subject = re.sub(r"^那么?|呢？?$", "", question)
+    resolved = hash_assistant.resolve_followup(question, previous)
+    assert resolved == f"{previous.region_words[0]}{subject}标准是多少？", resolved
+
+
+def test_an_unknown_subject_is_not_taken_for_a_new_one(hash_assistant):
+    # No clause mentions 住房公积金: the follow-up keeps the subject, so the answer can say the
+    # documents do not cover it rather than answer about another topic.
+    resolved = hash_assistant.resolve_followup("那住房公积金呢？", TIANJIN)
+    assert "新型学徒制补贴" in resolved and "住房公积金" in resolved, resolved
+
+
+# A comparison: the same question asked of both places.
+_COMPARISONS = ("和{}比呢？", "与{}相比呢？", "跟{}对比呢？", "和{}比较一下", "同{}相比如何？")
+
+
+@pytest.mark.parametrize("place", ["白城", "綦江"])
+@pytest.mark.parametrize("pattern", _COMPARISONS)
+def test_a_comparison_asks_about_both_places(hash_assistant, pattern, place):
+    resolved = hash_assistant.resolve_followup(pattern.format(place), TIANJIN)
+    assert resolved == f"天津和{place}新型学徒制补贴标准是多少？", resolved
+    names = [r.name for r in hash_assistant.scope_for(resolved, None).named]
+    assert all(any(p in name for name in names) for p in ("天津", place)), names
+
+
+# A pronoun for the clause just cited: its heading is searched with, the pronoun is not.
+_CLAUSE_POINTERS = ("上面那条说的是什么？", "这条规定的对象是谁？", "这项培训由哪个部门负责？",
+                    "该条的资金从哪里来？", "那一条什么时候开始？", "此项需要什么条件？")
+
+
+@pytest.mark.parametrize("question", _CLAUSE_POINTERS)
+def test_a_pointer_to_the_clause_uses_its_heading(hash_assistant, question):
+    resolved = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolved.startswith("三门峡开展以工代训"), resolved
+    assert not _POINTERS.search(resolved), resolved
+
+
+def test_at_least_sixty_phrasings_are_covered():
+    from tests.assistant.test_units import _REGION_SWITCHES
+
+    phrasings = {*_ASPECTS, *_NEW_SUBJECTS, *_COMPARISONS, *_CLAUSE_POINTERS, *_REGION_SWITCHES}
+    assert len(phrasings) >= 60
