@@ -28,16 +28,18 @@ class QuestionAnalyser:
         self.regions = RegionResolver(documents, gazetteer)
         self.named_documents = DocumentResolver(documents)
 
-    def analyse(self, question: str, region: str | None = None) -> QueryAnalysis:
-        """`region` is the request's explicit region field; it wins over the regions named."""
+    def analyse(self, question: str, region: str | None = None, *,
+                with_terms: bool = True) -> QueryAnalysis:
+        """`region` is the request's explicit region field; it wins over the regions named.
+        Without `with_terms` the key terms are left empty: a bare search ranks clauses without
+        them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions)."""
         mentions = self.gazetteer.mentions(question)
         region_words = tuple(m.alias for m in mentions)
         scope = self._scope(question, region, mentions)
-        return QueryAnalysis(
-            question=question, scope=scope, region_words=region_words,
-            terms=tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
-                                  region_words=region_words)),
-            referenced=self._referenced(question, scope))
+        terms = (tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
+                                 region_words=region_words)) if with_terms else ())
+        return QueryAnalysis(question=question, scope=scope, region_words=region_words,
+                             terms=terms, referenced=self._referenced(question, scope))
 
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""

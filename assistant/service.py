@@ -89,15 +89,16 @@ class PolicyAssistant:
         return clause, self.index.document(clause.doc_id)
 
     # -- search ----------------------------------------------------------------------------
-    def analyse(self, question: str, region: str | None = None) -> QueryAnalysis:
-        return self.analyser.analyse(question, region)
+    def analyse(self, question: str, region: str | None = None, *,
+                with_terms: bool = True) -> QueryAnalysis:
+        return self.analyser.analyse(question, region, with_terms=with_terms)
 
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
-        return self.analyse(question, region).scope
+        return self.analyse(question, region, with_terms=False).scope
 
     def search(self, query: str, *, region: str | None = None, top_k: int = 10) -> list[Hit]:
-        analysis = self.analyse(query, region)
+        analysis = self.analyse(query, region, with_terms=False)
         referenced = self._referenced(analysis, top_k)
         if referenced:
             return referenced

@@ -74,7 +74,7 @@ class Prepared:
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
              dataset: str, category: str, gold_match, gold_count: int,
              needs_all: bool) -> Prepared | None:
-    analysis = assistant.analyse(question)
+    analysis = assistant.analyse(question, with_terms=False)
     scope = analysis.scope
     if analysis.referenced or (scope.unknown and not scope.restricted):
         return None
