@@ -43,6 +43,9 @@ REGRESSION_FLOORS: tuple[Floor, ...] = (
     # measured 0.721 (0.409 before answers quoted only the clauses close to the top hit): the
     # share of the clauses marked [n] in answers that are gold
     Floor("answers", "marked_citation_precision", 0.68, label="citation precision [n]"),
+    # measured 1.000 (every segment of the answered questions): each [n] segment quotes citation n
+    # word for word, so no slack — a quote that is not in its clause misleads whoever checks it
+    Floor("answers", "verbatim_segment_rate", 1.0, label="[n] segments verbatim"),
 )
 REGRESSION_FLOOR_HIT5 = REGRESSION_FLOORS[0].bound
 

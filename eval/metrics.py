@@ -8,6 +8,7 @@ own scores, because ranx re-sorts by score and a tie (every direct section refer
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -80,6 +81,33 @@ def summarise_ranking(questions: Sequence[Question],
                             for category, items in sorted(by_category.items())}}
 
 
+_MARKER = re.compile(r"\[(\d+)\]")
+_QUOTE = re.compile(r"“([^”]*)”")
+
+
+def quoted_segments(text: str) -> list[tuple[int, list[str]]]:
+    """Each [n] marker of an answer with the “…” passages written since the previous marker."""
+    segments, start = [], 0
+    for match in _MARKER.finditer(text):
+        passages = _QUOTE.findall(text[start:match.start()])
+        if passages:
+            segments.append((int(match.group(1)), passages))
+        start = match.end()
+    return segments
+
+
+def verbatim_segments(text: str, cited_texts: Sequence[str]) -> tuple[int, int]:
+    """(segments whose every passage occurs in citation n's clause text, segments quoting)."""
+    good = total = 0
+    for n, passages in quoted_segments(text):
+        total += 1
+        if 1 <= n <= len(cited_texts):
+            # Line breaks are layout: a clause quoted whole keeps its heading's line break.
+            clause = cited_texts[n - 1].replace("\n", "")
+            good += all(passage.replace("\n", "") in clause for passage in passages)
+    return good, total
+
+
 def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
@@ -123,6 +151,8 @@ def answer_metrics(questions: Sequence[Question],
     single = [(q, o) for q, o in answered if len({_document_of(g) for g in q.gold}) == 1]
     elsewhere = sum(any(_document_of(c) != _document_of(q.gold[0]) for c in o.marked)
                     for q, o in single)
+    # Every [n] segment must quote citation n word for word (only checkable with the texts).
+    quoting = [verbatim_segments(o.text, o.cited_texts) for _, o in answered if o.cited_texts]
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
     return {
         "questions": len(questions), "answerable": len(answerable),
@@ -130,6 +160,7 @@ def answer_metrics(questions: Sequence[Question],
         "citation_precision": float(np.mean(cited)) if cited else None,
         "marked_citation_precision": float(np.mean(marked)) if marked else None,
         "marked_other_document_rate": _ratio(elsewhere, len(single)),
+        "verbatim_segment_rate": _ratio(sum(g for g, _ in quoting), sum(t for _, t in quoting)),
         "section_accuracy": _ratio(top_right, len(answered)),
         "answered_with_gold_top": _ratio(top_right, len(answerable)),
         "not_found_precision": _ratio(caught, caught + refused),

@@ -97,3 +97,4 @@ class AnswerOutcome:
     marked: tuple[str, ...]  # clause ids the answer text actually refers to with [n]
     latency_ms: float
     error: str | None = None
+    cited_texts: tuple[str, ...] = ()  # the citations' clause texts, citations[n-1] first

@@ -106,11 +106,13 @@ class RemoteSystems:
             return conversation_id, AnswerOutcome(
                 qid=turn.qid, status="error", text="", resolved_question=turn.question,
                 cited=(), marked=(), latency_ms=0.0, error=f"{type(error).__name__}: {error}")
-        cited = tuple(c["clause_id"] for c in sorted(data["citations"], key=lambda c: c["n"]))
+        citations = sorted(data["citations"], key=lambda c: c["n"])
+        cited = tuple(c["clause_id"] for c in citations)
         return data["conversation_id"], AnswerOutcome(
             qid=turn.qid, status=data["status"], text=data["answer"],
             resolved_question=data["resolved_question"], cited=cited,
-            marked=marked_ids(data["answer"], cited), latency_ms=latency)
+            marked=marked_ids(data["answer"], cited), latency_ms=latency,
+            cited_texts=tuple(c["text"] for c in citations))
 
     def answer(self, questions: Sequence[Question], *, top_k: int = ANSWER_TOP_K,
                advance: Advance = _noop) -> dict[str, AnswerOutcome]:

@@ -105,6 +105,7 @@ ANSWER_ROWS = (
     ("marked_citation_precision", "citation precision, citations marked [n] in the text"),
     ("marked_other_document_rate",
      "one-document questions citing [n] another document (another region for the seeds)"),
+    ("verbatim_segment_rate", "[n] segments quoting citation n word for word"),
     ("section_accuracy", "section accuracy (top citation is a gold clause), answered answerable"),
     ("answered_with_gold_top", "answered with a gold top citation, all answerable"),
     ("not_found_precision", "not_found precision (positive class: unanswerable)"),

@@ -90,7 +90,8 @@ def outcome_from_answer(qid: str, answer: Answer, latency_ms: float) -> AnswerOu
     cited = tuple(hit.clause.clause_id for hit in answer.hits)
     return AnswerOutcome(qid=qid, status=answer.status, text=answer.text,
                          resolved_question=answer.resolved_question, cited=cited,
-                         marked=marked_ids(answer.text, cited), latency_ms=latency_ms)
+                         marked=marked_ids(answer.text, cited), latency_ms=latency_ms,
+                         cited_texts=tuple(hit.clause.text for hit in answer.hits))
 
 
 def failed(qid: str, question: str, error: Exception, latency_ms: float = 0.0) -> AnswerOutcome:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from eval.floors import REGRESSION_FLOORS, check_floors
 
 
-def _report(hit5: float, false_refusals: float, refusals: float, precision: float):
+def _report(hit5: float, false_refusals: float, refusals: float, precision: float,
+            verbatim: float = 1.0):
     ranking = {"hybrid": {"overall": {"hit_rate@5": hit5}}}
     answers = {"hybrid": {"false_refusal_rate": false_refusals,
                           "not_found_accuracy_unanswerable": refusals,
-                          "marked_citation_precision": precision}}
+                          "marked_citation_precision": precision,
+                          "verbatim_segment_rate": verbatim}}
     return ranking, answers
 
 
@@ -18,7 +20,8 @@ def test_measured_values_pass_and_each_regression_fails_its_own_floor():
     for bad, metric in [((0.90, 0.036, 0.800, 0.721), "hit_rate@5"),
                         ((0.959, 0.10, 0.800, 0.721), "false_refusal_rate"),
                         ((0.959, 0.036, 0.60, 0.721), "not_found_accuracy_unanswerable"),
-                        ((0.959, 0.036, 0.800, 0.20), "marked_citation_precision")]:
+                        ((0.959, 0.036, 0.800, 0.20), "marked_citation_precision"),
+                        ((0.959, 0.036, 0.800, 0.721, 0.99), "verbatim_segment_rate")]:
         result = check_floors(*_report(*bad))
         assert not result["passed"]
         assert [c["metric"] for c in result["checks"] if not c["passed"]] == [metric]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eval.metrics import answer_metrics, first_gold_rank, multiturn_metrics, \
-    per_question_ranking, summarise_ranking
+    per_question_ranking, quoted_segments, summarise_ranking, verbatim_segments
 from eval.records import AnswerOutcome, Conversation, Question
 from eval.systems import marked_ids
 
@@ -83,3 +83,29 @@ def test_multiturn_splits_first_turns_from_follow_ups() -> None:
 
 def test_marked_ids_follow_the_answer_text() -> None:
     assert marked_ids("甲[2]。乙[1][2]。丙[9]", ("a", "b", "c")) == ("b", "a")
+
+
+def test_each_marker_owns_the_quotes_written_since_the_previous_one() -> None:
+    text = ("《甲》一、（一）：“每人每月200元。”……“期限6个月。”[1]\n"
+            "《乙》二、：“按规定给予补贴。”[2]其他地区见[3]。")
+    assert quoted_segments(text) == [(1, ["每人每月200元。", "期限6个月。"]),
+                                     (2, ["按规定给予补贴。"])]  # [3] quotes nothing
+
+
+def test_a_quote_counts_only_when_its_own_citation_holds_it() -> None:
+    clauses = ("一、标题\n每人每月200元。期限6个月。", "按规定给予补贴。")
+    text = "“每人每月200元。”……“期限6个月。”[1]“一、标题\n每人每月200元。”[1]“每人每月200元。”[2]"
+    # the third segment quotes clause 1's words but points at clause 2
+    assert verbatim_segments(text, clauses) == (2, 3)
+    assert verbatim_segments("“按规定给予补贴。”[9]", clauses) == (0, 1)  # no citation 9
+
+
+def test_answer_metrics_report_the_verbatim_share() -> None:
+    questions = [_q("a", ("g1",)), _q("b", ("g2",))]
+    outcomes = {
+        "a": AnswerOutcome(qid="a", status="answered", text="“甲乙。”[1]", resolved_question="?",
+                           cited=("g1",), marked=("g1",), latency_ms=1.0, cited_texts=("甲乙。丙。",)),
+        "b": AnswerOutcome(qid="b", status="answered", text="“丁。”[1]“戊。”[2]",
+                           resolved_question="?", cited=("g2", "x"), marked=("g2", "x"),
+                           latency_ms=1.0, cited_texts=("丁。", "己。"))}
+    assert answer_metrics(questions, outcomes)["verbatim_segment_rate"] == pytest.approx(2 / 3)
