@@ -108,10 +108,12 @@ def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
     if mentions and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
         return f"{region}{base}"
-    if _names_a_new_topic(remainder, own_topic, previous, pronoun, known) and \
-            not mentions and previous.topic and previous.topic in base:
-        # "那生活费补贴呢？": the previous question about another topic, same place.
-        return f"{region}{base.replace(previous.topic, remainder, 1)}"
+    subject = remainder.removeprefix("的")  # "白城的职业培训补贴呢" once 白城 is taken out
+    if _names_a_new_topic(subject, own_topic, previous, pronoun, known) and \
+            previous.topic and previous.topic in base:
+        # "那生活费补贴呢？", "白城的职业培训补贴呢？": the previous question about another
+        # subject, in the place named or else the same place.
+        return f"{region}{base.replace(previous.topic, subject, 1)}"
     # A table row just discussed stays the subject ("新型学徒制呢？" after 和平区's row),
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \

@@ -61,6 +61,15 @@ def test_a_new_subject_replaces_the_old_one(hash_assistant, previous, question):
     assert resolved == f"{previous.region_words[0]}{subject}标准是多少？", resolved
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("白城的职业培训补贴呢？", "白城职业培训补贴标准是多少？"),
+    ("綦江生活费补贴呢？", "綦江生活费补贴标准是多少？"),
+    ("那么台儿庄的创业培训呢", "台儿庄创业培训标准是多少？"),
+])
+def test_a_new_subject_in_a_new_place_replaces_both(hash_assistant, question, expected):
+    assert hash_assistant.resolve_followup(question, TIANJIN) == expected
+
+
 def test_an_unknown_subject_is_not_taken_for_a_new_one(hash_assistant):
     # No clause mentions 住房公积金: the follow-up keeps the subject, so the answer can say the
     # documents do not cover it rather than answer about another topic.
