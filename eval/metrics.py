@@ -85,6 +85,16 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _QUOTE = re.compile(r"“([^”]*)”")
 
 
+def marked_ids(text: str, cited: Sequence[str]) -> tuple[str, ...]:
+    """Clause ids the answer text refers to with its [n] markers, in order of first mention."""
+    found: list[str] = []
+    for match in _MARKER.finditer(text):
+        n = int(match.group(1))
+        if 1 <= n <= len(cited) and cited[n - 1] not in found:
+            found.append(cited[n - 1])
+    return tuple(found)
+
+
 def quoted_segments(text: str) -> list[tuple[int, list[str]]]:
     """Each [n] marker of an answer with the “…” passages written since the previous marker."""
     segments, start = [], 0

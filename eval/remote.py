@@ -17,7 +17,8 @@ from corpus.errors import InputError
 
 from eval.questions import ClauseCatalog
 from eval.records import AnswerOutcome, ClauseRef, Conversation, Question
-from eval.systems import ANSWER_TOP_K, RANK_DEPTH, RANKING_SYSTEMS, marked_ids
+from eval.metrics import marked_ids
+from eval.systems import ANSWER_TOP_K, RANK_DEPTH, RANKING_SYSTEMS
 
 Advance = Callable[[], None]
 _SKIPPED_WHY = "needs the index in-process; not reachable through the HTTP API (--url)"

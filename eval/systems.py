@@ -10,7 +10,6 @@ throw-away SQLite store, exactly the path the HTTP API takes.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from assistant.retriever import FusionWeights
 from assistant.service import PolicyAssistant
 from index.encoders import Encoder
 
+from eval.metrics import marked_ids
 from eval.naive_rag import NaiveRag
 from eval.questions import ClauseCatalog
 from eval.records import AnswerOutcome, Conversation, Question
@@ -32,23 +32,12 @@ RANK_DEPTH = 10  # deepest cut-off of the ranking metrics (mrr@10, ndcg@10)
 ANSWER_TOP_K = 5  # the API's default number of citations
 LEXICAL_ONLY = FusionWeights(lexical=1.0, dense=0.0)
 DENSE_ONLY = FusionWeights(lexical=0.0, dense=1.0)
-_MARKER = re.compile(r"\[(\d+)\]")
 
 Advance = Callable[[], None]
 
 
 def _noop() -> None:
     pass
-
-
-def marked_ids(text: str, cited: Sequence[str]) -> tuple[str, ...]:
-    """Clause ids the answer text refers to with its [n] markers, in order of first mention."""
-    found: list[str] = []
-    for match in _MARKER.finditer(text):
-        n = int(match.group(1))
-        if 1 <= n <= len(cited) and cited[n - 1] not in found:
-            found.append(cited[n - 1])
-    return tuple(found)
 
 
 class PrimedQueryEncoder:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eval.metrics import answer_metrics, first_gold_rank, multiturn_metrics, \
+from eval.metrics import answer_metrics, first_gold_rank, marked_ids, multiturn_metrics, \
     per_question_ranking, quoted_segments, summarise_ranking, verbatim_segments
 from eval.records import AnswerOutcome, Conversation, Question
-from eval.systems import marked_ids
 
 
 def _q(qid: str, gold: tuple[str, ...], category: str = "figure", turn: int = 0) -> Question:
