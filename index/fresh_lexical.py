@@ -17,15 +17,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from index.bigrams import BigramIndex
 from index.lexical import Tokenizer, corpus_terms
 from index.token_rows import TokenRows, tokenize_rows
 
 log = logging.getLogger(__name__)
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
-_INPUT, _TOKENS, _LOG = "texts.json", "tokens.npz", "child.log"
+_INPUT, _TOKENS, _TERMS, _LOG = "texts.json", "tokens.npz", "terms.json", "child.log"
 _CLAUSE_BIGRAMS, _DOCUMENT_BIGRAMS = "bigrams", "document_bigrams"
 # Below this many rows a child costs more (interpreter start, jieba's dictionary loaded a second
 # time: ~3 s) than the overlap saves.
@@ -47,10 +45,15 @@ class LexicalTexts:
     documents: list[str]  # each document's whole text (`index.store.document_text`)
 
 
+def build_bigrams(texts: LexicalTexts) -> tuple[BigramIndex, BigramIndex]:
+    """The clause and the document bigram indexes (no dictionary needed: never reused)."""
+    return BigramIndex.build(texts.lexical), BigramIndex.build(texts.documents)
+
+
 def build_lexical_parts(texts: LexicalTexts) -> LexicalParts:
     terms = corpus_terms(texts.clauses)
     return LexicalParts(terms, tokenize_rows(texts.lexical, Tokenizer(terms)),
-                        BigramIndex.build(texts.lexical), BigramIndex.build(texts.documents))
+                        *build_bigrams(texts))
 
 
 class FreshLexical:
@@ -111,18 +114,16 @@ class FreshLexical:
 
 
 def _write_parts(folder: Path, parts: LexicalParts) -> None:
-    np.savez(folder / _TOKENS, vocab=np.array(parts.tokens.vocab, dtype=str),
-             ids=parts.tokens.ids, offsets=parts.tokens.offsets,
-             terms=np.array(parts.terms, dtype=str))
+    parts.tokens.save(folder / _TOKENS)
+    (folder / _TERMS).write_text(json.dumps(parts.terms, ensure_ascii=False), encoding="utf-8")
     parts.clause_bigrams.save(folder / _CLAUSE_BIGRAMS)
     parts.document_bigrams.save(folder / _DOCUMENT_BIGRAMS)
 
 
 def _read_parts(folder: Path) -> LexicalParts:
-    with np.load(folder / _TOKENS, allow_pickle=False) as data:
-        tokens = TokenRows(data["vocab"].tolist(), data["ids"], data["offsets"])
-        terms = data["terms"].tolist()
-    return LexicalParts(terms, tokens, BigramIndex.load(folder / _CLAUSE_BIGRAMS),
+    return LexicalParts(json.loads((folder / _TERMS).read_text(encoding="utf-8")),
+                        TokenRows.load(folder / _TOKENS),
+                        BigramIndex.load(folder / _CLAUSE_BIGRAMS),
                         BigramIndex.load(folder / _DOCUMENT_BIGRAMS))
 
 
@@ -136,4 +137,5 @@ if __name__ == "__main__":
     _main(Path(sys.argv[1]))
 
 
-__all__ = ["FreshLexical", "LexicalParts", "LexicalTexts", "build_lexical_parts"]
+__all__ = ["FreshLexical", "LexicalParts", "LexicalTexts", "build_bigrams",
+           "build_lexical_parts"]

@@ -47,7 +47,7 @@ from index.bigrams import BigramIndex
 from index.dense import DenseIndex
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer
-from index.fresh_lexical import FreshLexical, LexicalTexts
+from index.fresh_lexical import FreshLexical, LexicalTexts, build_bigrams
 from index.token_rows import TokenRows, tokenize_rows
 
 FORMAT_VERSION = 6  # 5: versioned folders, vectors.npy, per-row tokens; 6: bigram channels
@@ -247,8 +247,7 @@ def _read_reuse(index_dir: Path, encoder: Encoder,
             reuse.vector_rows = {_text_key(dense_text(by_id[c.doc_id], c)): row
                                  for row, c in enumerate(clauses)}
         meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
-        rows = np.load(folder / "lexical" / "rows.npz", allow_pickle=False)
-        reuse.tokens = TokenRows(rows["vocab"].tolist(), rows["ids"], rows["offsets"])
+        reuse.tokens = TokenRows.load(folder / "lexical" / "rows.npz")
         reuse.token_rows = {_text_key(lexical_text(by_id[c.doc_id], c)): row
                             for row, c in enumerate(clauses)}
         reuse.terms = list(meta["terms"])
@@ -300,11 +299,11 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
         lexical_texts = [lexical_text(by_id[c.doc_id], c) for c in clauses]
         lexical_keys = [_text_key(text) for text in lexical_texts]
         reused_share = sum(key in reuse.token_rows for key in lexical_keys) / len(clauses)
+        texts = LexicalTexts([c.text for c in clauses], lexical_texts,
+                             [document_text(d) for d in documents])
         if reuse.terms is None or reuse.tokens is None or \
                 reused_share < MIN_REUSE_TO_KEEP_DICTIONARY:
-            fresh = FreshLexical(LexicalTexts(
-                [c.text for c in clauses], lexical_texts, [document_text(d) for d in documents]),
-                staging / ".lexical")
+            fresh = FreshLexical(texts, staging / ".lexical")
 
         dense_texts = [dense_text(by_id[c.doc_id], c) for c in clauses]
         keys = [_text_key(text) for text in dense_texts]
@@ -322,8 +321,7 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             token_rows = tokenize_rows(lexical_texts, _tokenizer(terms), keys=lexical_keys,
                                        previous=reuse.tokens, previous_rows=reuse.token_rows)
             # Bigrams need no dictionary and cost ~15 s per 20k clauses: rebuilt, not reused.
-            clause_bigrams = BigramIndex.build(lexical_texts)
-            document_bigrams = BigramIndex.build([document_text(d) for d in documents])
+            clause_bigrams, document_bigrams = build_bigrams(texts)
         else:
             parts, dictionary_built_at = fresh.result(), _now()
             terms, token_rows = parts.terms, parts.tokens
@@ -349,8 +347,7 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
         lexical.save(staging / "lexical")
         clause_bigrams.save(staging / "bigrams")
         document_bigrams.save(staging / "document_bigrams")
-        np.savez(staging / "lexical" / "rows.npz", vocab=np.array(token_rows.vocab, dtype=str),
-                 ids=token_rows.ids, offsets=token_rows.offsets)
+        token_rows.save(staging / "lexical" / "rows.npz")
         known_json = known_json or {}
         (staging / "documents.json").write_text(
             json.dumps([known_json.get(id(d)) or _document_to_json(d) for d in documents],

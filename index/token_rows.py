@@ -7,6 +7,7 @@ otherwise, so an update tokenizes only new clauses and tokenizes them as the old
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -28,6 +29,14 @@ class TokenRows:
     def rows(self) -> list[list[int]]:
         ids, offsets = self.ids.tolist(), self.offsets.tolist()
         return [ids[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+    def save(self, path: Path) -> None:
+        np.savez(path, vocab=np.array(self.vocab, dtype=str), ids=self.ids, offsets=self.offsets)
+
+    @classmethod
+    def load(cls, path: Path) -> TokenRows:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["vocab"].tolist(), data["ids"], data["offsets"])
 
 
 def tokenize_rows(texts: Sequence[str], tokenizer: Tokenizer, *,
