@@ -9,8 +9,8 @@ people otherwise, and turns `PolicyAssistantError`s into a message and exit code
 from __future__ import annotations
 
 import json
-import subprocess
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Optional

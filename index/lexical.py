@@ -28,8 +28,8 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 # Segments up to this length are memoised by `Tokenizer.tokenize`, at most this many at once.
 _CACHED_SEGMENT_CHARS = 40
 _SEGMENT_CACHE_SIZE = 50_000
-# N-grams that start or end with these are fragments of a phrase, not terms.
 EMPTY_TOKEN = "∅"  # what a row without tokens is indexed as (bm25s needs one token per row)
+# N-grams that start or end with these are fragments of a phrase, not terms.
 _WEAK_EDGES = set("的和与及或等对在是为以按由将把被从向其之中有也都要可能会并且了占各上下")
 
 
