@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-test chromium run test test-fast eval bench
+.PHONY: setup setup-test chromium engines services run test test-fast eval bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,20 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# PostgreSQL's server binaries for the scale tests and `make services` (Debian's postgresql-15).
+engines:
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql-15 >/dev/null; }
+
+# A local PostgreSQL and Milvus Lite for development; prints the settings that point at them.
+services: setup-test engines
+	$(BIN)/policy-assistant services
+
 run: setup
 	$(BIN)/policy-assistant serve --host $(HOST) --port $(PORT)
 
-test: setup-test chromium
+test: setup-test chromium engines
 	$(BIN)/python -m pytest -q
 
 test-fast: setup-test

@@ -1,5 +1,5 @@
 """The `policy-assistant` command line: documents, clauses, index, add, remove, search, ask,
-serve, eval.
+serve, services, eval.
 
 A thin edge over the library: it reads one `Settings` object, calls the packages, prints JSON
 (one object per line, or the API's JSON) for machines with `--json` and a readable form for
@@ -294,6 +294,43 @@ def serve(host: Optional[str] = typer.Option(None, help="Default from settings (
         os.environ["POLICY_ASSISTANT_WORKERS"] = str(count)
         uvicorn.run("api.app:create_app", factory=True, workers=count,
                     host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def services(folder: Path = typer.Option(Path("var/services"), help="Where the engines keep "
+                                         "their data (kept between runs)."),
+             postgres_port: int = typer.Option(5433, help="PostgreSQL's port on 127.0.0.1."),
+             milvus_port: int = typer.Option(19530, help="Milvus Lite's port on 127.0.0.1.")):
+    """Start a local PostgreSQL and Milvus Lite for development, print the settings that point
+    the service at them, and stop both on Ctrl-C. Not for production (README, "Scale")."""
+    import signal
+    import threading
+
+    from api.engines import EngineError, MilvusLiteServer, PostgresCluster
+
+    try:
+        postgres = PostgresCluster(folder.resolve() / "postgres", postgres_port).start()
+    except EngineError as error:
+        _fail(error)
+    try:
+        milvus = MilvusLiteServer(folder.resolve() / "milvus", milvus_port).start()
+    except EngineError as error:
+        postgres.stop()
+        _fail(error)
+    console.print("engines running; point replicas at them with:")
+    sys.stdout.write(f"export POLICY_ASSISTANT_CONVERSATIONS_URL={postgres.url}\n"
+                     f"export POLICY_ASSISTANT_CLAUSE_STORE=milvus\n"
+                     f"export POLICY_ASSISTANT_MILVUS_URI={milvus.uri}\n")
+    sys.stdout.flush()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        milvus.stop()
+        postgres.stop()
 
 
 @app.command("eval")

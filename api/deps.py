@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from api.settings import Settings
 from assistant.conversations import ConversationStore
+from assistant.sqlite_conversations import SQLiteConversationStore
 from assistant.service import PolicyAssistant
 from corpus import Document
 from index.encoders import Encoder, make_encoder
@@ -49,12 +50,21 @@ def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUp
                          dense_kind=settings.dense_index)
 
 
+def open_conversations(settings: Settings) -> ConversationStore:
+    """PostgreSQL when `conversations_url` is set (replicas), else the local SQLite file."""
+    if settings.conversations_url:
+        # Imported here: psycopg is an optional extra (`.[scale]`), needed only for this store.
+        from assistant.postgres_conversations import PostgresConversationStore
+        return PostgresConversationStore(settings.conversations_url.get_secret_value())
+    return SQLiteConversationStore(settings.db_path)
+
+
 def open_assistant(settings: Settings, *, force_rebuild: bool = False, progress=None,
                    with_conversations: bool = True) -> tuple[PolicyAssistant, str | None]:
     """A ready assistant and, when the index had to be (re)built, the reason why."""
     updater = make_updater(settings)
     index, rebuilt = updater.open(force=force_rebuild, progress=progress)
-    store = ConversationStore(settings.db_path) if with_conversations else None
+    store = open_conversations(settings) if with_conversations else None
     return PolicyAssistant(index, updater.encoder, store), rebuilt
 
 
@@ -76,7 +86,7 @@ class LiveAssistant:
     def open(cls, settings: Settings) -> tuple[LiveAssistant, str | None]:
         updater = make_updater(settings)
         index, rebuilt = updater.open()
-        assistant = PolicyAssistant(index, updater.encoder, ConversationStore(settings.db_path))
+        assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings))
         return cls(assistant, updater=updater,
                    check_seconds=settings.reload_check_seconds), rebuilt
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus import SHIPPED_CORPUS
@@ -35,6 +35,9 @@ class Settings(BaseSettings):
                           "default: a `library` folder beside the index folder (var/library)")
     db_path: Path = Field(_DEFAULT_VAR / "conversations.sqlite3",
                           description="SQLite file for conversations")
+    conversations_url: SecretStr | None = Field(
+        None, description="postgresql://user:password@host:port/db: keep conversations in "
+                          "PostgreSQL (replicas share them) instead of the SQLite file")
     encoder: str = Field("use", description="use | sentence-transformers | hash")
     model_name: str | None = Field(None, description="sentence-transformers model name or path")
     query_instruction: str | None = Field(
@@ -72,6 +75,14 @@ class Settings(BaseSettings):
     reload_check_seconds: float = Field(0.0, ge=0,
                                         description="how often the server looks for a new "
                                                     "index version")
+
+    @field_validator("conversations_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip() and not \
+                value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (unset it to use the SQLite file)")
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @property
     def cors_origin_list(self) -> list[str]:

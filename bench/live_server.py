@@ -7,22 +7,17 @@ the server's log, when the process exits — and stopping it without leaving it 
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
+from api.engines import free_port
+
 
 class ServerDidNotStart(RuntimeError):
     """The process exited, or its probe route never answered 200 in time."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_ready(process: subprocess.Popen, url: str, *, timeout: float,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.conversations import ConversationStore
+from assistant.sqlite_conversations import SQLiteConversationStore
 from assistant.records import Answer
 from assistant.retriever import FusionWeights
 from assistant.service import PolicyAssistant
@@ -105,7 +105,7 @@ class LocalSystems:
         # and conversations embed each question as the live service does, so latency is honest.
         self.ranker = PolicyAssistant(assistant.index, self.queries, None, assistant.config)
         self.service = PolicyAssistant(assistant.index, encoder,
-                                       ConversationStore(conversation_db), assistant.config)
+                                       SQLiteConversationStore(conversation_db), assistant.config)
         self._naive: NaiveRag | None = None
         self.errors: dict[str, dict[str, str]] = {}
 

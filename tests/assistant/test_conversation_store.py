@@ -15,7 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from assistant.conversations import ConversationStore
+from assistant.sqlite_conversations import SQLiteConversationStore as ConversationStore
 from assistant.followups import TurnContext
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,7 +45,8 @@ def test_a_full_disk_refuses_the_turn_and_keeps_the_others(tmp_path):
     script = textwrap.dedent(f"""
         import json, resource, signal, sys
         sys.path.insert(0, {str(REPO)!r})
-        from assistant.conversations import ConversationStore, ConversationsUnwritable
+        from assistant.conversations import ConversationsUnwritable
+        from assistant.sqlite_conversations import SQLiteConversationStore as ConversationStore
         from assistant.followups import TurnContext
 
         store = ConversationStore({str(tmp_path / "c.sqlite3")!r})
