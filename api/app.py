@@ -390,10 +390,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         elif not current.encoder_ready:
             reason = current.last_error or "the encoder is still loading"
         else:
+            current.get()  # a newly published version first, so that it is the one checked
             try:
-                conversations = current.get().conversations.check()
-            except Exception as exc:  # the store answered before and fails now
-                reason = f"the conversation store does not answer ({type(exc).__name__}: {exc})"
+                conversations = current.check_stores()
+            except Exception as exc:  # a store answered before and fails now
+                reason = f"a store does not answer ({type(exc).__name__}: {exc})"
         if reason:
             return JSONResponse(status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS},
                                 content={"status": "not_ready", "reason": reason})

@@ -25,6 +25,7 @@ from assistant.conversations import ConversationStore
 from assistant.sqlite_conversations import SQLiteConversationStore
 from assistant.service import PolicyAssistant
 from corpus import Document
+from index.clause_store import ClauseStore, EmbeddedClauseStore, StoreUnavailable
 from index.encoders import Encoder, make_encoder
 from index.store import BuiltIndex, load_index, mismatch
 from index.updates import AddOutcome, CorpusUpdater
@@ -59,13 +60,41 @@ def open_conversations(settings: Settings) -> ConversationStore:
     return SQLiteConversationStore(settings.db_path)
 
 
+def make_clause_store(settings: Settings) -> ClauseStore:
+    """The embedded store, or the Milvus endpoint replicas share (`clause_store=milvus`)."""
+    if settings.clause_store == "milvus":
+        # Imported here: pymilvus is an optional extra (`.[scale]`), needed only for this store.
+        from index.milvus_store import MilvusClauseStore
+        token = settings.milvus_token.get_secret_value() if settings.milvus_token else None
+        return MilvusClauseStore(settings.milvus_uri, token=token, prefix=settings.milvus_prefix)
+    return EmbeddedClauseStore()
+
+
+def synced(store: ClauseStore, index: BuiltIndex) -> bool:
+    """Bring a shared store in line with the version this process serves (a no-op when it is
+    already, or when another replica synced a newer one); a store that does not answer is
+    logged, and searches answer 503 until it does."""
+    try:
+        report = store.sync(index)
+    except StoreUnavailable as problem:
+        log.error("clause store not synced with index version %s: %s", index.version, problem)
+        return False
+    if report.skipped is None:
+        log.info("clause store %s synced with index version %s: %d documents (%d clauses) "
+                 "upserted, %d deleted", store.name, report.version, report.upserted_documents,
+                 report.upserted_clauses, report.deleted_documents)
+    return True
+
+
 def open_assistant(settings: Settings, *, force_rebuild: bool = False, progress=None,
                    with_conversations: bool = True) -> tuple[PolicyAssistant, str | None]:
     """A ready assistant and, when the index had to be (re)built, the reason why."""
     updater = make_updater(settings)
     index, rebuilt = updater.open(force=force_rebuild, progress=progress)
     store = open_conversations(settings) if with_conversations else None
-    return PolicyAssistant(index, updater.encoder, store), rebuilt
+    clause_store = make_clause_store(settings)
+    synced(clause_store, index)
+    return PolicyAssistant(index, updater.encoder, store, clause_store=clause_store), rebuilt
 
 
 class LiveAssistant:
@@ -81,18 +110,34 @@ class LiveAssistant:
         self._reload = threading.Lock()  # one loader at a time; readers never wait otherwise
         self.encoder_ready = False
         self.last_error: str | None = None
+        self._synced_version: str | None = None  # set by the first readiness check
 
     @classmethod
     def open(cls, settings: Settings) -> tuple[LiveAssistant, str | None]:
         updater = make_updater(settings)
         index, rebuilt = updater.open()
-        assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings))
+        clause_store = make_clause_store(settings)
+        synced(clause_store, index)
+        assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings),
+                                    clause_store=clause_store)
         return cls(assistant, updater=updater,
                    check_seconds=settings.reload_check_seconds), rebuilt
 
     @property
     def encoder(self) -> Encoder:
         return self.updater.encoder
+
+    def check_stores(self) -> str:
+        """Raise when a store does not answer; sync a shared clause store that missed the
+        version this process serves (it was down when the version was loaded). The
+        conversation store's mode (`ok`, `read_only`, `unavailable`) is returned."""
+        assistant = self._assistant
+        mode = assistant.conversations.check() if assistant.conversations else None
+        store = assistant.retriever.store
+        store.check()
+        if self._synced_version != assistant.index.version and synced(store, assistant.index):
+            self._synced_version = assistant.index.version
+        return mode
 
     def warm_up(self) -> None:
         """Load the encoder's weights now (USE loads lazily on the first encode)."""
@@ -131,8 +176,10 @@ class LiveAssistant:
         self._stamp = stamp
 
     def _swap(self, index: BuiltIndex) -> None:
+        clause_store = self._assistant.retriever.store
+        synced(clause_store, index)
         self._assistant = PolicyAssistant(index, self.encoder, self._assistant.conversations,
-                                          self._assistant.config)
+                                          self._assistant.config, clause_store=clause_store)
         self.last_error = None
 
     def _after_update(self, index: BuiltIndex) -> None:

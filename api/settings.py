@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corpus import SHIPPED_CORPUS
@@ -38,6 +39,14 @@ class Settings(BaseSettings):
     conversations_url: SecretStr | None = Field(
         None, description="postgresql://user:password@host:port/db: keep conversations in "
                           "PostgreSQL (replicas share them) instead of the SQLite file")
+    clause_store: Literal["embedded", "milvus"] = Field(
+        "embedded", description="embedded: FAISS + bm25s in each process; milvus: vectors and "
+                                "BM25 in a Milvus endpoint that replicas share")
+    milvus_uri: str | None = Field(None, description="the Milvus endpoint, e.g. "
+                                   "http://milvus.internal:19530 (clause_store=milvus)")
+    milvus_token: SecretStr | None = Field(None, description="Milvus user:password or API key")
+    milvus_prefix: str = Field("policy", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,40}$",
+                               description="collection name prefix (one per deployment)")
     encoder: str = Field("use", description="use | sentence-transformers | hash")
     model_name: str | None = Field(None, description="sentence-transformers model name or path")
     query_instruction: str | None = Field(
@@ -83,6 +92,12 @@ class Settings(BaseSettings):
                 value.get_secret_value().startswith(("postgresql://", "postgres://")):
             raise ValueError("must be a postgresql:// URL (unset it to use the SQLite file)")
         return value if value is not None and value.get_secret_value().strip() else None
+
+    @model_validator(mode="after")
+    def _milvus_needs_uri(self) -> Settings:
+        if self.clause_store == "milvus" and not self.milvus_uri:
+            raise ValueError("clause_store=milvus needs POLICY_ASSISTANT_MILVUS_URI")
+        return self
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -4,6 +4,10 @@ Both score lists are min-max normalised over the searched scope and blended with
 were chosen by measuring on the development question set (see `eval/` and the README), not by
 guessing. English questions get Chinese policy terms from a maintained glossary appended to the
 lexical query, so BM25 contributes for them too; the multilingual encoder does the rest.
+
+Which engine scores the channels is the clause store's business (`index.clause_store`): the
+embedded store scores every row in the process, the Milvus store returns candidates with each
+channel's scope minimum; fusion is the same for both.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from assistant.entry_into_force import asks_entry_into_force, states_entry_into_
 from assistant.records import Hit
 from corpus import Clause
 from index.encoders import Encoder
+from index.clause_store import ChannelScores, ClauseStore, EmbeddedClauseStore, StoreQuery
 from index.store import BuiltIndex
 
 
@@ -54,25 +59,6 @@ class FusionWeights:
     citations_per_hit: int = 1
 
 
-@dataclass(frozen=True)
-class ChannelScores:
-    """Every channel's raw score for the rows of one scope (row order of `rows`)."""
-
-    rows: np.ndarray  # index rows searched
-    lexical: np.ndarray
-    bigrams: np.ndarray
-    dense: np.ndarray
-    document: np.ndarray  # the row's document's score
-    coverage: np.ndarray
-    query_vector: np.ndarray | None = None  # the question's embedding the dense scores came from
-
-    def take(self, rows: np.ndarray) -> ChannelScores:
-        """The scores of `rows`, from scores computed for every row of the index."""
-        return ChannelScores(rows=rows, lexical=self.lexical[rows], bigrams=self.bigrams[rows],
-                             dense=self.dense[rows], document=self.document[rows],
-                             coverage=self.coverage[rows], query_vector=self.query_vector)
-
-
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[tuple[re.Pattern[str], str], ...]:
     terms = json.loads(Path(__file__).with_name("glossary.json").read_text("utf-8"))["terms"]
@@ -93,10 +79,13 @@ def translate_terms(question: str) -> str:
     return " ".join(found)
 
 
-def _min_max(values: np.ndarray) -> np.ndarray:
+def _min_max(values: np.ndarray, low: float | None = None) -> np.ndarray:
+    """Values scaled to [0, 1] between their minimum (or `low`, the scope's, when the values
+    are only candidates) and their maximum."""
     if values.size == 0:
         return values
-    low, high = float(values.min()), float(values.max())
+    high = float(values.max())
+    low = float(values.min()) if low is None else min(low, float(values.min()))
     if high - low < 1e-9:
         return np.zeros_like(values) if high <= 0 else np.ones_like(values)
     return (values - low) / (high - low)
@@ -104,8 +93,9 @@ def _min_max(values: np.ndarray) -> np.ndarray:
 
 def normalised(channels: ChannelScores) -> np.ndarray:
     """The channels as a (5, rows) matrix in `FusionWeights` order, each in [0, 1]."""
-    return np.vstack([_min_max(channels.lexical), _min_max(channels.bigrams),
-                      _min_max(channels.dense), _min_max(channels.document),
+    lows = channels.lows or (None,) * 5
+    return np.vstack([_min_max(channels.lexical, lows[0]), _min_max(channels.bigrams, lows[1]),
+                      _min_max(channels.dense, lows[2]), _min_max(channels.document, lows[3]),
                       channels.coverage])
 
 
@@ -148,10 +138,13 @@ def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool],
 
 
 class HybridRetriever:
-    def __init__(self, index: BuiltIndex, encoder: Encoder, weights: FusionWeights = FusionWeights()):
+    def __init__(self, index: BuiltIndex, encoder: Encoder,
+                 weights: FusionWeights = FusionWeights(), store: ClauseStore | None = None):
         self.index = index
         self.encoder = encoder
         self.weights = weights
+        # The index version supplies the clauses (the catalogue); the store scores them.
+        self.store: ClauseStore = store or EmbeddedClauseStore()
 
     def lexical_query(self, question: str) -> str:
         extra = translate_terms(question)
@@ -162,7 +155,7 @@ class HybridRetriever:
         """Every channel's score for every row, once per question, for the searches of one
         request to slice (in scope, other regions), with the question's embedding; None when
         the dense index cannot score every row (hnsw), so each search scores its own scope."""
-        if self.index.dense.kind != "flat":
+        if self.index.dense.kind != "flat" or self.store.name != "embedded":
             return None
         return self.channels(question, query_vector=query_vector)
 
@@ -170,27 +163,16 @@ class HybridRetriever:
                  query_vector: np.ndarray | None = None,
                  scored: ChannelScores | None = None) -> ChannelScores | None:
         """Raw scores of every channel within `doc_ids` (all documents when empty)."""
-        index = self.index
-        allowed = (index.rows_of(doc_ids) if doc_ids
-                   else np.ones(len(index.clauses), dtype=bool))
-        rows = np.flatnonzero(allowed)
-        if rows.size == 0:
-            return None
         if scored is not None:
-            return scored.take(rows)
+            rows = np.flatnonzero(self.index.rows_of(doc_ids)) if doc_ids \
+                else np.arange(len(self.index.clauses))
+            return scored.take(rows) if rows.size else None
         # Embedding the question on a helper thread while the lexical channels are scored was
         # tried: /search p50 on Legal-DC went from 21.2 to 22.8 ms (GIL hand-offs), so not kept.
         if query_vector is None:
             query_vector = self.query_vector(question)
-        query = self.lexical_query(question)
-        document_scores = index.document_bigrams.scores(query)
-        return ChannelScores(
-            rows=rows,
-            lexical=index.lexical.scores(query)[rows],
-            bigrams=index.bigrams.scores(query)[rows],
-            dense=self._dense_scores(query_vector, allowed, rows),
-            document=document_scores[index.doc_code_of_row[rows]],
-            coverage=index.bigrams.coverage(query)[rows], query_vector=query_vector)
+        return self.store.channels(self.index, StoreQuery(self.lexical_query(question),
+                                                          query_vector, doc_ids=doc_ids))
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding: computed once per request and passed to each `search`."""
@@ -237,18 +219,3 @@ class HybridRetriever:
             return fused
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]].text), weights)
-
-    def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray,
-                      rows: np.ndarray) -> np.ndarray:
-        exact = self.index.dense.scores_all(vector)
-        if exact is not None:
-            return exact[rows]
-        # Candidates beyond the dense top-N get the N-th score as a floor: on a large corpus we
-        # never score every row, on the shipped one N covers everything.
-        k = min(rows.size, max(500, 20 * 10))
-        scores, ids = self.index.dense.search(vector, k, allowed=allowed)
-        floor = float(scores[0][-1]) if scores.shape[1] else 0.0
-        every_row = np.full(len(self.index.clauses), floor, dtype=np.float32)
-        found = ids[0] >= 0
-        every_row[ids[0][found]] = scores[0][found]
-        return every_row[rows]

@@ -33,6 +33,7 @@ from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
+from index.clause_store import ClauseStore
 from index.encoders import Encoder
 from index.store import BuiltIndex, lexical_text
 
@@ -57,10 +58,10 @@ _TITLES_NAMED = 3
 class PolicyAssistant:
     def __init__(self, index: BuiltIndex, encoder: Encoder,
                  conversations: ConversationStore | None = None,
-                 config: AssistantConfig | None = None):
+                 config: AssistantConfig | None = None, clause_store: ClauseStore | None = None):
         self.index = index
         self.config = config or AssistantConfig()
-        self.retriever = HybridRetriever(index, encoder, self.config.weights)
+        self.retriever = HybridRetriever(index, encoder, self.config.weights, clause_store)
         self.gazetteer = default_gazetteer()
         self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer)
         self.regions = self.analyser.regions
