@@ -190,7 +190,7 @@ class HybridRetriever:
         if channels is None:
             return []
         fused = self.rank_scores(question, channels, weights)
-        lexical_norm = _min_max(channels.lexical)
+        lexical_norm = _min_max(channels.lexical, channels.lows[0] if channels.lows else None)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
             order = candidates[np.argsort(-fused[candidates], kind="stable")]

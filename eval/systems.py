@@ -103,15 +103,20 @@ class LocalSystems:
         self.queries = PrimedQueryEncoder(encoder)
         # Two views of the same index and configuration: rankings read primed vectors; answers
         # and conversations embed each question as the live service does, so latency is honest.
-        self.ranker = PolicyAssistant(assistant.index, self.queries, None, assistant.config)
+        # Both search the clause store the settings chose (embedded, or Milvus).
+        store = assistant.retriever.store
+        self.ranker = PolicyAssistant(assistant.index, self.queries, None, assistant.config,
+                                      clause_store=store)
         self.service = PolicyAssistant(assistant.index, encoder,
-                                       SQLiteConversationStore(conversation_db), assistant.config)
+                                       SQLiteConversationStore(conversation_db), assistant.config,
+                                       clause_store=store)
         self._naive: NaiveRag | None = None
         self.errors: dict[str, dict[str, str]] = {}
 
     def info(self) -> dict:
         params = self.index.params
-        return {"encoder": params.encoder_id, "index_built_at": params.built_at,
+        return {"encoder": params.encoder_id, "clause_store": self.ranker.retriever.store.name,
+                "index_built_at": params.built_at,
                 "index_folder": str(self.index.folder), "documents": params.document_count,
                 "clauses": params.clause_count}
 

@@ -12,8 +12,7 @@ One search is: each Milvus channel's best `candidates` rows in scope (dense, wor
 then each channel's exact score for the union of those rows (a second search restricted to
 them), and the scope's lowest dense score (a search with the negated vector), so that fusion
 normalises exactly as it does over every row of the embedded store. Scores agree with the
-embedded store's up to a constant factor (Milvus multiplies BM25 by k1 + 1), which min-max
-normalisation removes.
+embedded store's once Milvus's BM25 is divided by its constant k1 + 1 factor.
 
 `sync` brings Milvus in line with a published index version: documents whose content changed
 are deleted and re-inserted, removed ones deleted, and the version recorded, so that a replica
@@ -48,6 +47,7 @@ _INSERT_BATCH = 500
 # Best rows per channel before the union is scored exactly: the embedded store's fused top 10
 # came from within each channel's top 200 for every seeds development question (see tests).
 DEFAULT_CANDIDATES = 200
+_BM25_SCALE = {"words_bm25": BM25_K1 + 1, "bigrams_bm25": BIGRAM_K1 + 1}
 
 
 def _capped(tokens: Iterable[str]) -> str:
@@ -270,7 +270,12 @@ class MilvusClauseStore:
 
         def channel(field: str) -> np.ndarray:
             scores = exact.get(field, {})
-            return np.array([scores.get(clause_id, 0.0) for clause_id in union], dtype=np.float32)
+            values = np.array([scores.get(clause_id, 0.0) for clause_id in union],
+                              dtype=np.float32)
+            # Milvus's BM25 keeps the (k1 + 1) numerator factor that bm25s leaves out; without
+            # it the raw scores are the embedded store's, which the answer decision's
+            # thresholds (raw BM25 of the top clause) were measured on.
+            return values / _BM25_SCALE.get(field, 1.0)
 
         def lexical_low(field: str) -> float | None:
             # BM25 search returns every row with a query token, up to the limit. Fewer than the
