@@ -156,7 +156,7 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders (read rec
     """
     from rich.progress import Progress
 
-    from api.deps import get_settings, make_updater
+    from api.deps import get_settings, make_clause_store, make_updater, synced
 
     try:
         updater = make_updater(get_settings())
@@ -165,6 +165,8 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders (read rec
             outcome = updater.add_files(
                 paths, progress=lambda done, total: progress.update(task, completed=done,
                                                                     total=total))
+        if outcome.index is not None:  # a shared clause store serves it to every replica now
+            synced(make_clause_store(get_settings()), outcome.index)
     except PolicyAssistantError as error:
         _fail(error)
     if outcome.added or outcome.replaced:
@@ -187,10 +189,11 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders (read rec
 @app.command()
 def remove(doc_id: str = typer.Argument(..., help="The document id (see `documents`).")):
     """Remove a document: a library file is deleted, a corpus-folder document excluded."""
-    from api.deps import get_settings, make_updater
+    from api.deps import get_settings, make_clause_store, make_updater, synced
 
     try:
         index = make_updater(get_settings()).remove(doc_id)
+        synced(make_clause_store(get_settings()), index)
     except PolicyAssistantError as error:
         _fail(error)
     console.print(f"removed {doc_id}; index version {index.version}: "
