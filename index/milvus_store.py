@@ -47,6 +47,7 @@ _INSERT_BATCH = 500
 # Best rows per channel before the union is scored exactly: the embedded store's fused top 10
 # came from within each channel's top 200 for every seeds development question (see tests).
 DEFAULT_CANDIDATES = 200
+_MARKER = [0.0, 0.0]  # the documents collection's placeholder vector (Milvus requires one)
 _BM25_SCALE = {"words_bm25": BM25_K1 + 1, "bigrams_bm25": BIGRAM_K1 + 1}
 
 
@@ -185,24 +186,40 @@ class MilvusClauseStore:
         want = {doc.doc_id: _content_key(index, doc.doc_id) for doc in index.documents}
         changed = [doc_id for doc_id, key in want.items() if have.get(doc_id) != key]
         removed = [doc_id for doc_id in have if doc_id not in want]
-        vectors = np.load(index.folder / "vectors.npy", mmap_mode="r")
-        for doc_ids in _batches(changed + removed, 100):
-            self._call("delete", self.clauses, filter=f"doc_id in {_quoted(doc_ids)}")
-        rows = [self._clause_row(index, vectors, doc_id) for doc_id in changed]
-        flat = [row for document_rows in rows for row in document_rows]
-        for batch in _batches(flat, _INSERT_BATCH):
-            self._call("insert", self.clauses, batch)
-        if removed:
-            self._call("delete", self.documents, ids=removed)
-        marker = [0.0, 0.0]
-        for batch in _batches([{"doc_id": d, "content": want[d], "version": index.version,
-                                "marker": marker} for d in changed], _INSERT_BATCH):
-            self._call("upsert", self.documents, batch)
-        self._call("flush", self.clauses)  # queries after a bulk load are far slower unflushed
+        self.delete_documents(removed)
+        clauses = self.upsert_documents(index, changed, contents=want)
         self._call("upsert", self.documents, [{"doc_id": "__version__", "content": "",
-                                               "version": index.version, "marker": marker}])
+                                               "version": index.version, "marker": _MARKER}])
         return SyncReport(index.version, upserted_documents=len(changed),
-                          upserted_clauses=len(flat), deleted_documents=len(removed))
+                          upserted_clauses=clauses, deleted_documents=len(removed))
+
+    def upsert_documents(self, index: BuiltIndex, doc_ids: list[str], *,
+                         contents: dict[str, str] | None = None) -> int:
+        """Replace these documents' clauses (vectors, tokens, filters) by those of `index`;
+        the number of clauses written. Rows are built a few documents at a time: a 512-float
+        vector as a Python list costs ~12 KB, too much to hold for a whole corpus at once."""
+        self._ensure_collections(index.params.dim)
+        vectors = np.load(index.folder / "vectors.npy", mmap_mode="r")
+        written = 0
+        for batch in _batches(doc_ids, 50):
+            self._call("delete", self.clauses, filter=f"doc_id in {_quoted(batch)}")
+            rows = [row for doc_id in batch for row in self._clause_row(index, vectors, doc_id)]
+            for chunk in _batches(rows, _INSERT_BATCH):
+                self._call("insert", self.clauses, chunk)
+            written += len(rows)
+            self._call("upsert", self.documents, [
+                {"doc_id": doc_id, "content": (contents or {}).get(doc_id)
+                 or _content_key(index, doc_id), "version": index.version, "marker": _MARKER}
+                for doc_id in batch])
+        if doc_ids:
+            self._call("flush", self.clauses)  # queries after a bulk load are far slower unflushed
+        return written
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        """Remove these documents' clauses and their content records."""
+        for batch in _batches(doc_ids, 100):
+            self._call("delete", self.clauses, filter=f"doc_id in {_quoted(batch)}")
+            self._call("delete", self.documents, ids=batch)
 
     def _clause_row(self, index: BuiltIndex, vectors: np.ndarray, doc_id: str) -> list[dict]:
         document = index.document(doc_id)
