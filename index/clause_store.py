@@ -107,47 +107,74 @@ def scope_mask(index: BuiltIndex, query: StoreQuery) -> np.ndarray:
 
 
 class EmbeddedClauseStore:
-    """The index version in this process: every row of the scope scored exactly."""
+    """The index version in this process.
+
+    With a ``flat`` dense index every row of the scope is scored exactly. With ``hnsw`` (large
+    corpora, where the exact product over every row is most of a search's time) the lexical
+    channels are still scored for every row, but only candidates are handed to fusion: each
+    channel's best `candidates` rows in scope, the dense ones from the graph, with their exact
+    dense scores and each channel's scope minimum — the same scheme as the Milvus store.
+    """
 
     name = "embedded"
+
+    def __init__(self, candidates: int = 200):
+        self.candidates = candidates
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
         allowed = (scope_mask(index, query) if query.scoped
                    else np.ones(len(index.clauses), dtype=bool))
-        rows = np.flatnonzero(allowed)
+        rows = np.flatnonzero(allowed) if query.scoped else np.arange(len(index.clauses))
         if rows.size == 0:
             return None
         text = query.lexical_text
         document_scores = index.document_bigrams.scores(text)
+        lexical, bigram_scores = index.lexical.scores(text), index.bigrams.scores(text)
+        coverage = index.bigrams.coverage(text)
+        if index.dense.kind == "flat":
+            # Unscoped, every row is searched: the arrays are used as they are (copying five
+            # channels of 154k rows through an index array took ~3 ms on LawRefBook).
+            def cut(values: np.ndarray) -> np.ndarray:
+                return values[rows] if query.scoped else values
+            return ChannelScores(
+                rows=rows, lexical=cut(lexical), bigrams=cut(bigram_scores),
+                dense=cut(index.dense.scores_all(query.vector)),
+                document=document_scores[cut(index.doc_code_of_row)],
+                coverage=cut(coverage), query_vector=query.vector)
+        return self._candidates(index, query, allowed, rows, (lexical, bigram_scores, coverage),
+                                document_scores)
+
+    def _candidates(self, index: BuiltIndex, query: StoreQuery, allowed: np.ndarray,
+                    rows: np.ndarray, lexical_channels: tuple[np.ndarray, ...],
+                    document_scores: np.ndarray) -> ChannelScores:
+        limit = min(self.candidates, rows.size)
+        restricted = allowed if rows.size < len(index.clauses) else None
+        _, dense_rows = index.dense.search(query.vector, limit, allowed=restricted)
+        picked = [dense_rows[0]]
+        for scores in lexical_channels:
+            in_scope = scores[rows]
+            best = np.argpartition(-in_scope, limit - 1)[:limit] if limit < rows.size \
+                else np.arange(rows.size)
+            picked.append(rows[best])
+        union = np.unique(np.concatenate(picked))
+        lowest, _ = index.dense.search(-np.asarray(query.vector), 1, allowed=restricted)
+        lexical, bigram_scores, coverage = lexical_channels
         return ChannelScores(
-            rows=rows,
-            lexical=index.lexical.scores(text)[rows],
-            bigrams=index.bigrams.scores(text)[rows],
-            dense=_dense_scores(index, query.vector, allowed, rows),
-            document=document_scores[index.doc_code_of_row[rows]],
-            coverage=index.bigrams.coverage(text)[rows], query_vector=query.vector)
+            rows=union, lexical=lexical[union], bigrams=bigram_scores[union],
+            dense=index.dense.scores_of(query.vector, union),
+            document=document_scores[index.doc_code_of_row[union]], coverage=coverage[union],
+            query_vector=query.vector,
+            # Exact minima over the scope for the channels scored on every row; the dense one
+            # is the graph's best score for the negated vector.
+            lows=(float(lexical[rows].min()), float(bigram_scores[rows].min()),
+                  -float(lowest[0][0]) if lowest.size else None,
+                  float(document_scores[np.unique(index.doc_code_of_row[rows])].min()), None))
 
     def sync(self, index: BuiltIndex) -> SyncReport:
         return SyncReport(index.version, skipped="the embedded store is the index itself")
 
     def check(self) -> None:
         return None
-
-
-def _dense_scores(index: BuiltIndex, vector: np.ndarray, allowed: np.ndarray,
-                  rows: np.ndarray) -> np.ndarray:
-    exact = index.dense.scores_all(vector)
-    if exact is not None:
-        return exact[rows]
-    # Candidates beyond the dense top-N get the N-th score as a floor: on a large corpus we
-    # never score every row, on the shipped one N covers everything.
-    k = min(rows.size, max(500, 20 * 10))
-    scores, ids = index.dense.search(vector, k, allowed=allowed)
-    floor = float(scores[0][-1]) if scores.shape[1] else 0.0
-    every_row = np.full(len(index.clauses), floor, dtype=np.float32)
-    found = ids[0] >= 0
-    every_row[ids[0][found]] = scores[0][found]
-    return every_row[rows]
 
 
 __all__ = ["ChannelScores", "ClauseStore", "EmbeddedClauseStore", "StoreQuery",

@@ -160,6 +160,18 @@ class DenseIndex:
             raise ValueError("ef_search must be positive")
         self._index.hnsw.efSearch = int(value)
 
+    def scores_of(self, query_vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact inner products of one query with the given rows (either kind: an HNSW graph
+        keeps its vectors in a flat storage, read here as a view, not a copy)."""
+        query = _as_matrix(query_vector, "query_vectors")[0]
+        if self._kind == "flat":
+            stored = self._rows
+        else:
+            storage = faiss.downcast_index(self._index.storage)
+            stored = faiss.rev_swig_ptr(storage.get_xb(), self.ntotal * self.dim).reshape(
+                self.ntotal, self.dim)
+        return np.asarray(stored[np.asarray(rows)] @ query, dtype=np.float32)
+
     def scores_all(self, query_vector: np.ndarray) -> np.ndarray | None:
         """Inner product of one query with every row (flat only; None for hnsw).
 
