@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     model_name: str | None = Field(None, description="sentence-transformers model name or path")
     query_instruction: str | None = Field(
         None, description="prefix for queries, e.g. bge's 为这个句子生成表示以用于检索相关文章：")
-    dense_index: str = Field("flat", description="flat (exact) or hnsw")
+    dense_index: Literal["auto", "flat", "hnsw"] = Field(
+        "auto", description="flat (exact), hnsw (a graph, for large corpora) or auto: flat "
+                            "below 50,000 clauses, hnsw from there (index.dense.AUTO_HNSW_FROM)")
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: str = Field("", description="comma-separated origins allowed to embed/call")

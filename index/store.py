@@ -44,7 +44,7 @@ from corpus.errors import IndexStateError
 from corpus.metadata import mark_superseded
 from index import versions
 from index.bigrams import BigramIndex
-from index.dense import DenseIndex
+from index.dense import DenseIndex, resolve_kind
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer
 from index.fresh_lexical import FreshLexical, LexicalTexts, build_bigrams
@@ -331,6 +331,7 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             ids=token_rows.rows(), vocab={t: i for i, t in enumerate(token_rows.vocab)}),
             show_progress=False)
         lexical = LexicalIndex(_tokenizer(terms), retriever, len(clauses))
+        dense_kind = resolve_kind(dense_kind, len(vectors))
         dense = DenseIndex.build(vectors, kind=dense_kind)
 
         params = IndexParams(
@@ -429,8 +430,9 @@ def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | 
         return f"index was built with encoder {params.encoder_id}, not {encoder_id}"
     if corpus_hash is not None and params.corpus_hash != corpus_hash:
         return "the corpus changed since the index was built"
-    if params.dense_kind != dense_kind:
-        return f"index uses dense kind {params.dense_kind}, not {dense_kind}"
+    wanted = resolve_kind(dense_kind, params.clause_count)
+    if params.dense_kind != wanted:
+        return f"index uses dense kind {params.dense_kind}, not {wanted}"
     return None
 
 

@@ -187,3 +187,23 @@ def test_mapped_flat_index_scores_like_the_built_one(data, tmp_path: Path) -> No
     for index in (mapped, built):
         scores, ids = index.search(queries, 5, allowed=allowed)
         np.testing.assert_array_equal(ids, _brute_force(vectors, queries, 5, allowed))
+
+
+def test_auto_picks_flat_for_small_corpora_and_hnsw_for_large_ones():
+    from dataclasses import replace
+
+    from index.dense import AUTO_HNSW_FROM, resolve_kind
+    from index.store import FORMAT_VERSION, IndexParams, mismatch
+
+    assert resolve_kind("auto", AUTO_HNSW_FROM - 1) == "flat"
+    assert resolve_kind("auto", AUTO_HNSW_FROM) == "hnsw"
+    assert resolve_kind("flat", 10 * AUTO_HNSW_FROM) == "flat"
+    small = IndexParams(format_version=FORMAT_VERSION, encoder_id="e", dim=4, corpus_hash="h",
+                        dense_kind="flat", built_at="", build_seconds=0.0, document_count=1,
+                        clause_count=150, versions={})
+    assert mismatch(small, encoder_id="e", corpus_hash="h", dense_kind="auto") is None
+    large = replace(small, clause_count=AUTO_HNSW_FROM)
+    assert mismatch(large, encoder_id="e", corpus_hash="h", dense_kind="auto") == \
+        "index uses dense kind flat, not hnsw"
+    assert mismatch(replace(large, dense_kind="hnsw"), encoder_id="e", corpus_hash="h",
+                    dense_kind="auto") is None
