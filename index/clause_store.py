@@ -94,6 +94,18 @@ class SyncReport:
     skipped: str | None = None  # why nothing was done (already in sync, a newer version there)
 
 
+def _best_rows(scores: np.ndarray, allowed: np.ndarray | None, limit: int) -> np.ndarray:
+    """The rows of the `limit` best positive scores (within `allowed`). Lexical channels are
+    sparse — most rows share no term with the question — so the partial sort runs over the
+    matching rows only, not over every row of a large corpus."""
+    matching = np.flatnonzero(scores > 0)
+    if allowed is not None:
+        matching = matching[allowed[matching]]
+    if matching.size <= limit:
+        return matching
+    return matching[np.argpartition(-scores[matching], limit - 1)[:limit]]
+
+
 def scope_mask(index: BuiltIndex, query: StoreQuery) -> np.ndarray:
     """Boolean mask of the index rows inside the query's scope."""
     allowed = (index.rows_of(query.doc_ids) if query.doc_ids
@@ -148,17 +160,19 @@ class EmbeddedClauseStore:
                     rows: np.ndarray, lexical_channels: tuple[np.ndarray, ...],
                     document_scores: np.ndarray) -> ChannelScores:
         limit = min(self.candidates, rows.size)
-        restricted = allowed if rows.size < len(index.clauses) else None
+        restricted = allowed if query.scoped and rows.size < len(index.clauses) else None
         _, dense_rows = index.dense.search(query.vector, limit, allowed=restricted)
-        picked = [dense_rows[0]]
-        for scores in lexical_channels:
-            in_scope = scores[rows]
-            best = np.argpartition(-in_scope, limit - 1)[:limit] if limit < rows.size \
-                else np.arange(rows.size)
-            picked.append(rows[best])
+        picked = [dense_rows[0]] + [_best_rows(scores, restricted, limit)
+                                    for scores in lexical_channels]
         union = np.unique(np.concatenate(picked))
         lowest, _ = index.dense.search(-np.asarray(query.vector), 1, allowed=restricted)
         lexical, bigram_scores, coverage = lexical_channels
+
+        def scope_min(values: np.ndarray) -> float:
+            return float((values[rows] if restricted is not None else values).min())
+
+        documents = (np.unique(index.doc_code_of_row[rows]) if restricted is not None
+                     else slice(None))
         return ChannelScores(
             rows=union, lexical=lexical[union], bigrams=bigram_scores[union],
             dense=index.dense.scores_of(query.vector, union),
@@ -166,9 +180,9 @@ class EmbeddedClauseStore:
             query_vector=query.vector,
             # Exact minima over the scope for the channels scored on every row; the dense one
             # is the graph's best score for the negated vector.
-            lows=(float(lexical[rows].min()), float(bigram_scores[rows].min()),
+            lows=(scope_min(lexical), scope_min(bigram_scores),
                   -float(lowest[0][0]) if lowest.size else None,
-                  float(document_scores[np.unique(index.doc_code_of_row[rows])].min()), None))
+                  float(document_scores[documents].min()), None))
 
     def sync(self, index: BuiltIndex) -> SyncReport:
         return SyncReport(index.version, skipped="the embedded store is the index itself")
