@@ -23,7 +23,6 @@ from typing import Protocol
 import numpy as np
 
 from corpus.errors import PolicyAssistantError
-from index.dense import AUTO_HNSW_FROM
 from index.store import BuiltIndex
 
 
@@ -162,21 +161,11 @@ class EmbeddedClauseStore:
                     document_scores: np.ndarray) -> ChannelScores:
         limit = min(self.candidates, rows.size)
         restricted = allowed if query.scoped and rows.size < len(index.clauses) else None
-        if restricted is not None and rows.size < AUTO_HNSW_FROM:
-            # A scope as small as a flat index is scored exactly: faster than a graph search
-            # that must skip the ~95% of nodes outside a region (LawRefBook, 上海市: p50 30 ms).
-            in_scope = index.dense.scores_of(query.vector, rows)
-            dense_best = rows[np.argpartition(-in_scope, limit - 1)[:limit]] \
-                if limit < rows.size else rows
-            dense_low = float(in_scope.min())
-        else:
-            _, found = index.dense.search(query.vector, limit, allowed=restricted)
-            lowest, _ = index.dense.search(-np.asarray(query.vector), 1, allowed=restricted)
-            dense_best = found[0]
-            dense_low = -float(lowest[0][0]) if lowest.size else None
-        picked = [dense_best] + [_best_rows(scores, restricted, limit)
-                                 for scores in lexical_channels]
+        _, dense_rows = index.dense.search(query.vector, limit, allowed=restricted)
+        picked = [dense_rows[0]] + [_best_rows(scores, restricted, limit)
+                                    for scores in lexical_channels]
         union = np.unique(np.concatenate(picked))
+        lowest, _ = index.dense.search(-np.asarray(query.vector), 1, allowed=restricted)
         lexical, bigram_scores, coverage = lexical_channels
 
         def scope_min(values: np.ndarray) -> float:
@@ -189,10 +178,10 @@ class EmbeddedClauseStore:
             dense=index.dense.scores_of(query.vector, union),
             document=document_scores[index.doc_code_of_row[union]], coverage=coverage[union],
             query_vector=query.vector,
-            # Exact minima over the scope for the channels scored on every row; the dense one,
-            # over a large scope, is the graph's best score for the negated vector.
+            # Exact minima over the scope for the channels scored on every row; the dense one
+            # is the graph's best score for the negated vector.
             lows=(scope_min(lexical), scope_min(bigram_scores),
-                  dense_low,
+                  -float(lowest[0][0]) if lowest.size else None,
                   float(document_scores[documents].min()), None))
 
     def sync(self, index: BuiltIndex) -> SyncReport:
