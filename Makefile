@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-test chromium engines services run test test-fast eval bench
+.PHONY: setup setup-test chromium engines services run test test-fast eval bench bench-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +52,10 @@ bench: setup
 	$(BIN)/python -m bench.bench_search
 	$(BIN)/python -m bench.bench_hybrid
 	$(BIN)/python -m bench.bench_corpus
+	$(BIN)/python -m bench.bench_stores
 	$(BIN)/python -m bench.bench_load --clients 1,8 --seconds 60
 	$(BIN)/python -m bench.bench_load --clients 32 --seconds 180
+
+# LawRefBook (153,971 clauses): a full USE build takes ~30 minutes on 2 cores, so apart.
+bench-scale: setup-test
+	$(BIN)/python -m bench.bench_scale
