@@ -159,16 +159,18 @@ def test_a_dead_engine_is_a_clear_error_and_the_store_recovers(built, tmp_path):
 
     _, assistant = built
     server = MilvusLiteServer(tmp_path / "milvus").start()
-    store = MilvusClauseStore(server.uri, prefix="faults", timeout=3)
-    store.sync(assistant.index)
-    vector = assistant.retriever.query_vector("培训补贴")
-    assert store.channels(assistant.index, StoreQuery("培训补贴", vector)) is not None
-    server.kill()
-    with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{server.port}"):
-        store.channels(assistant.index, StoreQuery("培训补贴", vector))
-    with pytest.raises(StoreUnavailable):
-        store.check()
-    server.start()
-    _until_it_answers(store)  # gRPC reconnects after its backoff, about a second here
-    assert store.channels(assistant.index, StoreQuery("培训补贴", vector)) is not None
-    server.stop()
+    try:
+        store = MilvusClauseStore(server.uri, prefix="faults", timeout=3)
+        store.sync(assistant.index)
+        vector = assistant.retriever.query_vector("培训补贴")
+        assert store.channels(assistant.index, StoreQuery("培训补贴", vector)) is not None
+        server.kill()
+        with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{server.port}"):
+            store.channels(assistant.index, StoreQuery("培训补贴", vector))
+        with pytest.raises(StoreUnavailable):
+            store.check()
+        server.start()
+        _until_it_answers(store)  # gRPC reconnects after its backoff, about a second here
+        assert store.channels(assistant.index, StoreQuery("培训补贴", vector)) is not None
+    finally:  # a failing assertion must not leave the server running
+        server.stop()
