@@ -100,8 +100,29 @@ class SQLConversations:
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         raise NotImplementedError
 
+    def _sql(self, sql: str) -> str:
+        return sql.replace("{p}", self.marker)
+
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._read(sql.replace("{p}", self.marker), params)
+        return self._read(self._sql(sql), params)
+
+    def _hold(self, db: Any, conversation_id: str) -> None:
+        """Order this turn after any other writer's turn of the same conversation (inside the
+        transaction). SQLite's BEGIN IMMEDIATE already holds the whole database."""
+
+    def _write_turn(self, db: Any, conversation_id: str, new: bool, row: tuple) -> int:
+        """One turn's statements, inside the caller's transaction on `db` (a sqlite3 or psycopg
+        connection): the conversation when `new`, then the turn numbered after the stored
+        ones. Its number is returned."""
+        if new:
+            db.execute(self._sql("INSERT INTO conversations (id, created_at) VALUES ({p}, {p})"),
+                       (conversation_id, row[-1]))
+        self._hold(db, conversation_id)
+        (count,) = db.execute(self._sql("SELECT COUNT(*) FROM turns WHERE conversation_id = {p}"),
+                              (conversation_id,)).fetchone()
+        db.execute(self._sql("INSERT INTO turns VALUES (" + ", ".join(["{p}"] * 9) + ")"),
+                   (conversation_id, count + 1, *row))
+        return count + 1
 
     @staticmethod
     def new_id() -> str:

@@ -133,6 +133,14 @@ class PostgresConversationStore(SQLConversations):
         self.state = StoreState("ok")
         return self.state
 
+    def _hold(self, connection: psycopg.Connection, conversation_id: str) -> None:
+        # The row lock orders concurrent turns of one conversation (other replicas).
+        locked = connection.execute("SELECT 1 FROM conversations WHERE id = %s FOR UPDATE",
+                                    (conversation_id,)).fetchone()
+        if locked is None:
+            raise ConversationsUnwritable(f"conversation {conversation_id!r} does not exist; "
+                                          "the turn was not stored")
+
     def append(self, conversation_id: str, *, new: bool = False, question: str,
                resolved_question: str, status: str, answer: str, citations: list[dict],
                context: TurnContext) -> int:
@@ -141,21 +149,7 @@ class PostgresConversationStore(SQLConversations):
         try:
             self._ensure_schema()
             with self._pool.connection() as connection, connection.transaction():
-                if new:
-                    connection.execute("INSERT INTO conversations (id, created_at) "
-                                       "VALUES (%s, %s)", (conversation_id, row[-1]))
-                # The row lock orders concurrent turns of one conversation (other replicas).
-                locked = connection.execute("SELECT 1 FROM conversations WHERE id = %s "
-                                            "FOR UPDATE", (conversation_id,)).fetchone()
-                if locked is None:
-                    raise ConversationsUnwritable(f"conversation {conversation_id!r} does not "
-                                                  "exist; the turn was not stored")
-                (count,) = connection.execute("SELECT COUNT(*) FROM turns "
-                                              "WHERE conversation_id = %s",
-                                              (conversation_id,)).fetchone()
-                connection.execute("INSERT INTO turns VALUES "
-                                   "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                                   (conversation_id, count + 1, *row))
+                number = self._write_turn(connection, conversation_id, new, row)
         except ConversationsUnavailable as exc:
             raise ConversationsUnwritable(f"the turn was not stored ({exc})") from exc
         except (psycopg.Error, PoolTimeout) as exc:
@@ -163,7 +157,7 @@ class PostgresConversationStore(SQLConversations):
             raise ConversationsUnwritable(f"the turn was not stored ({self.state.reason})") \
                 from exc
         self.state = StoreState("ok")
-        return count + 1
+        return number
 
     def close(self) -> None:
         self._pool.close()

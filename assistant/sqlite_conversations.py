@@ -156,13 +156,7 @@ class SQLiteConversationStore(SQLConversations):
                 db = self._db
                 db.execute("BEGIN IMMEDIATE")
                 try:
-                    if new:
-                        db.execute("INSERT INTO conversations (id, created_at) VALUES (?, ?)",
-                                   (conversation_id, row[-1]))
-                    (count,) = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?",
-                                          (conversation_id,)).fetchone()
-                    db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               (conversation_id, count + 1, *row))
+                    number = self._write_turn(db, conversation_id, new, row)
                     db.execute("COMMIT")
                 except BaseException:
                     if db.in_transaction:  # SQLite rolls back some failures (a full disk) itself
@@ -171,7 +165,7 @@ class SQLiteConversationStore(SQLConversations):
         except sqlite3.Error as exc:
             raise ConversationsUnwritable(f"the turn was not stored ({type(exc).__name__}: "
                                           f"{exc})") from exc
-        return count + 1
+        return number
 
     def close(self) -> None:
         with self._lock:
