@@ -21,7 +21,7 @@ import time
 from functools import lru_cache
 
 from api.settings import Settings
-from assistant.conversations import ConversationStore
+from assistant.conversations import ConversationStore, StoreState
 from assistant.sqlite_conversations import SQLiteConversationStore
 from assistant.service import PolicyAssistant
 from corpus import Document
@@ -110,16 +110,15 @@ class LiveAssistant:
         self._reload = threading.Lock()  # one loader at a time; readers never wait otherwise
         self.encoder_ready = False
         self.last_error: str | None = None
-        self._synced_version: str | None = None  # set by the first readiness check
+        self._synced_version: str | None = None  # the version the clause store last took
+        self._sync(assistant)
 
     @classmethod
     def open(cls, settings: Settings) -> tuple[LiveAssistant, str | None]:
         updater = make_updater(settings)
         index, rebuilt = updater.open()
-        clause_store = make_clause_store(settings)
-        synced(clause_store, index)
         assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings),
-                                    clause_store=clause_store)
+                                    clause_store=make_clause_store(settings))
         return cls(assistant, updater=updater,
                    check_seconds=settings.reload_check_seconds), rebuilt
 
@@ -127,17 +126,20 @@ class LiveAssistant:
     def encoder(self) -> Encoder:
         return self.updater.encoder
 
-    def check_stores(self) -> str:
+    def check_stores(self) -> StoreState | None:
         """Raise when a store does not answer; sync a shared clause store that missed the
         version this process serves (it was down when the version was loaded). The
-        conversation store's mode (`ok`, `read_only`, `unavailable`) is returned."""
+        conversation store's state is returned."""
         assistant = self._assistant
-        mode = assistant.conversations.check() if assistant.conversations else None
-        store = assistant.retriever.store
-        store.check()
-        if self._synced_version != assistant.index.version and synced(store, assistant.index):
+        state = assistant.conversations.check() if assistant.conversations else None
+        assistant.retriever.store.check()
+        if self._synced_version != assistant.index.version:
+            self._sync(assistant)
+        return state
+
+    def _sync(self, assistant: PolicyAssistant) -> None:
+        if synced(assistant.retriever.store, assistant.index):
             self._synced_version = assistant.index.version
-        return mode
 
     def warm_up(self) -> None:
         """Load the encoder's weights now (USE loads lazily on the first encode)."""
@@ -176,10 +178,11 @@ class LiveAssistant:
         self._stamp = stamp
 
     def _swap(self, index: BuiltIndex) -> None:
-        clause_store = self._assistant.retriever.store
-        synced(clause_store, index)
-        self._assistant = PolicyAssistant(index, self.encoder, self._assistant.conversations,
-                                          self._assistant.config, clause_store=clause_store)
+        assistant = PolicyAssistant(index, self.encoder, self._assistant.conversations,
+                                    self._assistant.config,
+                                    clause_store=self._assistant.retriever.store)
+        self._sync(assistant)  # before it serves: a shared store then answers for its version
+        self._assistant = assistant
         self.last_error = None
 
     def _after_update(self, index: BuiltIndex) -> None:
