@@ -1,16 +1,13 @@
-"""Composing extractive answers and deciding between `answered` and `not_found`.
+"""Composing extractive answers: key terms, their coverage, and the sentences quoted.
 
 An answer quotes, verbatim, the sentences of the top clauses that best match the question, each
-followed by its citation marker `[n]`. Whether the clauses answer the question at all is decided
-by a calibrated rule over two signals: how much of the question's key content the top clause
-covers, and how strongly retrieval scored it. The thresholds were tuned on the development
-question set (answerable and unanswerable questions, see `eval/`).
+followed by its citation marker `[n]`. Whether the clauses answer the question at all is
+`assistant.decision`'s business; it reads the key terms and their coverage defined here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.records import Hit
@@ -37,26 +34,6 @@ _RESPONSIBILITY_CUES = ("负责", "责任", "牵头", "谁", "responsible", "in 
 _ASKED_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|（责任[^）]*）|\([^)]*负责\)")
 _RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分工)?[^（()）]*(?:负责|单位|部门|局|委)[^（()）]*[）)]$")
-
-
-@dataclass(frozen=True)
-class DecisionThresholds:
-    """Calibrated on the development set (see README, "Answer decision")."""
-
-    min_coverage: float = 0.2  # share of key terms the top clause must contain
-    strong_coverage: float = 0.67  # enough on its own
-    min_lexical: float = 4.0  # raw BM25 of the top clause needed at min_coverage
-    min_dense_alone: float = 0.4  # cosine for questions with no usable key terms (English)
-    # A region-scoped question whose topic another region's documents cover much better
-    # ("三门峡的生活费补贴") is not answered by the weak in-region match: refuse when the
-    # best out-of-region clause covers this much more of the key terms…
-    elsewhere_coverage_gap: float = 0.35
-    # …and its BM25 score is this many times higher ((other + 1) / (own + 1)).
-    elsewhere_lexical_ratio: float = 1.3
-    # A key term this long is a named concept (住房公积金, 最低工资标准); when no clause of the
-    # corpus mentions it, the corpus cannot answer a question about it. Shorter words are left
-    # out because colloquial wording (家庭妇女, 大学毕业) is often absent but answerable.
-    absent_concept_chars: int = 5
 
 
 def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
@@ -103,38 +80,6 @@ def coverage(terms: list[str], hit: Hit) -> float:
         elif len(term) >= 3 and (term[:2] in haystack and term[-2:] in haystack):
             found += 0.5  # 生活费补贴 vs 生活费…补贴: partial credit for split compounds
     return found / len(terms)
-
-
-def absent_concepts(terms: list[str], corpus_text: str, thresholds: DecisionThresholds) -> list[str]:
-    """Named concepts of the question that no clause of the corpus mentions."""
-    return [term for term in terms
-            if len(term) >= thresholds.absent_concept_chars and term not in corpus_text]
-
-
-def decide(top: Hit | None, top_coverage: float, terms: list[str],
-           thresholds: DecisionThresholds, corpus_text: str = "") -> bool:
-    """True when the top clause answers the question."""
-    if top is None:
-        return False
-    if corpus_text and absent_concepts(terms, corpus_text, thresholds):
-        return False
-    if not terms:
-        return top.dense >= thresholds.min_dense_alone
-    if top_coverage >= thresholds.strong_coverage:
-        return True
-    return top_coverage >= thresholds.min_coverage and (
-        top.lexical_raw >= thresholds.min_lexical or top.dense >= thresholds.min_dense_alone)
-
-
-def better_elsewhere(top: Hit, top_coverage: float, terms: list[str], others: list[Hit],
-                     thresholds: DecisionThresholds) -> bool:
-    """True when other regions' clauses address the question clearly better than the region's."""
-    if not others or not terms:
-        return False
-    other_coverage = max(coverage(terms, hit) for hit in others)
-    other_lexical = max(hit.lexical_raw for hit in others)
-    return (other_coverage - top_coverage >= thresholds.elsewhere_coverage_gap
-            and (other_lexical + 1) / (top.lexical_raw + 1) >= thresholds.elsewhere_lexical_ratio)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -21,14 +22,8 @@ from corpus.errors import NotFoundError
 from corpus.gazetteer import default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
-from assistant.answer import (
-    DecisionThresholds,
-    answered_text,
-    better_elsewhere,
-    cite,
-    coverage,
-    decide,
-)
+from assistant.answer import answered_text, cite, coverage
+from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
@@ -43,11 +38,15 @@ log = logging.getLogger("policy_assistant.assistant")
 @dataclass
 class AssistantConfig:
     weights: FusionWeights = field(default_factory=FusionWeights)
+    # When to answer rather than say not_found (`assistant.decision`, `eval.tune_decision`).
     thresholds: DecisionThresholds = field(default_factory=DecisionThresholds)
+    # A clause shown as "related" under a not_found must hold this share of the key terms.
+    related_coverage: float = 0.2
     quoted_clauses: int = 3  # clauses quoted in an answer (more may be cited)
     min_citations: int = 3  # citations shown even when only the first is close to the question
-    # Hits whose evidence the answer decision may use. Seeds development set: 1 (top hit only)
-    # refused 8/169 answerable questions after the fusion change, 3 refused 6/169.
+    # Hits whose evidence the answer decision reads (the best of them counts). Seeds development
+    # set, earlier thresholds: 1 (top hit only) refused 8/169 answerable questions, 3 refused
+    # 6/169; the thresholds of `DecisionThresholds` were cross-validated with 3.
     decision_depth: int = 3
 
 
@@ -140,25 +139,33 @@ class PolicyAssistant:
         if scope.unknown and not scope.restricted:
             return self._unknown_region(question, scope, terms, top_k, vector, scored)
 
-        hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
-                                     query_vector=vector, scored=scored)
+        weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
+        hits = list(weighing.hits)
         covered = [coverage(terms, hit) for hit in hits]
-        thresholds = self.config.thresholds
-        # The evidence is the best of the first few hits by the decision's own measure: fusion
-        # may rank a clause that matches the wording less literally first.
-        depth = min(len(hits), self.config.decision_depth)
-        evidence = next((i for i in range(depth) if decide(
-            hits[i], covered[i], terms, thresholds, self.corpus_text)), 0)
-        top = hits[evidence] if hits else None
-        others = self._other_regions(question, scope, vector, scored)
-        if not decide(top, covered[evidence] if covered else 0.0, terms, thresholds,
-                      self.corpus_text) or \
-                better_elsewhere(top, covered[evidence], terms, others, thresholds):
-            return self._not_found(question, scope, terms, hits, covered, others, top_k)
+        if not hits or not self.config.thresholds.answers(weighing.evidence):
+            return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k)
 
         quoted, cited = self._select(hits, covered, scope, top_k)
         text = answered_text(question, terms, quoted)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
+
+    def weigh(self, analysis: QueryAnalysis, *, top_k: int = 10,
+              vector: np.ndarray | None = None, scored: ChannelScores | None = None) -> Weighing:
+        """The hits of a question in its scope, the best clauses of the other regions when it is
+        scoped, and the decision's evidence read off both."""
+        question, scope = analysis.question, analysis.scope
+        if vector is None:
+            vector = self.retriever.query_vector(question)
+        hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
+                                     query_vector=vector, scored=scored)
+        others = self._other_regions(question, scope, vector, scored)
+        evidence = gather(analysis.terms, hits, others, depth=self.config.decision_depth,
+                          mentioned=self.mentioned)
+        return Weighing(hits=tuple(hits), others=tuple(others), evidence=evidence)
+
+    def mentioned(self, term: str) -> bool:
+        """Whether some clause of the corpus (its text, heading, title or region) holds `term`."""
+        return term in self.corpus_text
 
     def _select(self, hits: list[Hit], covered: list[float], scope: RegionScope,
                 top_k: int) -> tuple[list[Hit], list[Hit]]:
@@ -201,7 +208,7 @@ class PolicyAssistant:
         known = "、".join(sorted({d.region.name for d in self.documents}))
         related = [h for h in self.retriever.search(question, top_k=max(top_k, 10),
                                                     query_vector=vector, scored=scored)
-                   if coverage(terms, h) >= self.config.thresholds.min_coverage][:min(3, top_k)]
+                   if coverage(terms, h) >= self.config.related_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
         if related:
             text += "其他地区的相关规定：" + "；".join(
@@ -217,15 +224,16 @@ class PolicyAssistant:
         return self.retriever.search(question, doc_ids=others, top_k=20, query_vector=vector,
                                      scored=scored) if others else []
 
-    def _not_found(self, question: str, scope: RegionScope, terms: list[str], hits: list[Hit],
-                   covered: list[float], others: list[Hit], top_k: int) -> Answer:
+    def _not_found(self, question: str, scope: RegionScope, terms: list[str],
+                   hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],
+                   top_k: int) -> Answer:
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
         seen_docs: set[str] = set()
         for hit in others:  # one clause per document that does address the topic
-            if hit.document.doc_id not in seen_docs and \
-                    decide(hit, coverage(terms, hit), terms, self.config.thresholds):
+            if hit.document.doc_id not in seen_docs and self.config.thresholds.answers(
+                    gather(terms, [hit], [], depth=1, mentioned=self.mentioned)):
                 elsewhere.append(hit)
                 seen_docs.add(hit.document.doc_id)
         cited = (related + elsewhere)[:top_k]

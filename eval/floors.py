@@ -1,7 +1,8 @@
 """Regression floors: measured quality the project must not fall below.
 
-The slow test in `tests/eval/` runs the full development set with the real USE encoder and
-fails when the hybrid service drops under any of these bounds. Each sits a little on the safe
+The slow test in `tests/eval/` runs the full development set, and the independently written
+questions, with the real USE encoder and fails when the hybrid service drops under any of these
+bounds. Each sits a little on the safe
 side of the measured value (two to four questions) so that a deliberate trade-off on a question
 or two passes while a real regression fails; tighten them when the system gets better, and say
 in the commit what was measured.
@@ -36,11 +37,12 @@ class Floor:
 REGRESSION_FLOORS: tuple[Floor, ...] = (
     # measured 0.959 (162/169); first set at 0.93 when it was 0.953
     Floor("ranking", "hit_rate@5", 0.93, label="hybrid hit@5"),
-    # measured 0.036 (6/169); 0.06 allows 10
+    # measured 0.041 (7/169) with the thresholds cross-validated on 3,300 questions (0.036
+    # with the previous ones, tuned on this set itself); 0.06 allows 10
     Floor("answers", "false_refusal_rate", 0.06, at_most=True, label="false refusals"),
-    # measured 0.800 (32/40); 0.75 allows 30
-    Floor("answers", "not_found_accuracy_unanswerable", 0.75, label="correct refusals"),
-    # measured 0.721 (0.409 before answers quoted only the clauses close to the top hit): the
+    # measured 0.750 (30/40; 0.800 with the thresholds tuned on this set); 0.70 allows 28
+    Floor("answers", "not_found_accuracy_unanswerable", 0.70, label="correct refusals"),
+    # measured 0.710 (0.409 before answers quoted only the clauses close to the top hit): the
     # share of the clauses marked [n] in answers that are gold
     Floor("answers", "marked_citation_precision", 0.68, label="citation precision [n]"),
     # measured 1.000 (every segment of the answered questions): each [n] segment quotes citation n
@@ -49,11 +51,30 @@ REGRESSION_FLOORS: tuple[Floor, ...] = (
 )
 REGRESSION_FLOOR_HIT5 = REGRESSION_FLOORS[0].bound
 
+# Measured on 2026-11-27 over independent.jsonl (120 answerable, 30 unanswerable questions written
+# apart from the development set), same encoder: what the product does on wording it was not
+# tuned on. Each bound allows about three questions.
+INDEPENDENT_FLOORS: tuple[Floor, ...] = (
+    # measured 0.883 (106/120)
+    Floor("ranking", "hit_rate@5", 0.85, label="hybrid hit@5"),
+    # measured 0.083 (10/120; 0.358 with the thresholds tuned on the development set)
+    Floor("answers", "false_refusal_rate", 0.11, at_most=True, label="false refusals"),
+    # measured 0.567 (17/30)
+    Floor("answers", "not_found_accuracy_unanswerable", 0.50, label="correct refusals"),
+    # measured 0.530
+    Floor("answers", "marked_citation_precision", 0.48, label="citation precision [n]"),
+    Floor("answers", "verbatim_segment_rate", 1.0, label="[n] segments verbatim"),
+)
+# The floors that apply to each question file of `eval/questions/`.
+FLOORS_BY_FILE: dict[str, tuple[Floor, ...]] = {
+    "dev.jsonl": REGRESSION_FLOORS, "independent.jsonl": INDEPENDENT_FLOORS}
 
-def check_floors(ranking: dict, answers: dict) -> dict:
+
+def check_floors(ranking: dict, answers: dict,
+                 floors: tuple[Floor, ...] = REGRESSION_FLOORS) -> dict:
     """Every floor with its measured value; `passed` when all hold (a missing metric fails)."""
     checks = []
-    for floor in REGRESSION_FLOORS:
+    for floor in floors:
         value = floor.measured(ranking, answers)
         checks.append({"metric": floor.metric, "label": floor.label, "measured": value,
                        "bound": floor.bound, "at_most": floor.at_most,
@@ -62,4 +83,5 @@ def check_floors(ranking: dict, answers: dict) -> dict:
     return {"passed": all(check["passed"] for check in checks), "checks": checks}
 
 
-__all__ = ["Floor", "REGRESSION_FLOORS", "REGRESSION_FLOOR_HIT5", "check_floors"]
+__all__ = ["FLOORS_BY_FILE", "Floor", "INDEPENDENT_FLOORS", "REGRESSION_FLOORS",
+           "REGRESSION_FLOOR_HIT5", "check_floors"]

@@ -19,7 +19,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from eval.chart import write_chart
-from eval.floors import check_floors
+from eval.floors import FLOORS_BY_FILE, check_floors
 from eval.metrics import (
     METRIC_LABELS,
     RANKING_METRICS,
@@ -66,11 +66,14 @@ def _open_systems(url: str | None, settings, client, workdir: Path, progress: Pr
 
 
 def _floor(meta: dict, ranking: dict, answers: dict, questions_path: Path) -> dict | None:
-    """The regression floors only mean something for the dev set with the USE encoder."""
+    """The regression floors only mean something for the project's own question files (the
+    development set, the independent questions) with the USE encoder."""
+    shipped = questions_path.resolve().parent == DEFAULT_QUESTIONS.resolve().parent
+    floors = FLOORS_BY_FILE.get(questions_path.name) if shipped else None
     if "hybrid" not in ranking or not str(meta["encoder"] or "").startswith("use-") or \
-            questions_path.resolve() != DEFAULT_QUESTIONS.resolve():
+            floors is None:
         return None
-    return check_floors(ranking, answers)
+    return check_floors(ranking, answers, floors)
 
 
 def run_evaluation(*, questions: Path | None = None, conversations: Path | None = None,

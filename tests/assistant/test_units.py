@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import DecisionThresholds, absent_concepts, best_sentences, decide, split_sentences
+from assistant.answer import best_sentences, split_sentences
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Hit
 from assistant.references import find_referenced
@@ -122,20 +122,6 @@ def test_best_sentences_pick_the_figure_and_the_owner(docs_by_id):
     assert any("每人每月200元" in s for s in figure)
     owner = best_sentences("以工代训补贴由哪个部门负责？", ["以工代训", "补贴"], hit)
     assert owner[-1].startswith("（责任单位")
-
-
-def test_decision_rule(docs_by_id):
-    document = docs_by_id["sanmenxia-2019"]
-    thresholds = DecisionThresholds()
-    hit = Hit(clause=document.clause("2.3.1"), document=document, score=0.9, lexical=1.0,
-              dense=0.3, lexical_raw=12.0)
-    assert decide(hit, 1.0, ["以工代训", "补贴"], thresholds)
-    assert not decide(hit, 0.0, ["住房", "缴存"], thresholds)
-    assert not decide(None, 1.0, ["以工代训"], thresholds)
-    weak = Hit(clause=hit.clause, document=document, score=0.2, lexical_raw=1.0, dense=0.1)
-    assert not decide(weak, 0.3, ["以工代训", "住房", "缴存"], thresholds)
-    assert absent_concepts(["住房公积金", "比例"], "技能 比例", thresholds) == ["住房公积金"]
-    assert not decide(hit, 0.5, ["住房公积金", "比例"], thresholds, corpus_text="技能 比例")
 
 
 def test_a_quoted_lead_in_brings_its_items():

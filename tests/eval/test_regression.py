@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from api.settings import Settings
-from eval.floors import REGRESSION_FLOOR_HIT5, REGRESSION_FLOORS
-from eval.runner import run_evaluation
+from eval.floors import INDEPENDENT_FLOORS, REGRESSION_FLOOR_HIT5, REGRESSION_FLOORS
+from eval.runner import DEFAULT_QUESTIONS, run_evaluation
 
 
 @pytest.mark.slow
@@ -34,3 +34,19 @@ def test_hybrid_hit5_on_the_dev_set_stays_above_the_floor(tmp_path) -> None:
     for baseline in ("dense", "naive-rag"):
         baseline_hit5 = report["ranking"][baseline]["overall"]["hit_rate@5"]
         assert hybrid["overall"]["hit_rate@5"] > baseline_hit5
+
+
+@pytest.mark.slow
+def test_the_independent_questions_stay_within_their_floors(tmp_path) -> None:
+    """Paraphrased, colloquial and unanswerable questions written apart from the development
+    set: the guard against rules that only fit the questions they were tuned on."""
+    settings = Settings(encoder="use", index_dir=tmp_path / "index",
+                        db_path=tmp_path / "conversations.sqlite3")
+    report = run_evaluation(questions=DEFAULT_QUESTIONS.with_name("independent.jsonl"),
+                            out=tmp_path / "out", settings=settings,
+                            console=Console(file=None, quiet=True))
+    assert report["ranking"]["hybrid"]["n"] == 120
+    floors = report["meta"]["regression_floor"]
+    assert len(floors["checks"]) == len(INDEPENDENT_FLOORS)
+    failed = [c for c in floors["checks"] if not c["passed"]]
+    assert not failed, f"out of bounds: {failed}; see {tmp_path / 'out' / 'report.md'}"

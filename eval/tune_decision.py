@@ -1,0 +1,295 @@
+"""Fitting the `answered` / `not_found` decision on a large labelled set, by cross-validation.
+
+The labelled set (every question's `DecisionEvidence`, computed by the product's own
+`PolicyAssistant.weigh`):
+
+* **seeds**: the development set's questions, answerable or not as labelled by hand (questions
+  answered by section number and those naming a region with no document are left out: fixed
+  rules answer them, not the model);
+* **legal-dc, answerable**: every scorable question of a Legal-DC-format benchmark, asked of the
+  whole benchmark corpus;
+* **legal-dc, document removed** (unanswerable by construction): the same question asked with
+  every document that holds one of its gold texts taken out of the search (the scope is all the
+  other documents, and a concept counts as mentioned only when one of them mentions it). This is
+  what a user meets who asks about a law the office never loaded. A question whose gold text
+  also appears in another document is removed with that document too, so no label is wrong
+  because a second law repeats the clause.
+
+The rule (`DecisionThresholds`) has six thresholds; every point of `GRID` is scored on every
+question. The point chosen has the best balanced accuracy (the mean over the sets
+of the shares of answerable questions answered and of unanswerable ones refused, so the 3,000
+Legal-DC questions do not drown the others) among the points that refuse at most a budget of the
+answerable questions of each set. Five folds per set, stratified by label: the point is chosen on four folds and applied to
+the fifth; the figures reported are those held-out ones. Each budget of `FALSE_REFUSAL_BUDGETS`
+is cross-validated so, and the one with the best held-out balanced accuracy is kept (a choice
+among four, so its held-out figures are slightly optimistic; the others are reported beside it).
+The point that budget picks on all questions is what the service uses. The even half of the independent questions is scored once, at the end,
+with that point: it took no part in any choice.
+
+    python -m eval.tune_decision --legal-docs ../shared/corpora/legal-dc/docs \\
+        --legal-questions ../shared/corpora/legal-dc/questions-dev.jsonl --index-dir /tmp/ldc-index
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import pickle
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.decision import DecisionEvidence, DecisionThresholds, gather
+from assistant.records import QueryAnalysis
+from assistant.service import PolicyAssistant
+from corpus import corpus_hash, load_corpus
+from eval.corpus_loading import load_documents
+from eval.corpus_metrics import normalise
+from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_systems import open_index
+from eval.questions import ClauseCatalog, load_questions
+from index.encoders import make_encoder
+from index.store import lexical_text, load_or_build
+
+FOLDS = 5
+QUESTIONS = Path(__file__).parent / "questions"
+SEEDS_QUESTIONS = QUESTIONS / "dev.jsonl"
+# Paraphrased, colloquial and unanswerable questions written apart from the development set
+# (`questions/README.md`): the odd-numbered half is fitted on like the others, the even half is
+# the test set, scored once by the model fitted on everything else.
+INDEPENDENT_QUESTIONS = QUESTIONS / "independent.jsonl"
+# Bounds on false refusals (answerable questions answered not_found) tried, from the issue's 3%
+# up; the one with the best held-out balanced accuracy (mean over the sets of the shares of
+# answerable questions answered and of unanswerable ones refused) is used.
+FALSE_REFUSAL_BUDGETS = (0.03, 0.05, 0.10, 0.15)
+# Fixed before the run reported in the README; each range brackets the previous hand-tuned value.
+GRID = {
+    "min_coverage": (0.0, 0.1, 0.15, 0.2, 0.25, 0.3),
+    "strong_coverage": (0.5, 0.67, 0.8, 1.0, 1.01),  # 1.0: every key term; 1.01: never
+    "min_lexical": (2.0, 3.0, 4.0, 6.0, float("inf")),
+    "min_dense": (0.3, 0.35, 0.4, 0.45, 0.5, float("inf")),
+    "elsewhere_coverage_gap": (0.25, 0.35, 0.5),
+    "elsewhere_lexical_ratio": (1.1, 1.3, 1.6),
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    qid: str
+    dataset: str  # seeds | legal-dc
+    procedure: str  # labelled | answerable | document_removed
+    category: str
+    answerable: bool
+    evidence: DecisionEvidence
+
+
+def _decided_by_rule(assistant: PolicyAssistant, analysis: QueryAnalysis) -> bool:
+    """Questions that fixed rules answer before the model: section references, unknown regions."""
+    scope = analysis.scope
+    return bool(analysis.referenced) or bool(scope.unknown and not scope.restricted)
+
+
+def labelled_examples(assistant: PolicyAssistant, path: Path, dataset: str,
+                      keep=lambda qid: True) -> list[Example]:
+    """Questions in the seeds' format, answerable or not as labelled by hand."""
+    catalog = ClauseCatalog.from_documents(assistant.documents)
+    examples = []
+    for question in load_questions(path, catalog):
+        if not keep(question.qid):
+            continue
+        analysis = assistant.analyse(question.question)
+        if _decided_by_rule(assistant, analysis):
+            continue
+        examples.append(Example(question.qid, dataset, "labelled", question.category,
+                                question.answerable, assistant.weigh(analysis).evidence))
+    return examples
+
+
+def in_test_half(qid: str) -> bool:
+    """The independent set's test half: even-numbered ids (i002, i004, …), never fitted on."""
+    digits = "".join(ch for ch in qid if ch.isdigit())
+    return bool(digits) and int(digits) % 2 == 0
+
+
+def legal_examples(assistant: PolicyAssistant, questions_file: Path,
+                   limit: int | None = None) -> list[Example]:
+    texts: dict[str, list[str]] = {}
+    bodies: dict[str, list[str]] = {}
+    for clause in assistant.index.clauses:
+        document = assistant.index.document(clause.doc_id)
+        texts.setdefault(clause.doc_id, []).append(lexical_text(document, clause).lower())
+        bodies.setdefault(clause.doc_id, []).append(normalise(clause.text))
+    joined = {doc_id: "\n".join(parts) for doc_id, parts in texts.items()}
+    # Per clause, as the benchmark's containment rule reads gold texts.
+    plain = {doc_id: "\n".join(parts) for doc_id, parts in bodies.items()}
+    questions = read_benchmark_questions(questions_file)
+    skipped = {q.qid for q in unscorable(questions)}
+    examples = []
+    for question in [q for q in questions if q.qid not in skipped][:limit]:
+        analysis = assistant.analyse(question.question)
+        if _decided_by_rule(assistant, analysis):
+            continue
+        examples.append(Example(question.qid, "legal-dc", "answerable", question.category, True,
+                                assistant.weigh(analysis).evidence))
+        gold = [normalise(text) for text in question.gold]
+        holders = {doc_id for doc_id, text in plain.items() if any(g in text for g in gold)}
+        if not holders:
+            continue  # gold text split across clauses or lost in parsing: no document to remove
+        rest = tuple(doc_id for doc_id in joined if doc_id not in holders)
+        hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10)
+        def mentioned(term: str, rest=rest) -> bool:
+            return any(term in joined[d] for d in rest)
+
+        evidence = gather(analysis.terms, hits, [], depth=assistant.config.decision_depth,
+                          mentioned=mentioned)
+        examples.append(Example(question.qid, "legal-dc", "document_removed", question.category,
+                                False, evidence))
+    return examples
+
+
+def _grid() -> list[DecisionThresholds]:
+    names = list(GRID)
+    return [DecisionThresholds(**dict(zip(names, values)))
+            for values in itertools.product(*(GRID[name] for name in names))]
+
+
+class _Table:
+    """Every grid point's decision on every example, computed once (points × examples)."""
+
+    def __init__(self, examples: list[Example], grid: list[DecisionThresholds]):
+        self.grid = grid
+        self.answered = np.array([[point.answers(e.evidence) for e in examples] for point in grid])
+        self.labels = np.array([e.answerable for e in examples])
+        self.datasets = np.array([e.dataset for e in examples])
+
+    def choose(self, mask: np.ndarray, budget: float) -> int:
+        """The grid point of best balanced accuracy (the mean over the sets of the shares of
+        answerable questions answered and of unanswerable ones refused) among those refusing
+        at most `budget` of every set's answerable questions (masked examples); the most
+        permissive point when none stays within the budget."""
+        within = np.ones(len(self.grid), dtype=bool)
+        parts = []
+        for dataset in np.unique(self.datasets[mask]):
+            rows = mask & (self.datasets == dataset)
+            answerable, unanswerable = rows & self.labels, rows & ~self.labels
+            answered = self.answered[:, answerable].mean(axis=1) if answerable.any() else None
+            refused = (~self.answered[:, unanswerable]).mean(axis=1) \
+                if unanswerable.any() else None
+            if answered is not None:
+                within &= 1 - answered <= budget
+            present = [part for part in (answered, refused) if part is not None]
+            parts.append(np.mean(present, axis=0))
+        if not within.any():
+            return int(np.argmax(self.answered[:, mask].mean(axis=1)))
+        return int(np.argmax(np.where(within, np.mean(parts, axis=0), -1.0)))
+
+
+def _rates(answered: np.ndarray, examples: list[Example]) -> dict:
+    labels = np.array([e.answerable for e in examples])
+    out: dict = {"n": len(examples), "answerable": int(labels.sum()),
+                 "unanswerable": int((~labels).sum())}
+    if labels.any():
+        out["false_refusals"] = round(float((~answered[labels]).mean()), 3)
+    if (~labels).any():
+        out["correct_refusals"] = round(float((~answered[~labels]).mean()), 3)
+    return out
+
+
+def cross_validate(examples: list[Example], table: _Table, budget: float, *,
+                   seed: int = 13) -> dict:
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(examples), dtype=int)
+    groups = [(e.dataset, e.answerable) for e in examples]
+    for group in set(groups):
+        members = np.array([i for i, g in enumerate(groups) if g == group])
+        fold_of[members] = rng.permutation(len(members)) % FOLDS
+    answered = np.zeros(len(examples), dtype=bool)
+    chosen = []
+    for fold in range(FOLDS):
+        point = table.choose(fold_of != fold, budget)
+        chosen.append(asdict(table.grid[point]))
+        answered[fold_of == fold] = table.answered[point, fold_of == fold]
+    report: dict = {"folds": FOLDS, "grid_points": len(table.grid),
+                    "false_refusal_budget": budget, "chosen_per_fold": chosen,
+                    "held_out": {}}
+    for dataset in sorted({e.dataset for e in examples}):
+        rows = [i for i, e in enumerate(examples) if e.dataset == dataset]
+        subset = [examples[i] for i in rows]
+        entry = _rates(answered[rows], subset)
+        entry["by_category"] = {}
+        for category in sorted({e.category for e in subset}):
+            picked = [i for i in rows if examples[i].category == category]
+            entry["by_category"][category] = _rates(answered[picked],
+                                                    [examples[i] for i in picked])
+        report["held_out"][dataset] = entry
+    report["balanced_accuracy"] = round(float(np.mean(
+        [(1 - e["false_refusals"] + e["correct_refusals"]) / 2
+         for e in report["held_out"].values()])), 3)
+    return report
+
+
+def _rates_of(point: DecisionThresholds, examples: list[Example]) -> dict:
+    return _rates(np.array([point.answers(e.evidence) for e in examples], dtype=bool), examples)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--legal-docs", type=Path, required=True)
+    parser.add_argument("--legal-questions", type=Path, required=True)
+    parser.add_argument("--index-dir", type=Path, default=Path(tempfile.gettempdir()) / "ldc-index")
+    parser.add_argument("--seeds-index-dir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "seeds-tune-index")
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--cache", type=Path, help="pickle of the examples: reused when present")
+    parser.add_argument("--out", type=Path, default=Path("eval/decision-cv.json"))
+    args = parser.parse_args(argv)
+    if args.cache and args.cache.exists():
+        examples = pickle.loads(args.cache.read_bytes())
+    else:
+        encoder = make_encoder(args.encoder)
+        seeds, _ = load_or_build(args.seeds_index_dir, encoder=encoder,
+                                 load_corpus=lambda: load_corpus(), corpus_hash=corpus_hash())
+        seeds_assistant = PolicyAssistant(seeds, encoder)
+        examples = labelled_examples(seeds_assistant, SEEDS_QUESTIONS, "seeds")
+        examples += labelled_examples(seeds_assistant, INDEPENDENT_QUESTIONS, "independent")
+        legal, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir)
+        examples += legal_examples(PolicyAssistant(legal, encoder), args.legal_questions,
+                                   args.limit)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(examples))
+    test = [e for e in examples if e.dataset == "independent" and in_test_half(e.qid)]
+    fitted = [e for e in examples if not (e.dataset == "independent" and in_test_half(e.qid))]
+    table = _Table(fitted, _grid())
+    runs = {budget: cross_validate(fitted, table, budget) for budget in FALSE_REFUSAL_BUDGETS}
+    budget = max(runs, key=lambda b: runs[b]["balanced_accuracy"])
+    report = runs[budget]
+    report["other_budgets"] = {
+        str(b): {"balanced_accuracy": run["balanced_accuracy"],
+                 **{dataset: {k: v for k, v in entry.items() if k != "by_category"}
+                    for dataset, entry in run["held_out"].items()}}
+        for b, run in runs.items() if b != budget}
+    point = table.grid[table.choose(np.ones(len(fitted), dtype=bool), budget)]
+    report["chosen_on_all"] = asdict(point)
+    report["test_half"] = {"questions": "independent.jsonl, even ids", **_rates_of(point, test)}
+    report["previous_thresholds"] = {
+        "thresholds": {"min_coverage": 0.2, "strong_coverage": 0.67, "min_lexical": 4.0,
+                       "min_dense": 0.4, "elsewhere_coverage_gap": 0.35,
+                       "elsewhere_lexical_ratio": 1.3},
+        "note": "hand-tuned on the seeds' development set; in-sample there",
+    }
+    previous = DecisionThresholds(**report["previous_thresholds"]["thresholds"])
+    report["previous_thresholds"]["all_questions"] = {
+        dataset: _rates_of(previous, [e for e in fitted if e.dataset == dataset])
+        for dataset in sorted({e.dataset for e in fitted})}
+    report["previous_thresholds"]["test_half"] = _rates_of(previous, test)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
