@@ -15,11 +15,6 @@ from corpus.numbering import STATUTE_HEADINGS, match_heading
 from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
 
-# Words that shape a question but say nothing about its topic.
-_QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 如何 是否 有没有 能不能 可以
-能 吗 呢 么 规定 要求 具体 讲 说 讲什么 内容 情况 方面 标准 政策 方案 文件 一下 请问 给 对 我 家 想
-要 会 啥 有 没有 是 的 了 多 大 最长 最多 最高 每 个 条 项 款 部分 第 里 中 在 和 与 及 或 咋
-那种 能否 可否 今年 搞 弄 干 做 拿 领 交 用 怎么办 行不行 对不对 不一样 相比 几年 多少钱 能补 能领 能拿""".split())
 # Function words by jieba's own dictionary (ICTCLAS tags), not by list: pronouns, among them the
 # interrogatives 怎样/哪些 and 我们 (r), modal particles (y), auxiliaries (u), interjections (e),
 # onomatopoeia (o), conjunctions (c) and prepositions (p). Adverbs and numerals stay content
@@ -27,6 +22,13 @@ _QUESTION_WORDS = set("""多少 几 哪些 哪个 哪 谁 什么 怎么 如何 �
 # one-syllable adjective (多少, 多久, 多长, 多大).
 _FUNCTION_TAGS = frozenset("ryueocp")
 _ASKED_QUANTITY = re.compile(r"几|多[少久长大高远重]")  # .match: a word; .search: a question
+# The question forms of Chinese grammar, whatever verb they carry: A-not-A questions (有没有,
+# 能不能, 行不行), X否 (是否, 可否), and the superlative 最 + a one-syllable adjective that asks for
+# a bound (最多, 最长, 最高).
+_QUESTION_FORM = re.compile(r"^(.)[不没]\1|^.否$|^最.$")
+# A modal verb (能愿动词) glued by jieba to a one-syllable verb it does not know as a word
+# (能领, 可拿): the modal asks, the verb alone carries too little to be a term.
+_MODAL_PHRASE = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")
 _FIGURE_CUES = ("比例", "标准", "金额", "最长", "最高", "最多",
                 "how much", "how many", "how long", "what percentage", "amount")
 _RESPONSIBILITY_CUES = ("负责", "责任", "牵头", "谁", "responsible", "in charge", "which department")
@@ -56,8 +58,12 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
 
 
 def _is_function_word(word: str) -> bool:
-    return (word in STOPWORDS or word in _QUESTION_WORDS or bool(_ASKED_QUANTITY.match(word))
-            or _dictionary_tags().get(word) in _FUNCTION_TAGS)
+    """A word that shapes a question but names nothing: a stop word of the published list
+    (`index.lexical.STOPWORDS`), a function word by jieba's tags, or a question form."""
+    tag = _dictionary_tags().get(word)
+    return (word in STOPWORDS or tag in _FUNCTION_TAGS or bool(_ASKED_QUANTITY.match(word))
+            or bool(_QUESTION_FORM.match(word))
+            or (tag is None and bool(_MODAL_PHRASE.match(word))))
 
 
 @lru_cache(maxsize=1)

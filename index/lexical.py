@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 import bm25s
 import jieba
 import numpy as np
+import stopwordsiso
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -39,7 +40,10 @@ def _read_list(path: Path) -> list[str]:
 
 
 MAINTAINED_TERMS = tuple(_read_list(_HERE / "policy_terms.txt"))
-STOPWORDS = frozenset(_read_list(_HERE / "stopwords.txt"))
+# Chinese stop words of stopwords-iso (the `stopwordsiso` package, MIT licence): a published,
+# maintained list, not words picked from questions. Dev set hit@5 is the same as with the
+# earlier hand-made list (0.959), the independent questions' too (0.883).
+STOPWORDS = frozenset(stopwordsiso.stopwords("zh"))
 
 
 def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 6)) -> list[str]:
