@@ -42,9 +42,10 @@ REGRESSION_FLOORS: tuple[Floor, ...] = (
     Floor("answers", "false_refusal_rate", 0.06, at_most=True, label="false refusals"),
     # measured 0.725 (29/40; 0.800 with the thresholds tuned on this set); 0.70 allows 28
     Floor("answers", "not_found_accuracy_unanswerable", 0.70, label="correct refusals"),
-    # measured 0.704 (0.409 before answers quoted only the clauses close to the top hit): the
-    # share of the clauses marked [n] in answers that are gold
-    Floor("answers", "marked_citation_precision", 0.68, label="citation precision [n]"),
+    # measured 0.860 (0.704 when clauses within 0.6 of the top hit were quoted, 0.409 before
+    # answers quoted only the clauses close to the top hit): the share of the clauses marked [n]
+    # in answers that are gold
+    Floor("answers", "marked_citation_precision", 0.82, label="citation precision [n]"),
     # measured 1.000 (every segment of the answered questions): each [n] segment quotes citation n
     # word for word, so no slack — a quote that is not in its clause misleads whoever checks it
     Floor("answers", "verbatim_segment_rate", 1.0, label="[n] segments verbatim"),
@@ -61,8 +62,8 @@ INDEPENDENT_FLOORS: tuple[Floor, ...] = (
     Floor("answers", "false_refusal_rate", 0.11, at_most=True, label="false refusals"),
     # measured 0.567 (17/30)
     Floor("answers", "not_found_accuracy_unanswerable", 0.50, label="correct refusals"),
-    # measured 0.524
-    Floor("answers", "marked_citation_precision", 0.48, label="citation precision [n]"),
+    # measured 0.659 (0.524 when clauses within 0.6 of the top hit were quoted)
+    Floor("answers", "marked_citation_precision", 0.61, label="citation precision [n]"),
     Floor("answers", "verbatim_segment_rate", 1.0, label="[n] segments verbatim"),
 )
 # The floors that apply to each question file of `eval/questions/`.
