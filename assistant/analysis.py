@@ -29,17 +29,22 @@ class QuestionAnalyser:
         self.named_documents = DocumentResolver(documents)
 
     def analyse(self, question: str, region: str | None = None, *,
-                with_terms: bool = True) -> QueryAnalysis:
+                with_terms: bool = True, focus: Clause | None = None) -> QueryAnalysis:
         """`region` is the request's explicit region field; it wins over the regions named.
         Without `with_terms` the key terms are left empty: a bare search ranks clauses without
-        them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions)."""
+        them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
+        is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
+        when it lies in the question's scope."""
         mentions = self.gazetteer.mentions(question)
         region_words = tuple(m.alias for m in mentions)
         scope = self._scope(question, region, mentions)
         terms = (tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
                                  region_words=region_words)) if with_terms else ())
+        if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
+            focus = None
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
-                             terms=terms, referenced=self._referenced(question, scope))
+                             terms=terms, referenced=self._referenced(question, scope),
+                             focus=focus)
 
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""

@@ -43,6 +43,7 @@ class TurnContext:
     focus_heading: str = ""  # the heading of the clause the answer cited first
     focus_region: str = ""  # short name of that clause's region
     focus_entity: str = ""  # the row label when that clause is a table row: 和平区, 区应急局
+    focus_clause: str = ""  # the id of that clause, for a follow-up pointing at it ("这条…")
 
 
 def row_label(clause: Clause) -> str:
@@ -72,6 +73,16 @@ def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnConte
             and "".join(own_topic) == remainder
             and remainder != previous.topic and all(known(term) for term in own_topic)
             and not _NAMES_UNIT.search(remainder))
+
+
+def clause_in_focus(question: str, previous: TurnContext | None, gazetteer: Gazetteer) -> str:
+    """The id of the clause a follow-up points at ("这条由哪个部门负责？", "上述补贴标准是多少"): the
+    clause the previous answer cited first, when the question refers to the clause itself and
+    names no place of its own; "" otherwise. The answer then reads that clause, not whatever a
+    search for the rewritten question ranks first."""
+    if previous is None or not previous.focus_clause or not _CLAUSE_PRONOUN.search(question):
+        return ""
+    return "" if gazetteer.mentions(question) else previous.focus_clause
 
 
 def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,

@@ -21,7 +21,7 @@ class Hit:
     lexical: float = 0.0  # min-max normalised BM25 within the searched scope
     dense: float = 0.0  # cosine similarity of query and clause vectors
     lexical_raw: float = 0.0
-    via: str = "hybrid"  # hybrid | section_reference
+    via: str = "hybrid"  # hybrid | section_reference | followup_focus
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class QueryAnalysis:
     region_words: tuple[str, ...] = ()  # region names as written in the question
     terms: tuple[str, ...] = ()  # key terms: content words, region names and question words out
     referenced: tuple[Clause, ...] = ()  # clauses named by section number, within the scope
+    # The clause a follow-up points at ("这条…"), inherited from the turn before (`followups`).
+    focus: Clause | None = None
 
 
 @dataclass(frozen=True)

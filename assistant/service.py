@@ -25,7 +25,7 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
-from assistant.followups import TurnContext, resolve, row_label
+from assistant.followups import TurnContext, clause_in_focus, resolve, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore
@@ -96,8 +96,10 @@ class PolicyAssistant:
 
     # -- search ----------------------------------------------------------------------------
     def analyse(self, question: str, region: str | None = None, *,
-                with_terms: bool = True) -> QueryAnalysis:
-        return self.analyser.analyse(question, region, with_terms=with_terms)
+                with_terms: bool = True, focus: str = "") -> QueryAnalysis:
+        position = self.index.position(focus) if focus else None
+        clause = self.index.clauses[position] if position is not None else None
+        return self.analyser.analyse(question, region, with_terms=with_terms, focus=clause)
 
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
@@ -124,16 +126,26 @@ class PolicyAssistant:
         return [Hit(clause=c, document=self.index.document(c.doc_id), score=1.0,
                     via="section_reference") for c in clauses[:top_k]]
 
+    def _focused(self, analysis: QueryAnalysis) -> list[Hit]:
+        """The clause a follow-up points at, as the answer's one hit."""
+        clause = analysis.focus
+        if clause is None:
+            return []
+        return [Hit(clause=clause, document=self.index.document(clause.doc_id), score=1.0,
+                    via="followup_focus")]
+
     # -- answers ---------------------------------------------------------------------------
-    def answer(self, question: str, *, region: str | None = None, top_k: int = 5) -> Answer:
-        """Answer one standalone question."""
-        analysis = self.analyse(question, region)
+    def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
+               focus: str = "") -> Answer:
+        """Answer one standalone question; `focus` is the id of the clause a follow-up points
+        at, which the answer then reads first."""
+        analysis = self.analyse(question, region, focus=focus)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis)
 
     def _answer(self, analysis: QueryAnalysis, top_k: int) -> Answer:
         question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
-        referenced = self._referenced(analysis, top_k)
+        referenced = self._referenced(analysis, top_k) or self._focused(analysis)
         if referenced:
             text = answered_text(question, terms, referenced[:self.config.quoted_clauses])
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
@@ -274,7 +286,8 @@ class PolicyAssistant:
             topic="".join(terms[:3]),
             focus_heading=first.clause.heading if first else "",
             focus_region=first.document.region.short_name if first else "",
-            focus_entity=row_label(first.clause) if first else "")
+            focus_entity=row_label(first.clause) if first else "",
+            focus_clause=first.clause.clause_id if first else "")
 
     def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
         return resolve(question, previous, self.gazetteer, self.analyser.terms,
@@ -297,7 +310,8 @@ class PolicyAssistant:
         else:
             previous = self.conversations.last_context(conversation_id)
         resolved = self.resolve_followup(question, previous)
-        answer = self.answer(resolved, region=region, top_k=top_k)
+        answer = self.answer(resolved, region=region, top_k=top_k,
+                             focus=clause_in_focus(question, previous, self.gazetteer))
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

@@ -107,3 +107,53 @@ def test_at_least_sixty_phrasings_are_covered():
 
     phrasings = {*_ASPECTS, *_NEW_SUBJECTS, *_COMPARISONS, *_CLAUSE_POINTERS, *_REGION_SWITCHES}
     assert len(phrasings) >= 60
+
+
+# -- the clause in focus: carried as state, not through the rewritten text ------------------------
+FOCUSED = TurnContext("三门峡以工代训补贴标准是多少？", ("三门峡",), "以工代训补贴",
+                      focus_heading="开展以工代训", focus_region="三门峡",
+                      focus_clause="sanmenxia-2019/2.3.1")
+
+
+@pytest.mark.parametrize("question", _CLAUSE_POINTERS)
+def test_a_pointer_to_the_clause_carries_the_clause_itself(hash_assistant, question):
+    from assistant.followups import clause_in_focus
+
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer) == "sanmenxia-2019/2.3.1"
+    resolved = hash_assistant.resolve_followup(question, FOCUSED)
+    answer = hash_assistant.answer(resolved, focus="sanmenxia-2019/2.3.1")
+    assert answer.status == "answered"
+    assert [h.clause.clause_id for h in answer.hits] == ["sanmenxia-2019/2.3.1"]
+    assert answer.hits[0].via == "followup_focus" and answer.text.endswith("[1]")
+
+
+@pytest.mark.parametrize("question", ["那綦江呢？", "最长能补多久？", "生活费补贴呢？", "綦江这条呢？"])
+def test_no_clause_is_carried_without_a_pointer_or_with_a_new_place(hash_assistant, question):
+    from assistant.followups import clause_in_focus
+
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer) == ""
+    assert clause_in_focus(question, None, hash_assistant.gazetteer) == ""
+
+
+def test_a_focus_outside_the_asked_region_is_dropped(hash_assistant):
+    analysis = hash_assistant.analyse("綦江这项补贴标准是多少？", focus="sanmenxia-2019/2.3.1")
+    assert analysis.focus is None
+    kept = hash_assistant.analyse("三门峡这项补贴标准是多少？", focus="sanmenxia-2019/2.3.1")
+    assert kept.focus is not None and kept.focus.clause_id == "sanmenxia-2019/2.3.1"
+
+
+def test_a_conversation_turn_stores_the_clause_it_cited_first(hash_settings, tmp_path):
+    """Through `ask` with a real SQLite store: the second turn's "这条" reads the first turn's
+    first citation."""
+    from api.deps import open_assistant
+    from api.settings import Settings
+
+    settings = Settings(encoder="hash", index_dir=hash_settings.index_dir,
+                        db_path=tmp_path / "conversations.sqlite3")
+    assistant, _ = open_assistant(settings)
+    first = assistant.ask("三门峡以工代训补贴标准是多少？")
+    cited = first.answer.hits[0].clause.clause_id
+    stored = assistant.conversations.last_context(first.conversation_id)
+    assert stored.focus_clause == cited
+    second = assistant.ask("这条由哪个部门负责？", conversation_id=first.conversation_id)
+    assert [h.clause.clause_id for h in second.answer.hits] == [cited]
