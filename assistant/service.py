@@ -40,7 +40,8 @@ class AssistantConfig:
     weights: FusionWeights = field(default_factory=FusionWeights)
     # When to answer rather than say not_found (`assistant.decision`, `eval.tune_decision`).
     thresholds: DecisionThresholds = field(default_factory=DecisionThresholds)
-    # A clause shown as "related" under a not_found must hold this share of the key terms.
+    # A clause shown as "related" under a not_found must hold this share of the key terms (the
+    # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
     quoted_clauses: int = 3  # clauses quoted in an answer (more may be cited)
     # A hit is quoted (marked [n]) beside the top one when its fused score and its key-term
