@@ -43,14 +43,16 @@ def absent_concepts(terms: Sequence[str], mentioned: Callable[[str], bool]) -> l
     return [term for term in terms if len(term) >= ABSENT_CONCEPT_CHARS and not mentioned(term)]
 
 
-def gather(terms: Sequence[str], hits: Sequence[Hit], others: Sequence[Hit], *, depth: int,
+def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
+           others: Sequence[Hit], *, depth: int,
            mentioned: Callable[[str], bool]) -> DecisionEvidence:
-    """The evidence for one question: its first `depth` hits, and the best clauses of the other
-    regions when the question is scoped to some (`others`, empty otherwise). `mentioned` says
-    whether any clause of the corpus holds a term."""
+    """The evidence for one question: its first `depth` hits with their key-term coverage
+    (`covered[i]` belongs to `hits[i]`; the caller has it already), and the best clauses of the
+    other regions when the question is scoped to some (`others`, empty otherwise). `mentioned`
+    says whether any clause of the corpus holds a term."""
     terms = list(terms)
     first = list(hits[:depth])
-    own_coverage = max((coverage(terms, hit) for hit in first), default=0.0)
+    own_coverage = max(covered[:depth], default=0.0)
     own_lexical = max((hit.lexical_raw for hit in first), default=0.0)
     gap, ratio = 0.0, 1.0
     if others and terms:
@@ -103,9 +105,11 @@ class DecisionThresholds:
 
 @dataclass(frozen=True)
 class Weighing:
-    """One question's hits in scope, the other regions' best clauses, and the evidence."""
+    """One question's hits in scope with their key-term coverage, the other regions' best
+    clauses, and the evidence."""
 
     hits: tuple[Hit, ...]
+    covered: tuple[float, ...]  # coverage(terms, hits[i])
     others: tuple[Hit, ...]
     evidence: DecisionEvidence
 

@@ -124,16 +124,17 @@ class PolicyAssistant:
                 analysis.question, doc_ids=tuple({c.doc_id for c in clauses}),
                 top_k=len(self.index.clauses))}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
-        return [Hit(clause=c, document=self.index.document(c.doc_id), score=1.0,
-                    via="section_reference") for c in clauses[:top_k]]
+        return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
     def _focused(self, analysis: QueryAnalysis) -> list[Hit]:
         """The clause a follow-up points at, as the answer's one hit."""
-        clause = analysis.focus
-        if clause is None:
-            return []
-        return [Hit(clause=clause, document=self.index.document(clause.doc_id), score=1.0,
-                    via="followup_focus")]
+        focus = analysis.focus
+        return [self._direct_hit(focus, "followup_focus")] if focus is not None else []
+
+    def _direct_hit(self, clause: Clause, via: str) -> Hit:
+        """A clause the question designates itself (by number, by pointing), not ranked."""
+        return Hit(clause=clause, document=self.index.document(clause.doc_id), score=1.0,
+                   via=via)
 
     # -- answers ---------------------------------------------------------------------------
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
@@ -159,8 +160,7 @@ class PolicyAssistant:
             return self._unknown_region(question, scope, terms, top_k, vector, scored)
 
         weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
-        hits = list(weighing.hits)
-        covered = [coverage(terms, hit) for hit in hits]
+        hits, covered = list(weighing.hits), list(weighing.covered)
         if not hits or not self.config.thresholds.answers(weighing.evidence):
             return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k)
 
@@ -177,10 +177,12 @@ class PolicyAssistant:
             vector = self.retriever.query_vector(question)
         hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
                                      query_vector=vector, scored=scored)
+        covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(question, scope, vector, scored)
-        evidence = gather(analysis.terms, hits, others, depth=self.config.decision_depth,
-                          mentioned=self.mentioned)
-        return Weighing(hits=tuple(hits), others=tuple(others), evidence=evidence)
+        evidence = gather(analysis.terms, hits, covered, others,
+                          depth=self.config.decision_depth, mentioned=self.mentioned)
+        return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
+                        evidence=evidence)
 
     def mentioned(self, term: str) -> bool:
         """Whether some clause of the corpus (its text, heading, title or region) holds `term`."""
@@ -253,7 +255,8 @@ class PolicyAssistant:
         seen_docs: set[str] = set()
         for hit in others:  # one clause per document that does address the topic
             if hit.document.doc_id not in seen_docs and self.config.thresholds.answers(
-                    gather(terms, [hit], [], depth=1, mentioned=self.mentioned)):
+                    gather(terms, [hit], [coverage(terms, hit)], [], depth=1,
+                           mentioned=self.mentioned)):
                 elsewhere.append(hit)
                 seen_docs.add(hit.document.doc_id)
         cited = (related + elsewhere)[:top_k]

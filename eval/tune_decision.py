@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.answer import coverage
 from assistant.decision import DecisionEvidence, DecisionThresholds, gather
 from assistant.records import QueryAnalysis
 from assistant.service import PolicyAssistant
@@ -83,14 +84,14 @@ GRID = {
 @dataclass(frozen=True)
 class Example:
     qid: str
-    dataset: str  # seeds | legal-dc
+    dataset: str  # seeds | independent | legal-dc
     procedure: str  # labelled | answerable | document_removed
     category: str
     answerable: bool
     evidence: DecisionEvidence
 
 
-def _decided_by_rule(assistant: PolicyAssistant, analysis: QueryAnalysis) -> bool:
+def _decided_by_rule(analysis: QueryAnalysis) -> bool:
     """Questions that fixed rules answer before the model: section references, unknown regions."""
     scope = analysis.scope
     return bool(analysis.referenced) or bool(scope.unknown and not scope.restricted)
@@ -105,7 +106,7 @@ def labelled_examples(assistant: PolicyAssistant, path: Path, dataset: str,
         if not keep(question.qid):
             continue
         analysis = assistant.analyse(question.question)
-        if _decided_by_rule(assistant, analysis):
+        if _decided_by_rule(analysis):
             continue
         examples.append(Example(question.qid, dataset, "labelled", question.category,
                                 question.answerable, assistant.weigh(analysis).evidence))
@@ -134,21 +135,24 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
     examples = []
     for question in [q for q in questions if q.qid not in skipped][:limit]:
         analysis = assistant.analyse(question.question)
-        if _decided_by_rule(assistant, analysis):
+        if _decided_by_rule(analysis):
             continue
+        vector = assistant.retriever.query_vector(question.question)  # once for both searches
         examples.append(Example(question.qid, "legal-dc", "answerable", question.category, True,
-                                assistant.weigh(analysis).evidence))
+                                assistant.weigh(analysis, vector=vector).evidence))
         gold = [normalise(text) for text in question.gold]
         holders = {doc_id for doc_id, text in plain.items() if any(g in text for g in gold)}
         if not holders:
             continue  # gold text split across clauses or lost in parsing: no document to remove
         rest = tuple(doc_id for doc_id in joined if doc_id not in holders)
-        hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10)
+        hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10,
+                                          query_vector=vector)
         def mentioned(term: str, rest=rest) -> bool:
             return any(term in joined[d] for d in rest)
 
-        evidence = gather(analysis.terms, hits, [], depth=assistant.config.decision_depth,
-                          mentioned=mentioned)
+        covered = [coverage(list(analysis.terms), hit) for hit in hits]
+        evidence = gather(analysis.terms, hits, covered, [],
+                          depth=assistant.config.decision_depth, mentioned=mentioned)
         examples.append(Example(question.qid, "legal-dc", "document_removed", question.category,
                                 False, evidence))
     return examples

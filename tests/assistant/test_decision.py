@@ -7,8 +7,16 @@ from dataclasses import replace
 
 import pytest
 
+from assistant.answer import coverage
 from assistant.decision import DecisionEvidence, DecisionThresholds, absent_concepts, gather
 from assistant.records import Hit
+
+
+TERMS = ["以工代训", "补贴"]
+
+
+def _covered(hits: list[Hit]) -> list[float]:
+    return [coverage(TERMS, hit) for hit in hits]
 
 
 def _hit(document, section: str, *, dense: float = 0.5, lexical_raw: float = 5.0) -> Hit:
@@ -24,11 +32,11 @@ def test_evidence_is_the_best_of_the_first_hits(docs_by_id):
     sanmenxia = docs_by_id["sanmenxia-2019"]
     subsidy = _hit(sanmenxia, "2.3.1", dense=0.35, lexical_raw=9.0)  # 以工代训补贴 200 元
     unrelated = _hit(sanmenxia, "1", dense=0.6, lexical_raw=1.0)
-    evidence = gather(["以工代训", "补贴"], [unrelated, subsidy], [], depth=2,
+    evidence = gather(TERMS, [unrelated, subsidy], _covered([unrelated, subsidy]), [], depth=2,
                       mentioned=lambda term: True)
     assert evidence.coverage == 1.0 and evidence.dense == 0.6 and evidence.lexical == 9.0
     assert (evidence.elsewhere_gap, evidence.elsewhere_ratio) == (0.0, 1.0)
-    only_first = gather(["以工代训", "补贴"], [unrelated, subsidy], [], depth=1,
+    only_first = gather(TERMS, [unrelated, subsidy], _covered([unrelated, subsidy]), [], depth=1,
                         mentioned=lambda term: True)
     assert only_first.coverage < 1.0 and only_first.lexical == 1.0
 
@@ -36,11 +44,11 @@ def test_evidence_is_the_best_of_the_first_hits(docs_by_id):
 def test_other_regions_count_only_when_they_cover_more(docs_by_id):
     own = _hit(docs_by_id["sanmenxia-2019"], "1", lexical_raw=1.0)
     elsewhere = _hit(docs_by_id["sanmenxia-2019"], "2.3.1", lexical_raw=9.0)
-    evidence = gather(["以工代训", "补贴"], [own], [elsewhere], depth=3,
+    evidence = gather(TERMS, [own], _covered([own]), [elsewhere], depth=3,
                       mentioned=lambda term: True)
     assert evidence.elsewhere_gap > 0.25 and evidence.elsewhere_ratio == pytest.approx(5.0)
     assert not DecisionThresholds().answers(evidence)
-    reversed_roles = gather(["以工代训", "补贴"], [elsewhere], [own], depth=3,
+    reversed_roles = gather(TERMS, [elsewhere], _covered([elsewhere]), [own], depth=3,
                             mentioned=lambda term: True)
     assert reversed_roles.elsewhere_gap == 0.0
 
