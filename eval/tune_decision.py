@@ -211,7 +211,7 @@ def cross_validate(examples: list[Example], table: _Table, budget: float, *,
     rng = np.random.default_rng(seed)
     fold_of = np.empty(len(examples), dtype=int)
     groups = [(e.dataset, e.answerable) for e in examples]
-    for group in set(groups):
+    for group in sorted(set(groups)):  # a set's order changes with PYTHONHASHSEED
         members = np.array([i for i, g in enumerate(groups) if g == group])
         fold_of[members] = rng.permutation(len(members)) % FOLDS
     answered = np.zeros(len(examples), dtype=bool)
