@@ -27,6 +27,7 @@ from assistant.service import PolicyAssistant
 from corpus import Document
 from index.clause_store import ClauseStore, EmbeddedClauseStore, StoreUnavailable
 from index.encoders import Encoder, make_encoder
+from index.query_batching import BatchingEncoder
 from index.store import BuiltIndex, load_index, mismatch
 from index.updates import AddOutcome, CorpusUpdater
 from index.versions import current_name, pointer_stamp
@@ -115,7 +116,11 @@ class LiveAssistant:
 
     @classmethod
     def open(cls, settings: Settings) -> tuple[LiveAssistant, str | None]:
-        updater = make_updater(settings)
+        # The server embeds the questions of concurrent requests together (query_batching).
+        encoder = make_encoder_for(settings)
+        if settings.query_batch > 1:
+            encoder = BatchingEncoder(encoder, max_batch=settings.query_batch)
+        updater = make_updater(settings, encoder)
         index, rebuilt = updater.open()
         assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings),
                                     clause_store=make_clause_store(settings))
