@@ -24,9 +24,11 @@ of answerable questions answered and of unanswerable ones refused, so the 3,000 
 questions do not drown the others) among the points that refuse at most a budget of the
 answerable questions of each set. Five folds per set, stratified by label: the point is chosen
 on four folds and applied to the fifth; the figures reported are those held-out ones. Each
-budget of `FALSE_REFUSAL_BUDGETS` is cross-validated so, and the one with the best held-out
-balanced accuracy is kept (a choice among four, so its held-out figures are slightly optimistic;
-the others are reported beside it). The point that budget picks on all questions is what the
+budget of `FALSE_REFUSAL_BUDGETS` is cross-validated so, over `REPEATS` different fold splits
+(one split's figures move by about 0.005 with the split, as much as the budgets differ), and the
+budget with the best mean held-out balanced accuracy is kept (a choice among four, so its
+held-out figures are slightly optimistic; the others are reported beside it, with their spread
+over the splits). The point that budget picks on all questions is what the
 service uses.
 
     python -m eval.tune_decision --legal-docs ../shared/corpora/legal-dc/docs \\
@@ -69,6 +71,8 @@ INDEPENDENT_QUESTIONS = QUESTIONS / "independent.jsonl"
 # up; the one with the best held-out balanced accuracy (mean over the sets of the shares of
 # answerable questions answered and of unanswerable ones refused) is used.
 FALSE_REFUSAL_BUDGETS = (0.03, 0.05, 0.10, 0.15)
+# Fold splits per budget: the budget is chosen on the mean over the splits, not on one split.
+REPEATS = 10
 # Each range brackets the previous hand-tuned value; strong_coverage's 1.0 ("every key term")
 # was added after the first run, whose grid could not express it.
 GRID = {
@@ -239,6 +243,11 @@ def cross_validate(examples: list[Example], table: _Table, budget: float, *,
     return report
 
 
+def _spread(values: list[float]) -> dict:
+    return {"mean": round(float(np.mean(values)), 4), "sd": round(float(np.std(values)), 4),
+            "splits": len(values), "min": min(values), "max": max(values)}
+
+
 def _rates_of(point: DecisionThresholds, examples: list[Example]) -> dict:
     return _rates(np.array([point.answers(e.evidence) for e in examples], dtype=bool), examples)
 
@@ -254,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--cache", type=Path, help="pickle of the examples: reused when present")
     parser.add_argument("--out", type=Path, default=Path("eval/decision-cv.json"))
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="fold splits per budget")
     args = parser.parse_args(argv)
     if args.cache and args.cache.exists():
         examples = pickle.loads(args.cache.read_bytes())
@@ -272,14 +282,19 @@ def main(argv: list[str] | None = None) -> None:
     test = [e for e in examples if e.dataset == "independent" and in_test_half(e.qid)]
     fitted = [e for e in examples if not (e.dataset == "independent" and in_test_half(e.qid))]
     table = _Table(fitted, _grid())
-    runs = {budget: cross_validate(fitted, table, budget) for budget in FALSE_REFUSAL_BUDGETS}
-    budget = max(runs, key=lambda b: runs[b]["balanced_accuracy"])
-    report = runs[budget]
+    runs = {budget: [cross_validate(fitted, table, budget, seed=13 + repeat)
+                     for repeat in range(args.repeats)]
+            for budget in FALSE_REFUSAL_BUDGETS}
+    spread = {budget: _spread([run["balanced_accuracy"] for run in repeated])
+              for budget, repeated in runs.items()}
+    budget = max(runs, key=lambda b: spread[b]["mean"])
+    report = runs[budget][0]  # the first split's details; every split's accuracy is below
+    report["balanced_accuracy_over_splits"] = spread[budget]
     report["other_budgets"] = {
-        str(b): {"balanced_accuracy": run["balanced_accuracy"],
+        str(b): {"balanced_accuracy_over_splits": spread[b],
                  **{dataset: {k: v for k, v in entry.items() if k != "by_category"}
-                    for dataset, entry in run["held_out"].items()}}
-        for b, run in runs.items() if b != budget}
+                    for dataset, entry in repeated[0]["held_out"].items()}}
+        for b, repeated in runs.items() if b != budget}
     point = table.grid[table.choose(np.ones(len(fitted), dtype=bool), budget)]
     report["chosen_on_all"] = asdict(point)
     report["test_half"] = {"questions": "independent.jsonl, even ids", **_rates_of(point, test)}
