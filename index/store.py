@@ -46,7 +46,7 @@ from index import versions
 from index.bigrams import BigramIndex
 from index.dense import DenseIndex, resolve_kind
 from index.encoders import Encoder
-from index.lexical import MAINTAINED_TERMS, LexicalIndex, Tokenizer
+from index.lexical import MAINTAINED_TERMS, TOKENIZER_ID, LexicalIndex, Tokenizer
 from index.fresh_lexical import FreshLexical, LexicalTexts, build_bigrams
 from index.token_rows import TokenRows, tokenize_rows
 
@@ -82,6 +82,7 @@ class IndexParams:
     reused_clauses: int = 0  # clauses whose vectors came from the previous version
     failed_count: int = 0
     dictionary_built_at: str = ""  # when the term dictionary was last derived from the corpus
+    tokenizer_id: str = ""  # `lexical.TOKENIZER_ID` of the tokenizer that cut the clauses
 
 
 @dataclass
@@ -246,6 +247,8 @@ def _read_reuse(index_dir: Path, encoder: Encoder,
             reuse.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
             reuse.vector_rows = {_text_key(dense_text(by_id[c.doc_id], c)): row
                                  for row, c in enumerate(clauses)}
+        if params.tokenizer_id != TOKENIZER_ID:  # its tokens were cut differently: only vectors
+            return reuse
         meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
         reuse.tokens = TokenRows.load(folder / "lexical" / "rows.npz")
         reuse.token_rows = {_text_key(lexical_text(by_id[c.doc_id], c)): row
@@ -340,7 +343,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             build_seconds=round(time.perf_counter() - started, 3),
             document_count=len(documents), clause_count=len(clauses), versions=_versions(),
             encoded_clauses=len(missing), reused_clauses=len(clauses) - len(missing),
-            failed_count=len(failures), dictionary_built_at=dictionary_built_at)
+            failed_count=len(failures), dictionary_built_at=dictionary_built_at,
+            tokenizer_id=TOKENIZER_ID)
 
         np.save(staging / "vectors.npy", vectors)
         if dense_kind != "flat":
@@ -430,6 +434,9 @@ def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | 
         return f"index was built with encoder {params.encoder_id}, not {encoder_id}"
     if corpus_hash is not None and params.corpus_hash != corpus_hash:
         return "the corpus changed since the index was built"
+    if params.tokenizer_id != TOKENIZER_ID:
+        return ("the tokenizer (stop words, maintained terms or jieba) changed since the index "
+                "was built")
     wanted = resolve_kind(dense_kind, params.clause_count)
     if params.dense_kind != wanted:
         return f"index uses dense kind {params.dense_kind}, not {wanted}"

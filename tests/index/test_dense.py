@@ -193,6 +193,7 @@ def test_auto_picks_flat_for_small_corpora_and_hnsw_for_large_ones():
     from dataclasses import replace
 
     from index.dense import AUTO_HNSW_FROM, resolve_kind
+    from index.lexical import TOKENIZER_ID
     from index.store import FORMAT_VERSION, IndexParams, mismatch
 
     assert resolve_kind("auto", AUTO_HNSW_FROM - 1) == "flat"
@@ -200,7 +201,7 @@ def test_auto_picks_flat_for_small_corpora_and_hnsw_for_large_ones():
     assert resolve_kind("flat", 10 * AUTO_HNSW_FROM) == "flat"
     small = IndexParams(format_version=FORMAT_VERSION, encoder_id="e", dim=4, corpus_hash="h",
                         dense_kind="flat", built_at="", build_seconds=0.0, document_count=1,
-                        clause_count=150, versions={})
+                        clause_count=150, versions={}, tokenizer_id=TOKENIZER_ID)
     assert mismatch(small, encoder_id="e", corpus_hash="h", dense_kind="auto") is None
     large = replace(small, clause_count=AUTO_HNSW_FROM)
     assert mismatch(large, encoder_id="e", corpus_hash="h", dense_kind="auto") == \

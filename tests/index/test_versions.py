@@ -137,6 +137,36 @@ def test_loading_refuses_a_mismatch(tmp_path, shipped):
     assert index.params.encoder_id == "hash-128"
 
 
+def test_an_index_cut_by_another_tokenizer_is_retokenized_keeping_its_vectors(tmp_path, shipped):
+    """Stop words or jieba changed since the build: the BM25 vocabulary no longer meets the
+    queries' tokens, so the index is rebuilt, but no clause is encoded again."""
+    from index.lexical import TOKENIZER_ID
+
+    folder = tmp_path / "index"
+    built = build_index(shipped, HashEncoder(256), folder, corpus_hash="a")
+    assert built.params.tokenizer_id == TOKENIZER_ID
+    # What an index written by an older release looks like: a stale token for a stop word.
+    version = versions.current_version(folder)
+    params = json.loads((version / "params.json").read_text("utf-8"))
+    params["tokenizer_id"] = "an-older-one"
+    (version / "params.json").write_text(json.dumps(params), "utf-8")
+    stale = read_params(folder)
+    assert "tokenizer" in mismatch(stale, encoder_id="hash-256", corpus_hash="a",
+                                   dense_kind="flat")
+    counting = CountingEncoder(256)
+    index, reason = load_or_build(folder, encoder=counting, load_corpus=lambda: shipped,
+                                  corpus_hash="a")
+    assert "tokenizer" in reason
+    assert counting.texts == 0 and index.params.reused_clauses == len(index.clauses)
+    assert index.params.tokenizer_id == TOKENIZER_ID
+    assert np.array_equal(np.load(index.folder / "vectors.npy"),
+                          np.load(built.folder / "vectors.npy"))
+    # Loaded again: nothing left to do.
+    again, reason = load_or_build(folder, encoder=counting, load_corpus=lambda: shipped,
+                                  corpus_hash="a")
+    assert reason is None and again.version == index.version != built.version
+
+
 def test_a_damaged_version_is_refused_with_advice(tmp_path, shipped):
     folder = tmp_path / "index"
     built = build_index(shipped, HashEncoder(), folder, corpus_hash="a")
