@@ -13,6 +13,7 @@ from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
 from assistant.documents import DocumentResolver
+from assistant.followups import TurnContext
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
@@ -29,15 +30,17 @@ class QuestionAnalyser:
         self.named_documents = DocumentResolver(documents)
 
     def analyse(self, question: str, region: str | None = None, *,
-                with_terms: bool = True, focus: Clause | None = None) -> QueryAnalysis:
+                with_terms: bool = True, focus: Clause | None = None,
+                inherited: RegionScope | None = None) -> QueryAnalysis:
         """`region` is the request's explicit region field; it wins over the regions named.
         Without `with_terms` the key terms are left empty: a bare search ranks clauses without
         them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
         is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
-        when it lies in the question's scope."""
+        when it lies in the question's scope. `inherited` is the scope a follow-up carries from
+        the turn before (`inherited_scope`); it replaces the one read off the text."""
         mentions = self.gazetteer.mentions(question)
         region_words = tuple(m.alias for m in mentions)
-        scope = self._scope(question, region, mentions)
+        scope = inherited or self._scope(question, region, mentions)
         terms = (tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
                                  region_words=region_words)) if with_terms else ())
         if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
@@ -45,6 +48,24 @@ class QuestionAnalyser:
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=self._referenced(question, scope),
                              focus=focus)
+
+    def inherited_scope(self, followup: str, region: str | None,
+                        previous: TurnContext | None) -> RegionScope | None:
+        """The previous turn's scope, for a follow-up (as typed, before resolution) that sets
+        none of its own: no region field, no place and no document named. None otherwise, and
+        when the previous turn searched everything or its documents are gone."""
+        if previous is None or region or not previous.scope_doc_ids:
+            return None
+        if self.gazetteer.mentions(followup) or self.named_documents.named(followup):
+            return None
+        known = {d.doc_id for d in self.documents}
+        doc_ids = tuple(d for d in previous.scope_doc_ids if d in known)
+        if not doc_ids:
+            return None
+        named = tuple(r for r in (self.gazetteer.by_name(name)
+                                  for name in previous.scope_regions) if r is not None)
+        documents = tuple(d for d in previous.scope_documents if d in known)
+        return RegionScope(doc_ids=doc_ids, named=named, documents=documents)
 
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""

@@ -87,8 +87,13 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
+_TUPLE_FIELDS = ("region_words", "scope_doc_ids", "scope_regions", "scope_documents")
+
+
 def _context(data: dict) -> TurnContext:
-    return TurnContext(**{**data, "region_words": tuple(data.get("region_words", ()))})
+    # JSON gives lists; turns stored before a field existed simply lack it (its default holds).
+    return TurnContext(**{**data, **{name: tuple(data[name]) for name in _TUPLE_FIELDS
+                                     if name in data}})
 
 
 class SQLConversations:

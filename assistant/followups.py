@@ -44,6 +44,12 @@ class TurnContext:
     focus_region: str = ""  # short name of that clause's region
     focus_entity: str = ""  # the row label when that clause is a table row: 和平区, 区应急局
     focus_clause: str = ""  # the id of that clause, for a follow-up pointing at it ("这条…")
+    # The scope the turn was answered in, carried as state: a follow-up that names no place or
+    # document of its own is answered in it, however the scope was set (the request's region
+    # field, a document named by title, a place named in the question).
+    scope_doc_ids: tuple[str, ...] = ()
+    scope_regions: tuple[str, ...] = ()  # names of the regions the scope was made from
+    scope_documents: tuple[str, ...] = ()  # documents the turn named by title
 
 
 def row_label(clause: Clause) -> str:

@@ -97,10 +97,12 @@ class PolicyAssistant:
 
     # -- search ----------------------------------------------------------------------------
     def analyse(self, question: str, region: str | None = None, *,
-                with_terms: bool = True, focus: str = "") -> QueryAnalysis:
+                with_terms: bool = True, focus: str = "",
+                inherited: RegionScope | None = None) -> QueryAnalysis:
         position = self.index.position(focus) if focus else None
         clause = self.index.clauses[position] if position is not None else None
-        return self.analyser.analyse(question, region, with_terms=with_terms, focus=clause)
+        return self.analyser.analyse(question, region, with_terms=with_terms, focus=clause,
+                                     inherited=inherited)
 
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
@@ -138,10 +140,10 @@ class PolicyAssistant:
 
     # -- answers ---------------------------------------------------------------------------
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
-               focus: str = "") -> Answer:
+               focus: str = "", inherited: RegionScope | None = None) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
-        at, which the answer then reads first."""
-        analysis = self.analyse(question, region, focus=focus)
+        at, which the answer then reads first; `inherited` the scope a follow-up carries."""
+        analysis = self.analyse(question, region, focus=focus, inherited=inherited)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis)
 
@@ -285,13 +287,16 @@ class PolicyAssistant:
         analysis = answer.analysis or self.analyse(answer.resolved_question)
         region_words, terms = analysis.region_words, analysis.terms
         first = answer.hits[0] if answer.hits and answer.status == "answered" else None
+        scope = analysis.scope
         return TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
             topic="".join(terms[:3]),
             focus_heading=first.clause.heading if first else "",
             focus_region=first.document.region.short_name if first else "",
             focus_entity=row_label(first.clause) if first else "",
-            focus_clause=first.clause.clause_id if first else "")
+            focus_clause=first.clause.clause_id if first else "",
+            scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
+            scope_documents=scope.documents)
 
     def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
         return resolve(question, previous, self.gazetteer, self.analyser.terms,
@@ -314,8 +319,11 @@ class PolicyAssistant:
         else:
             previous = self.conversations.last_context(conversation_id)
         resolved = self.resolve_followup(question, previous)
+        # Scope and the clause in focus come from the previous turn as state; the resolved
+        # text is what the search embeds and what the user is shown.
         answer = self.answer(resolved, region=region, top_k=top_k,
-                             focus=clause_in_focus(question, previous, self.gazetteer))
+                             focus=clause_in_focus(question, previous, self.gazetteer),
+                             inherited=self.analyser.inherited_scope(question, region, previous))
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

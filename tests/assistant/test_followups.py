@@ -157,3 +157,76 @@ def test_a_conversation_turn_stores_the_clause_it_cited_first(hash_settings, tmp
     assert stored.focus_clause == cited
     second = assistant.ask("这条由哪个部门负责？", conversation_id=first.conversation_id)
     assert [h.clause.clause_id for h in second.answer.hits] == [cited]
+
+
+# -- the scope: carried as state, however the previous turn set it --------------------------------
+def _assistant_with_store(index_dir, tmp_path):
+    from api.deps import open_assistant
+    from api.settings import Settings
+
+    assistant, _ = open_assistant(Settings(encoder="hash", index_dir=index_dir,
+                                           db_path=tmp_path / "conversations.sqlite3"))
+    return assistant
+
+
+def test_a_region_field_scope_is_carried_to_a_follow_up_that_sets_none(hash_settings, tmp_path):
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("以工代训补贴标准是多少？", region="綦江")
+    qijiang = first.answer.analysis.scope.doc_ids
+    assert qijiang == ("qijiang-2019",)
+    stored = assistant.conversations.last_context(first.conversation_id)
+    assert stored.scope_doc_ids == qijiang and stored.scope_regions == ("重庆市綦江区",)
+    # The follow-up's text names no place (no region word was written to inherit), yet it is
+    # answered in 綦江's documents only.
+    second = assistant.ask("最长能补多久？", conversation_id=first.conversation_id)
+    assert second.answer.analysis.scope.doc_ids == qijiang
+    if second.answer.status == "answered":  # else other regions may be pointed to, by name
+        assert {h.document.doc_id for h in second.answer.hits} <= set(qijiang)
+    else:
+        assert second.answer.text.startswith("《重庆市綦江区"), second.answer.text
+    # The same question opening a conversation searches everything.
+    alone = assistant.ask("最长能补多久？")
+    assert not alone.answer.analysis.scope.restricted
+
+
+def test_a_follow_up_naming_a_place_or_a_region_field_sets_its_own_scope(hash_settings, tmp_path):
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("以工代训补贴标准是多少？", region="綦江")
+    moved = assistant.ask("那白城呢？", conversation_id=first.conversation_id)
+    assert moved.answer.analysis.scope.doc_ids == ("baicheng-2019",)
+    asked = assistant.ask("最长能补多久？", conversation_id=first.conversation_id, region="天津")
+    assert asked.answer.analysis.scope.doc_ids == ("tianjin-2019",)
+
+
+def test_a_document_named_by_title_stays_the_scope_of_the_next_turn(tmp_path):
+    from assistant.service import PolicyAssistant
+    from assistant.sqlite_conversations import SQLiteConversationStore
+    from corpus.parser import parse_text
+    from index.encoders import make_encoder
+    from index.store import build_index
+
+    def law(title, doc_id, body):
+        return parse_text(f"{title}\n第一条　{body}\n第二条　违反本法的，依法承担法律责任。\n",
+                          doc_id=doc_id, source_file=f"{title}.docx")
+
+    documents = [law("中华人民共和国个人所得税法", "iit", "居民个人从境内和境外取得的所得，依法缴纳个人所得税。"),
+                 law("中华人民共和国企业所得税法", "cit", "在中国境内的企业为企业所得税的纳税人。")]
+    encoder = make_encoder("hash")
+    index = build_index(documents, encoder, tmp_path / "index", corpus_hash="t")
+    assistant = PolicyAssistant(index, encoder, SQLiteConversationStore(tmp_path / "c.sqlite3"))
+    first = assistant.ask("《个人所得税法》规定谁要纳税？")
+    assert first.answer.analysis.scope.doc_ids == ("iit",)
+    second = assistant.ask("违反了要承担什么责任？", conversation_id=first.conversation_id)
+    assert second.answer.analysis.scope.doc_ids == ("iit",)
+    assert second.answer.analysis.scope.documents == ("iit",)
+    assert second.answer.hits and {h.document.doc_id for h in second.answer.hits} == {"iit"}
+
+
+def test_a_context_stored_before_the_scope_fields_still_loads():
+    from assistant.conversations import _context
+
+    old = {"resolved_question": "天津新型学徒制补贴标准是多少？", "region_words": ["天津"],
+           "topic": "新型学徒制补贴", "focus_heading": "", "focus_region": "天津"}
+    context = _context(old)
+    assert context.region_words == ("天津",) and context.scope_doc_ids == ()
+    assert _context({**old, "scope_doc_ids": ["tianjin-2019"]}).scope_doc_ids == ("tianjin-2019",)
