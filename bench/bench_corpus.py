@@ -28,12 +28,13 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 
 from bench.bench_ask import percentile
-from bench.live_server import free_port, stop, wait_until_ready
+from bench.live_server import free_port, provenance, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpora" / "legal-dc"
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         stop(server, timeout=30)
 
     result = {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **provenance(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "corpus": {"files": files, "documents": params["document_count"],
                    "clauses": params["clause_count"]},

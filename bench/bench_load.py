@@ -46,7 +46,7 @@ import httpx
 from rich.console import Console
 from rich.table import Column, Table
 
-from bench.live_server import free_port, stop, wait_until_ready
+from bench.live_server import free_port, provenance, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
 DEV_QUESTIONS = REPO / "eval" / "questions" / "dev.jsonl"
@@ -374,15 +374,6 @@ def log_without_answered(log: Path) -> str:
     return "\n".join(line for line in lines if not ANSWERED_LINE.search(line))
 
 
-def git(*arguments: str) -> str:
-    try:
-        done = subprocess.run(["git", *arguments], cwd=REPO, capture_output=True, text=True,
-                              timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def service_encoder(base: str) -> str:
     """The encoder a running service reports (for --url, where we did not choose it)."""
     try:
@@ -445,9 +436,7 @@ def main() -> None:
             process, base = start_server(args, folder)
             encoder = args.encoder
         context = {"timestamp": stamp.isoformat(timespec="seconds"),
-                   "git_commit": git("rev-parse", "--short", "HEAD") or "unknown",
-                   # Figures from a working tree with uncommitted changes are not the commit's.
-                   "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+                   **provenance(),
                    "encoder": encoder, "workers": args.workers, "seconds": args.seconds,
                    "warmup_seconds": args.warmup_seconds,
                    "db_dir": str(folder) if folder else None, "url": args.url}

@@ -53,3 +53,21 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
 
 
 __all__ = ["ServerDidNotStart", "free_port", "stop", "wait_until_ready"]
+
+
+def git(*arguments: str) -> str:
+    """Output of a git command in the repository ("" when git or the repository is absent)."""
+    try:
+        done = subprocess.run(["git", *arguments], cwd=Path(__file__).resolve().parent.parent,
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def provenance() -> dict:
+    """The commit a benchmark measured, and whether the working tree had uncommitted changes
+    (figures from such a tree are not the commit's)."""
+    return {"git_commit": git("rev-parse", "--short", "HEAD") or "unknown",
+            "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
