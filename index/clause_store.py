@@ -106,16 +106,20 @@ def _best_rows(scores: np.ndarray, allowed: np.ndarray | None, limit: int) -> np
     return matching[np.argpartition(-scores[matching], limit - 1)[:limit]]
 
 
+def scope_documents(index: BuiltIndex, query: StoreQuery) -> np.ndarray:
+    """Boolean mask of the documents (code order of `index.documents`) in the query's scope."""
+    allowed = (index.document_mask(query.doc_ids) if query.doc_ids
+               else np.ones(len(index.documents), dtype=bool))
+    if query.regions or query.statuses:
+        allowed = allowed & np.array([(not query.regions or doc.region.name in query.regions)
+                             and (not query.statuses or doc.status in query.statuses)
+                             for doc in index.documents], dtype=bool)
+    return allowed
+
+
 def scope_mask(index: BuiltIndex, query: StoreQuery) -> np.ndarray:
     """Boolean mask of the index rows inside the query's scope."""
-    allowed = (index.rows_of(query.doc_ids) if query.doc_ids
-               else np.ones(len(index.clauses), dtype=bool))
-    if query.regions or query.statuses:
-        wanted = [doc.doc_id for doc in index.documents
-                  if (not query.regions or doc.region.name in query.regions)
-                  and (not query.statuses or doc.status in query.statuses)]
-        allowed &= index.rows_of(wanted)
-    return allowed
+    return scope_documents(index, query)[index.doc_code_of_row]
 
 
 class EmbeddedClauseStore:
@@ -134,7 +138,8 @@ class EmbeddedClauseStore:
         self.candidates = candidates
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
-        allowed = scope_mask(index, query) if query.scoped else None  # None: every row
+        in_scope = scope_documents(index, query) if query.scoped else None  # None: everything
+        allowed = in_scope[index.doc_code_of_row] if in_scope is not None else None
         rows = np.flatnonzero(allowed) if allowed is not None else np.arange(len(index.clauses))
         if rows.size == 0:
             return None
@@ -153,11 +158,12 @@ class EmbeddedClauseStore:
                 document=document_scores[cut(index.doc_code_of_row)],
                 coverage=cut(coverage), query_vector=query.vector)
         return self._candidates(index, query, allowed, rows, (lexical, bigram_scores, coverage),
-                                document_scores)
+                                document_scores, in_scope)
 
     def _candidates(self, index: BuiltIndex, query: StoreQuery, allowed: np.ndarray | None,
                     rows: np.ndarray, lexical_channels: tuple[np.ndarray, ...],
-                    document_scores: np.ndarray) -> ChannelScores:
+                    document_scores: np.ndarray,
+                    in_scope: np.ndarray | None) -> ChannelScores:
         limit = min(self.candidates, rows.size)
         restricted = allowed if allowed is not None and rows.size < len(index.clauses) else None
         _, dense_rows = index.dense.search(query.vector, limit, allowed=restricted)
@@ -170,8 +176,8 @@ class EmbeddedClauseStore:
         def scope_min(values: np.ndarray) -> float:
             return float((values[rows] if restricted is not None else values).min())
 
-        documents = (np.unique(index.doc_code_of_row[rows]) if restricted is not None
-                     else slice(None))
+        # The scope's documents as a mask: np.unique over the scope's rows cost ~1.2 ms.
+        documents = in_scope if restricted is not None else slice(None)
         return ChannelScores(
             rows=union, lexical=lexical[union], bigrams=bigram_scores[union],
             dense=index.dense.scores_of(query.vector, union),
@@ -191,4 +197,4 @@ class EmbeddedClauseStore:
 
 
 __all__ = ["ChannelScores", "ClauseStore", "EmbeddedClauseStore", "StoreQuery",
-           "StoreUnavailable", "SyncReport", "scope_mask"]
+           "StoreUnavailable", "SyncReport", "scope_documents", "scope_mask"]

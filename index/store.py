@@ -85,6 +85,10 @@ class IndexParams:
     tokenizer_id: str = ""  # `lexical.TOKENIZER_ID` of the tokenizer that cut the clauses
 
 
+# Scopes whose document masks a loaded index keeps (a region's scope is a few KB).
+_DOCUMENT_MASKS_KEPT = 256
+
+
 @dataclass
 class BuiltIndex:
     """Everything retrieval needs, loaded in memory."""
@@ -119,11 +123,29 @@ class BuiltIndex:
         self._doc_codes = codes
         self.doc_code_of_row = np.array([codes[clause.doc_id] for clause in self.clauses],
                                         dtype=np.int32)
+        # Concurrent requests may both fill an entry; they write the same value.
+        self._document_masks: dict[tuple[str, ...], np.ndarray] = {}
+
+    def document_mask(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Boolean mask over `documents` (document code order) of `doc_ids`; read-only."""
+        key = tuple(doc_ids)
+        mask = self._document_masks.get(key)
+        if mask is None:
+            # A region's scope repeats from request to request and holds every national
+            # document too (~2,000 ids on LawRefBook: 1 ms to look up), so masks are kept.
+            mask = np.zeros(len(self.documents), dtype=bool)
+            mask[[self._doc_codes[d] for d in key if d in self._doc_codes]] = True
+            mask.setflags(write=False)
+            if len(self._document_masks) >= _DOCUMENT_MASKS_KEPT:
+                self._document_masks.clear()
+            self._document_masks[key] = mask
+        return mask
 
     def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:
         """Boolean mask of the rows that belong to `doc_ids`."""
-        wanted = [self._doc_codes[d] for d in doc_ids if d in self._doc_codes]
-        return np.isin(self.doc_code_of_row, np.array(wanted, dtype=np.int32))
+        # A per-document table read through every row's code: 0.2 ms at LawRefBook's 154k
+        # rows, where np.isin against a region's 221 codes took 1.2 ms and more per search.
+        return self.document_mask(doc_ids)[self.doc_code_of_row]
 
 
 def lexical_text(document: Document, clause: Clause) -> str:

@@ -63,3 +63,22 @@ def test_candidates_carry_the_exact_scores_and_the_scope_minima(flat_and_hnsw):
         lows = [every.lexical.min(), every.bigrams.min(), every.dense.min(),
                 every.document.min()]
         np.testing.assert_allclose(some.lows[:4], lows, rtol=1e-5, atol=1e-5)
+
+
+def test_scope_masks_are_the_documents_rows_and_are_kept_read_only(flat_and_hnsw):
+    from index.clause_store import scope_documents, scope_mask
+
+    index = flat_and_hnsw["flat"].index
+    doc_ids = tuple(d.doc_id for d in index.documents[1:3]) + ("no-such-document",)
+    rows = index.rows_of(doc_ids)
+    expected = np.array([c.doc_id in doc_ids for c in index.clauses])
+    assert rows.dtype == bool and np.array_equal(rows, expected) and rows.any()
+    mask = index.document_mask(doc_ids)
+    assert mask is index.document_mask(list(doc_ids))  # kept, whatever the sequence type
+    assert not mask.flags.writeable
+    assert [d.doc_id for d, inside in zip(index.documents, mask) if inside] == list(doc_ids[:2])
+    # A status filter narrows the scope without touching the kept mask.
+    vector = np.zeros((1, index.params.dim), dtype=np.float32)
+    query = StoreQuery("补贴", vector, doc_ids=doc_ids, statuses=("no-such-status",))
+    assert not scope_documents(index, query).any() and not scope_mask(index, query).any()
+    assert index.document_mask(doc_ids).sum() == 2
