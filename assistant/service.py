@@ -26,6 +26,7 @@ from assistant.answer import answered_text, cite, coverage
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import TurnContext, clause_in_focus, resolve, row_label
+from assistant.tables import asks_for_row, is_figures_row
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore
@@ -166,7 +167,7 @@ class PolicyAssistant:
         if not hits or not self.config.thresholds.answers(weighing.evidence):
             return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k)
 
-        quoted, cited = self._select(hits, covered, scope, top_k)
+        quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
 
@@ -190,25 +191,37 @@ class PolicyAssistant:
         """Whether some clause of the corpus (its text, heading, title or region) holds `term`."""
         return term in self.corpus_text
 
-    def _select(self, hits: list[Hit], covered: list[float], scope: RegionScope,
+    def _select(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                 top_k: int) -> tuple[list[Hit], list[Hit]]:
         """What the answer quotes — the top hit, hits close to it and the best hit of each
-        named region — and what it cites: those, then the next hits up to `min_citations`.
+        named region, without rows of figures the question does not ask for — and what it
+        cites: those, then the next hits up to `min_citations`.
 
         Only the quoted clauses are marked [n] in the text: a filler citation is there so a
         near miss at rank 1 still lists the right clause, not because it supports the answer.
         """
+        scope = analysis.scope
         best_cov = covered[0]
         chosen = [hits[0]]
         for hit, cov in zip(hits[1:], covered[1:]):
             if hit.score >= self.config.close_to_top * hits[0].score and \
                     cov >= self.config.close_to_top * best_cov:
                 chosen.append(hit)
+        # A row of figures beside a clause that states the policy answers only a question that
+        # picks the row out (`tables`); when rows are all there is, they are quoted.
+        rows_only = all(is_figures_row(h.clause) for h in hits)
+
+        def quotable(hit: Hit) -> bool:
+            return rows_only or not is_figures_row(hit.clause) or \
+                asks_for_row(analysis.question, analysis.terms, hit.clause)
+
+        chosen = [h for h in chosen if quotable(h)] or chosen
         if len(scope.named) > 1:
             for region in scope.named:
                 docs = set(self.regions.docs_for(region))
                 if not any(h.document.doc_id in docs for h in chosen[:self.config.quoted_clauses]):
-                    best = next((h for h in hits if h.document.doc_id in docs), None)
+                    best = next((h for h in hits if h.document.doc_id in docs and quotable(h)),
+                                None)
                     if best is not None:
                         chosen = [h for h in chosen if h is not best]
                         chosen.insert(min(len(chosen), self.config.quoted_clauses - 1), best)
@@ -274,7 +287,7 @@ class PolicyAssistant:
         parts = []
         in_region = [n for n, h in enumerate(cited, 1) if h in related]
         if in_region:
-            parts.append(f"{where or '相关'}的相关条款可参考" +
+            parts.append((f"{where}的相关条款可参考" if where else "相关条款可参考") +
                          "".join(f"{cite(cited[n - 1])}[{n}]" for n in in_region) + "。")
         other = [n for n, h in enumerate(cited, 1) if h in elsewhere]
         if other:

@@ -1,0 +1,64 @@
+"""Table rows of figures: quoted only when the question asks for the table's figures.
+
+An annex table of figures ("区：红桥区；补贴培训总数（人次）：4500；新型学徒制（人）：100") repeats
+its column headers in every row, so a question about 新型学徒制补贴 matches all seventeen district
+rows as well as the clause that states the policy. Such a row answers only a question that
+picks it out: one naming its row (红桥区, or 总计 for the total), or asking across the rows by
+the label column (各区, 哪个区, 每个区, 分区). Rows whose other cells hold text (a unit's duties)
+are clauses like any other and are not affected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from corpus import Clause
+
+_NUMBER = re.compile(r"[\d.,，%％]+")
+# Chinese distributive and interrogative determiners before the label column's header: 各区,
+# 每个区, 哪个区, 哪些单位, 分区.
+_ACROSS_ROWS = ("各", "每个", "每一个", "哪个", "哪一个", "哪些", "分")
+
+
+def _cells(clause: Clause) -> list[tuple[str, str]]:
+    """(header, value) of every cell; a cell without a header ("总计") has it as its header."""
+    return [(header.strip(), value.strip())
+            for header, _, value in (cell.partition("：") for cell in clause.text.split("；"))
+            if header.strip()]
+
+
+def _label_cell(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The cell naming the row: the first whose value is not a number, or a lone word."""
+    for header, value in cells:
+        if not value:
+            return header, header
+        if not _NUMBER.fullmatch(value):
+            return header, value
+    return None
+
+
+def is_figures_row(clause: Clause) -> bool:
+    """A table row whose cells, its label apart, are all numbers."""
+    if clause.kind != "table_row":
+        return False
+    cells = _cells(clause)
+    label = _label_cell(cells)
+    figures = [value for header, value in cells if (header, value or header) != label]
+    return bool(figures) and all(_NUMBER.fullmatch(value) for value in figures)
+
+
+def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
+    """The question picks out this row: it names the row's label (or a key term of the question
+    is part of it), or it asks across the rows by the label column's header."""
+    label = _label_cell(_cells(clause))
+    if label is None:
+        return False
+    header, name = label
+    if name in question or any(len(term) >= 2 and term in name for term in terms):
+        return True
+    return any(f"{word}{header}" in question for word in _ACROSS_ROWS) if header != name \
+        else False
+
+
+__all__ = ["asks_for_row", "is_figures_row"]
