@@ -20,7 +20,7 @@ from assistant.sqlite_conversations import SQLiteConversationStore
 from assistant.records import Answer
 from assistant.retriever import FusionWeights
 from assistant.service import PolicyAssistant
-from index.encoders import Encoder
+from index.encoders import Encoder, WrappedEncoder
 
 from eval.metrics import marked_ids
 from eval.naive_rag import NaiveRag
@@ -40,7 +40,7 @@ def _noop() -> None:
     pass
 
 
-class PrimedQueryEncoder:
+class PrimedQueryEncoder(WrappedEncoder):
     """The service's encoder with question vectors computed up front in one batch.
 
     The retriever embeds one question per call; priming lets an evaluation run embed the whole
@@ -49,30 +49,22 @@ class PrimedQueryEncoder:
     """
 
     def __init__(self, encoder: Encoder):
-        self.encoder = encoder
+        super().__init__(encoder)
         self._vectors: dict[str, np.ndarray] = {}
-
-    @property
-    def encoder_id(self) -> str:
-        return self.encoder.encoder_id
-
-    @property
-    def dim(self) -> int:
-        return self.encoder.dim
 
     def prime(self, texts: Sequence[str]) -> None:
         missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
         if missing:
-            vectors = self.encoder.encode(missing, is_query=True)
+            vectors = self.inner.encode(missing, is_query=True)
             self._vectors.update(zip(missing, vectors))
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
         if not is_query:
-            return self.encoder.encode(texts, is_query=False)
+            return self.inner.encode(texts, is_query=False)
         texts = list(texts)
         self.prime(texts)
         return np.stack([self._vectors[text] for text in texts]) if texts else \
-            self.encoder.encode([], is_query=True)
+            self.inner.encode([], is_query=True)
 
 
 def outcome_from_answer(qid: str, answer: Answer, latency_ms: float) -> AnswerOutcome:

@@ -35,6 +35,7 @@ __all__ = [
     "HashEncoder",
     "SentenceTransformerEncoder",
     "UseEncoder",
+    "WrappedEncoder",
     "make_encoder",
 ]
 
@@ -79,6 +80,23 @@ def _l2_normalise(vectors: np.ndarray) -> np.ndarray:
     np.maximum(norms, np.float32(1e-12), out=norms)
     out /= norms
     return out
+
+
+class WrappedEncoder:
+    """Base of an encoder that wraps another (batching, priming, counting): its identity and
+    vector size are the inner encoder's, so an index built through the wrapper matches one
+    built through the encoder itself."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+
+    @property
+    def encoder_id(self) -> str:
+        return self.inner.encoder_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
 
 
 class UseEncoder:

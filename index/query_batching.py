@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.encoders import Encoder
+from index.encoders import Encoder, WrappedEncoder
 
 __all__ = ["BatchingEncoder"]
 
@@ -40,32 +40,17 @@ class _Pending:
     done: threading.Event = field(default_factory=threading.Event)
 
 
-class BatchingEncoder:
+class BatchingEncoder(WrappedEncoder):
     """An `Encoder` whose concurrent small calls are encoded together."""
 
     def __init__(self, inner: Encoder, *, max_batch: int = 16) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be positive")
-        self.inner = inner
+        super().__init__(inner)
         self.max_batch = max_batch
         self._queue: deque[_Pending] = deque()
         self._queue_lock = threading.Lock()
         self._run_lock = threading.Lock()  # one forward pass at a time: it uses the whole core
-
-    @property
-    def encoder_id(self) -> str:
-        return self.inner.encoder_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def __getattr__(self, name: str):
-        # Anything else (batch_size, the model's own settings) is the inner encoder's. `inner`
-        # itself is excluded so that a half-built or unpickled wrapper cannot recurse here.
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
 
     @property
     def queued(self) -> int:
@@ -109,9 +94,10 @@ class BatchingEncoder:
         try:
             rows = self.inner.encode([text for call in batch for text in call.texts],
                                      is_query=batch[0].is_query)
-        except BaseException:
-            if len(batch) == 1:
-                self._finish_alone(batch[0])
+        except BaseException as exc:
+            if len(batch) == 1:  # a lone call's failure is its own: no second attempt
+                batch[0].error = exc
+                batch[0].done.set()
                 return
             # One caller's texts must not fail the others': each is encoded alone instead.
             for call in batch:

@@ -120,3 +120,11 @@ def test_calls_larger_than_max_batch_go_straight_through():
     assert rows.shape == (3, 64) and inner.calls == [(["一", "二", "三"], False)]
     with pytest.raises(ValueError):
         BatchingEncoder(inner, max_batch=0)
+
+
+def test_a_lone_failing_call_is_tried_once():
+    inner = GatedEncoder(fail_on="坏")
+    inner.gate.set()
+    with pytest.raises(RuntimeError, match="坏"):
+        BatchingEncoder(inner, max_batch=8).encode(["坏"])
+    assert inner.calls == [(["坏"], False)]

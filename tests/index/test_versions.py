@@ -17,7 +17,7 @@ import pytest
 from corpus import SHIPPED_CORPUS, read_corpus
 from corpus.errors import IndexStateError
 from index import versions
-from index.encoders import HashEncoder
+from index.encoders import HashEncoder, WrappedEncoder
 from index.store import (
     apply_changes,
     build_index,
@@ -29,20 +29,12 @@ from index.store import (
 from index.updates import CorpusUpdater
 
 
-class CountingEncoder:
+class CountingEncoder(WrappedEncoder):
     """The hash encoder, counting how many texts it is asked to encode."""
 
     def __init__(self, dim: int = 256):
-        self.inner = HashEncoder(dim)
+        super().__init__(HashEncoder(dim))
         self.texts = 0
-
-    @property
-    def encoder_id(self) -> str:
-        return self.inner.encoder_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
 
     def encode(self, texts, *, is_query: bool = False) -> np.ndarray:
         if not is_query:
