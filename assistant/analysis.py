@@ -28,6 +28,7 @@ class QuestionAnalyser:
         self.gazetteer = gazetteer
         self.regions = RegionResolver(documents, gazetteer)
         self.named_documents = DocumentResolver(documents)
+        self._doc_ids = frozenset(d.doc_id for d in documents)  # fixed per index version
 
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: Clause | None = None,
@@ -58,13 +59,12 @@ class QuestionAnalyser:
             return None
         if self.gazetteer.mentions(followup) or self.named_documents.named(followup):
             return None
-        known = {d.doc_id for d in self.documents}
-        doc_ids = tuple(d for d in previous.scope_doc_ids if d in known)
+        doc_ids = tuple(d for d in previous.scope_doc_ids if d in self._doc_ids)
         if not doc_ids:
             return None
         named = tuple(r for r in (self.gazetteer.by_name(name)
                                   for name in previous.scope_regions) if r is not None)
-        documents = tuple(d for d in previous.scope_documents if d in known)
+        documents = tuple(d for d in previous.scope_documents if d in self._doc_ids)
         return RegionScope(doc_ids=doc_ids, named=named, documents=documents)
 
     def terms(self, text: str) -> list[str]:

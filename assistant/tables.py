@@ -57,8 +57,8 @@ def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
     header, name = label
     if name in question or any(len(term) >= 2 and term in name for term in terms):
         return True
-    return any(f"{word}{header}" in question for word in _ACROSS_ROWS) if header != name \
-        else False
+    # A lone-word label (总计) has no column header to ask across.
+    return header != name and any(f"{word}{header}" in question for word in _ACROSS_ROWS)
 
 
 __all__ = ["asks_for_row", "is_figures_row"]

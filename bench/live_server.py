@@ -52,9 +52,6 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
         process.wait()
 
 
-__all__ = ["ServerDidNotStart", "free_port", "stop", "wait_until_ready"]
-
-
 def git(*arguments: str) -> str:
     """Output of a git command in the repository ("" when git or the repository is absent)."""
     try:
@@ -71,3 +68,5 @@ def provenance() -> dict:
     return {"git_commit": git("rev-parse", "--short", "HEAD") or "unknown",
             "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
 
+
+__all__ = ["ServerDidNotStart", "free_port", "git", "provenance", "stop", "wait_until_ready"]
