@@ -13,6 +13,7 @@ from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
 from assistant.documents import DocumentResolver
+from assistant.lead import asked_for
 from assistant.followups import TurnContext
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
@@ -48,7 +49,7 @@ class QuestionAnalyser:
             focus = None
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=self._referenced(question, scope),
-                             focus=focus)
+                             focus=focus, asked=asked_for(question))
 
     def inherited_scope(self, followup: str, region: str | None,
                         previous: TurnContext | None) -> RegionScope | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.records import Hit
+from assistant.lead import lead_lines
+from assistant.records import Asked, Hit
 from corpus.numbering import STATUTE_HEADINGS, match_heading
 from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
@@ -178,10 +179,14 @@ def quoted_passages(sentences: list[str], text: str) -> list[str]:
     return passages
 
 
-def answered_text(question: str, terms: list[str], hits: list[Hit]) -> str:
-    lines = []
-    for number, hit in enumerate(hits, start=1):
-        passages = quoted_passages(best_sentences(question, terms, hit), hit.clause.text)
-        quoted = "……".join(f"“{passage}”" for passage in passages)
-        lines.append(f"{cite(hit)}：{quoted}[{number}]")
+def answered_text(question: str, terms: list[str], hits: list[Hit],
+                  asked: Asked = Asked()) -> str:
+    """The lead (`assistant.lead`: the figure, period or body asked for) and then, per hit,
+    its citation and the passages quoted, each marked with its number."""
+    quoted = [quoted_passages(best_sentences(question, terms, hit), hit.clause.text)
+              for hit in hits]
+    lines = lead_lines(asked, question, terms, hits, quoted)
+    for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):
+        joined = "……".join(f"“{passage}”" for passage in passages)
+        lines.append(f"{cite(hit)}：{joined}[{number}]")
     return "\n".join(lines)

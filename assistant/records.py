@@ -39,6 +39,19 @@ class RegionScope:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """What a question asks for, read off its wording once (`assistant.lead.asked_for`)."""
+
+    amount: bool = False
+    period: bool = False
+    body: bool = False
+
+    @property
+    def figure(self) -> bool:
+        return self.amount or self.period
+
+
+@dataclass(frozen=True)
 class QueryAnalysis:
     """One question, analysed once (`assistant.analysis`), read by every later stage."""
 
@@ -49,6 +62,7 @@ class QueryAnalysis:
     referenced: tuple[Clause, ...] = ()  # clauses named by section number, within the scope
     # The clause a follow-up points at ("这条…"), inherited from the turn before (`followups`).
     focus: Clause | None = None
+    asked: Asked = field(default_factory=Asked)  # the amount, period or body it asks for
 
 
 @dataclass(frozen=True)

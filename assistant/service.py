@@ -152,7 +152,8 @@ class PolicyAssistant:
         question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
         referenced = self._referenced(analysis, top_k) or self._focused(analysis)
         if referenced:
-            text = answered_text(question, terms, referenced[:self.config.quoted_clauses])
+            text = answered_text(question, terms, referenced[:self.config.quoted_clauses],
+                                 analysis.asked)
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
         # One embedding and one scoring of the corpus for every search below (in scope,
         # other regions): each search takes its rows from `scored`.
@@ -168,7 +169,7 @@ class PolicyAssistant:
             return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k)
 
         quoted, cited = self._select(hits, covered, analysis, top_k)
-        text = answered_text(question, terms, quoted)
+        text = answered_text(question, terms, quoted, analysis.asked)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
 
     def weigh(self, analysis: QueryAnalysis, *, top_k: int = 10,

@@ -1,0 +1,150 @@
+"""The lead of an answer: what the question asks for, said before the supporting quotes.
+
+An answer quotes whole sentences of clauses; someone asking 补贴标准是多少 wants the figure
+first, and someone asking 最长补多久 the period. `asked_for` reads once, from the question's
+grammar, which of three things it asks for — an amount, a period, or the body responsible —
+and `lead_lines` then names, for each document the answer quotes, the fragment of its quoted
+sentences that holds it (a verbatim piece between commas, with its citation [n]). When a
+document's quoted clauses state no amount or period, the lead says so and quotes the wording
+they use instead (按规定给予…, 由各县确定…): "the plan sets no amount" is an answer too.
+Questions that ask for none of the three get no lead; their quotes answer them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.records import Asked, Hit
+
+# 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
+_ASKS_PERIOD = re.compile(r"多久|多长时间|多长期限|几(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
+                          r"how long")
+# 多少 / 几 + a measure word / 标准 / 金额 / 比例 / 最高 / 最多: asking for an amount or a figure.
+# 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
+# 职业技能标准 is a standard to meet, not an amount.
+_ASKS_AMOUNT = re.compile(r"多少|几(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
+                          r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
+# 哪 + a measure word + 部门/单位/机构/机关, 谁, 负责/牵头: asking who is responsible.
+_ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|谁|负责|牵头|"
+                        r"responsible|in charge|which department")
+
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+# An amount, strongest first: money, a share or a multiple; then a count with its measure word
+# (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
+_MONEY = re.compile(rf"{_NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{_NUMBER}")
+_COUNT = re.compile(rf"{_NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|[：:]\s*\d")
+# A period: a number and a unit of time. Four-digit numbers are years of the calendar
+# (2019年), and 月 or 日 after a month is a date (5月1日), so neither counts. A bound
+# (最长不超过6个月, 三年内) answers "how long"; a period without one is often a condition
+# (就业6个月以上), so it comes second.
+_PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十百半]+)\s*"
+                     r"(?:个月|年|日|天|周|小时|学时|课时|工作日)")
+_BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
+# How a text says that it leaves the figure to other rules or bodies.
+_DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
+                       r"由[^，。；]{1,30}?(?:确定|制定|规定)|结合实际(?:确定|制定)|另行(?:制定|规定)")
+# Who is responsible: the note (责任单位：…) or 由…负责 / …牵头.
+_RESPONSIBLE = re.compile(r"[（(](?:责任单位|责任部门|牵头单位)?[：:]?([^（()）]*(?:局|委|部|办|厅|政府|"
+                          r"单位|部门|中心)[^（()）]*?)(?:负责)?[）)]|由([^，。；]{2,40}?)负责")
+# Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
+# also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
+_PIECE = re.compile(r"[^，,；;。！？\n]+")
+_FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
+
+
+def asked_for(question: str) -> Asked:
+    lowered = question.lower()
+    period = bool(_ASKS_PERIOD.search(lowered))
+    return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
+                 period=period, body=bool(_ASKS_BODY.search(lowered)))
+
+
+def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],
+            pattern: re.Pattern = _PIECE) -> list[tuple[int, str]]:
+    """(citation number, piece) for every piece of the passages quoted, in answer order."""
+    return [(number, piece.strip()) for number, passages in quoted for passage in passages
+            for piece in pattern.findall(passage) if piece.strip()]
+
+
+def _relevance(piece: str, terms: Sequence[str]) -> int:
+    return sum(len(term) for term in terms if term in piece)
+
+
+def _quoted(pieces: list[tuple[int, str]]) -> str:
+    """“piece”[n] for each piece, pieces of one citation joined by …… before its marker."""
+    parts: list[str] = []
+    for i, (number, piece) in enumerate(pieces):
+        last = i + 1 == len(pieces) or pieces[i + 1][0] != number
+        parts.append(f"“{piece}”" + (f"[{number}]" if last else "……"))
+    return "".join(parts)
+
+
+# The measure word a question asks in (多少人次, 几个, 多少元): a figure in that unit answers it.
+_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|元|人次|人|个|家|所|项|次|名|户|倍)")
+
+
+def _strength(asked: Asked, piece: str) -> int:
+    """How directly a piece states what was asked: for a period 2 with a bound, 1 without;
+    for an amount 1 for any figure; 0 none."""
+    if asked.period:
+        return (2 if _BOUND.search(piece) else 1) if _PERIOD.search(piece) else 0
+    return 1 if _MONEY.search(piece) or _COUNT.search(piece) else 0
+
+
+def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
+                 quoted: Sequence[tuple[int, Sequence[str]]]) -> str:
+    unit = _ASKED_UNIT.search(question)
+    pieces = _pieces(quoted, _FIGURE_PIECE)
+
+    def rank(entry: tuple[int, tuple[int, str]]) -> tuple:
+        i, (_, piece) = entry
+        strength = _strength(asked, piece)
+        in_unit = bool(strength and unit and re.search(rf"\d\s*(?:万|亿)?{unit.group(1)}", piece))
+        # In the unit asked first, then the most direct statement, then the piece sharing most
+        # of the question's words, then the first.
+        return (in_unit, strength, _relevance(piece, terms), -i)
+
+    best = max(enumerate(pieces), key=rank, default=None)
+    if best is not None and _strength(asked, best[1][1]) > 0:
+        return f"{title}：{_quoted([best[1]])}。"
+    pieces = _pieces(quoted)
+    what = "期限" if asked.period else "数额"
+    deferred = [item for item in pieces if _DEFERRED.search(item[1])]
+    if deferred:
+        best = max(deferred, key=lambda item: _relevance(item[1], terms))
+        return f"{title}未写明具体{what}，只写明{_quoted([best])}。"
+    return f"{title}所引条款未写明具体{what}。"
+
+
+def _body_lead(title: str, clauses: Sequence[tuple[int, str]]) -> str | None:
+    for number, text in clauses:
+        match = _RESPONSIBLE.search(text.replace("\n", ""))
+        if match:
+            return f"{title}写明的负责单位：{_quoted([(number, match.group(1) or match.group(2))])}。"
+    return None
+
+
+def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
+               passages: Sequence[Sequence[str]]) -> list[str]:
+    """One lead line per document quoted, in the answer's order; `passages[i]` are the
+    passages quoted of `hits[i]`, which is citation i + 1."""
+    if not (asked.figure or asked.body):
+        return []
+    by_document: dict[str, list[int]] = {}
+    for i, hit in enumerate(hits):
+        by_document.setdefault(hit.document.doc_id, []).append(i)
+    lines = []
+    for indices in by_document.values():
+        title = f"《{hits[indices[0]].document.title}》"
+        if asked.figure:
+            lines.append(_figure_lead(asked, question, terms, title,
+                                      [(i + 1, passages[i]) for i in indices]))
+        else:
+            line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices])
+            if line:
+                lines.append(line)
+    return lines
+
+
+__all__ = ["Asked", "asked_for", "lead_lines"]

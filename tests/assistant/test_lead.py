@@ -1,0 +1,112 @@
+"""The lead of an answer: the amount, period or body asked for, quoted first, on real clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import answered_text
+from assistant.lead import asked_for, lead_lines
+from assistant.records import Asked, Hit
+from corpus.parser import parse_text
+from eval.metrics import verbatim_segments
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("企业职工参加培训的补贴标准是多少？", Asked(amount=True)),
+    ("按什么标准发放生活费补贴？", Asked(amount=True)),
+    ("每人最多能领几次补贴？", Asked(amount=True)),
+    ("培训补贴资金可以先行拨付多大比例？", Asked(amount=True)),
+    ("How much is the training subsidy?", Asked(amount=True)),
+    ("以工代训补贴最长给多久？", Asked(period=True)),
+    ("补贴期限是几个月？", Asked(period=True)),
+    ("职业技能培训由哪个部门负责？", Asked(body=True)),
+    ("这项工作谁来牵头？", Asked(body=True)),
+    ("怎样申请职业培训补贴？", Asked()),
+    ("如何制定职业技能标准？", Asked()),  # a standard to meet, not an amount
+    ("新型学徒制培训的对象是谁？", Asked(body=True)),
+])
+def test_what_a_question_asks_for(question, expected):
+    assert asked_for(question) == expected
+
+
+def _hit(docs_by_id, doc_id: str, section: str) -> Hit:
+    document = docs_by_id[doc_id]
+    return Hit(clause=document.clause(section), document=document, score=1.0)
+
+
+def _answer(question: str, terms: list[str], hits: list[Hit]) -> tuple[str, list[str]]:
+    text = answered_text(question, terms, hits, asked_for(question))
+    return text, text.split("\n")
+
+
+def _all_verbatim(text: str, hits: list[Hit]) -> bool:
+    good, total = verbatim_segments(text, [hit.clause.text for hit in hits])
+    return total > 0 and good == total
+
+
+def test_an_amount_is_said_first_and_quoted_verbatim(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.3.1")]
+    text, lines = _answer("以工代训补贴标准是多少？", ["以工代训", "补贴"], hits)
+    assert len(lines) == 2  # the lead, then the clause's quote
+    assert lines[0].startswith("《三门峡市职业技能提升行动方案（2019—2021年）》：“")
+    assert "每人每月200元" in lines[0] and lines[0].endswith("[1]。")
+    assert "以上" not in lines[0]  # 就业6个月以上 is a condition, not the amount
+    assert _all_verbatim(text, hits)
+
+
+def test_a_period_prefers_the_bound_to_a_condition(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.3.1")]
+    text, lines = _answer("以工代训补贴最长补贴多久？", ["以工代训", "补贴"], hits)
+    assert "“最长不超过6个月”[1]" in lines[0]
+    assert _all_verbatim(text, hits)
+
+
+def test_a_clause_without_a_figure_says_so_and_quotes_what_it_says_instead(docs_by_id):
+    hits = [_hit(docs_by_id, "tianjin-2019", "3.3.1")]
+    text, lines = _answer("新型学徒制培训补贴标准是多少？", ["新型学徒制", "培训", "补贴"], hits)
+    assert "未写明具体数额" in lines[0]
+    assert "“按规定给予企业新型学徒制培训补贴”[1]" in lines[0]
+    assert _all_verbatim(text, hits)
+
+
+def test_the_body_responsible_is_read_from_the_clause_note(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.1.11")]
+    text, lines = _answer("这项工作由哪个部门负责？", [], hits)
+    assert "负责单位" in lines[0] and "市城管局" in lines[0]
+    assert _all_verbatim(text, hits)
+
+
+def test_one_lead_per_document_citing_its_own_clauses(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.3.1"), _hit(docs_by_id, "tianjin-2019", "3.3.1")]
+    text, lines = _answer("培训补贴标准是多少？", ["培训", "补贴"], hits)
+    assert lines[0].startswith("《三门峡") and lines[0].endswith("[1]。")
+    assert lines[1].startswith("《天津") and lines[1].endswith("[2]。")
+    assert len(lines) == 4
+    assert _all_verbatim(text, hits)
+
+
+def test_questions_asking_for_none_of_the_three_get_no_lead(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.3.1")]
+    question = "以工代训是什么？"
+    assert lead_lines(asked_for(question), question, [], hits, [[hits[0].clause.text]]) == []
+
+
+def test_a_statute_period_and_a_calendar_year_are_told_apart():
+    document = parse_text("示例管理条例\n第一条　申请应当以书面形式提出。\n"
+                          "第二条　申请人应当自2019年1月1日起提出申请，"
+                          "行政机关应当自受理之日起二十日内作出决定。\n"
+                          "第三条　本条例自公布之日起施行。\n", doc_id="example",
+                          source_file="example.txt")
+    hit = Hit(clause=document.clause("a2"), document=document, score=1.0)
+    text, lines = _answer("作出决定的期限是多久？", ["作出", "决定"], [hit])
+    assert "“行政机关应当自受理之日起二十日内作出决定”[1]" in lines[0]
+    assert _all_verbatim(text, [hit])
+
+
+def test_a_figure_in_the_unit_asked_comes_before_a_share(docs_by_id):
+    hits = [_hit(docs_by_id, "qijiang-2019", "1.2")]
+    text, lines = _answer("三年一共培训多少人次？", ["培训"], hits)
+    assert "42700人次" in lines[0] and "%" not in lines[0]
+    text, lines = _answer("技能劳动者的比例要达到多少？", ["技能", "劳动者", "比例"], hits)
+    assert "24%" in lines[0]
+    assert _all_verbatim(text, hits)
