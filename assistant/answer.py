@@ -30,11 +30,6 @@ _QUESTION_FORM = re.compile(r"^(.)[不没]\1|^.否$|^最.$")
 # A modal verb (能愿动词) glued by jieba to a one-syllable verb it does not know as a word
 # (能领, 可拿): the modal asks, the verb alone carries too little to be a term.
 _MODAL_PHRASE = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")
-_FIGURE_CUES = ("比例", "标准", "金额", "最长", "最高", "最多",
-                "how much", "how many", "how long", "what percentage", "amount")
-_RESPONSIBILITY_CUES = ("负责", "责任", "牵头", "谁", "responsible", "in charge", "which department")
-# 哪 + an optional measure word + 部门/单位/机构/机关: asking which body is responsible.
-_ASKED_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)")
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?|（责任[^）]*）|\([^)]*负责\)")
 _RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分工)?[^（()）]*(?:负责|单位|部门|局|委)[^（()）]*[）)]$")
 
@@ -114,18 +109,16 @@ def _is_item(sentence: str) -> bool:
     return heading is not None and heading.kind not in (*STATUTE_HEADINGS, "article")
 
 
-def best_sentences(question: str, terms: list[str], hit: Hit, *, limit: int = 2) -> list[str]:
-    """The sentences of a clause that best answer the question, in reading order."""
+def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
+                   limit: int = 2) -> list[str]:
+    """The sentences of a clause that best answer the question (its key terms and what it
+    asks for), in reading order."""
     if hit.clause.kind == "table_row" or hit.via == "section_reference":
         return [hit.clause.text]  # a row, or a clause asked for by number: quote it whole
     sentences = split_sentences(hit.clause.text)
     if not sentences:
         return [hit.clause.text]
-    lowered = question.lower()
-    wants_figure = bool(_ASKED_QUANTITY.search(lowered)) or any(
-        cue in lowered for cue in _FIGURE_CUES)
-    wants_owner = bool(_ASKED_BODY.search(lowered)) or any(
-        cue in lowered for cue in _RESPONSIBILITY_CUES)
+    wants_figure, wants_owner = asked.figure, asked.body
 
     def score(index_sentence: tuple[int, str]) -> float:
         index, sentence = index_sentence
@@ -183,7 +176,7 @@ def answered_text(question: str, terms: list[str], hits: list[Hit],
                   asked: Asked = Asked()) -> str:
     """The lead (`assistant.lead`: the figure, period or body asked for) and then, per hit,
     its citation and the passages quoted, each marked with its number."""
-    quoted = [quoted_passages(best_sentences(question, terms, hit), hit.clause.text)
+    quoted = [quoted_passages(best_sentences(terms, hit, asked), hit.clause.text)
               for hit in hits]
     lines = lead_lines(asked, question, terms, hits, quoted)
     for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):

@@ -20,13 +20,15 @@ from assistant.records import Asked, Hit
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
 _ASKS_PERIOD = re.compile(r"多久|多长时间|多长期限|几(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
                           r"how long")
-# 多少 / 几 + a measure word / 标准 / 金额 / 比例 / 最高 / 最多: asking for an amount or a figure.
+# 多少 (多大, 多高) / 几 + a measure word / 标准 / 金额 / 比例 / 最高 / 最多: asking for a figure.
 # 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
 # 职业技能标准 is a standard to meet, not an amount.
-_ASKS_AMOUNT = re.compile(r"多少|几(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
+_ASKS_AMOUNT = re.compile(r"多[少大高远重]|几(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
-# 哪 + a measure word + 部门/单位/机构/机关, 谁, 负责/牵头: asking who is responsible.
-_ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|谁|负责|牵头|"
+# 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
+# 谁, 负责/牵头: asking who is responsible.
+_ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|"
+                        r"责任(?:部门|单位|分工|主体|机关)|谁|负责|牵头|"
                         r"responsible|in charge|which department")
 
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
@@ -45,7 +47,7 @@ _BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之�
 _DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
                        r"由[^，。；]{1,30}?(?:确定|制定|规定)|结合实际(?:确定|制定)|另行(?:制定|规定)")
 # Who is responsible: the note (责任单位：…) or 由…负责 / …牵头.
-_RESPONSIBLE = re.compile(r"[（(](?:责任单位|责任部门|牵头单位)?[：:]?([^（()）]*(?:局|委|部|办|厅|政府|"
+_RESPONSIBLE = re.compile(r"[（(](?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?([^（()）]*(?:局|委|部|办|厅|政府|"
                           r"单位|部门|中心)[^（()）]*?)(?:负责)?[）)]|由([^，。；]{2,40}?)负责")
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).

@@ -21,6 +21,8 @@ from eval.metrics import verbatim_segments
     ("补贴期限是几个月？", Asked(period=True)),
     ("职业技能培训由哪个部门负责？", Asked(body=True)),
     ("这项工作谁来牵头？", Asked(body=True)),
+    ("这项计划的责任分工是怎样的？", Asked(body=True)),
+    ("违反规定要承担什么责任？", Asked()),
     ("怎样申请职业培训补贴？", Asked()),
     ("如何制定职业技能标准？", Asked()),  # a standard to meet, not an amount
     ("新型学徒制培训的对象是谁？", Asked(body=True)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import best_sentences, split_sentences
+from assistant.lead import asked_for
 from assistant.followups import TurnContext, resolve, row_label
 from assistant.records import Hit
 from assistant.references import find_referenced
@@ -118,9 +119,9 @@ def test_sentences_keep_the_source_wording(docs_by_id):
 def test_best_sentences_pick_the_figure_and_the_owner(docs_by_id):
     document = docs_by_id["sanmenxia-2019"]
     hit = Hit(clause=document.clause("2.3.1"), document=document, score=1.0)
-    figure = best_sentences("三门峡以工代训补贴标准是多少？", ["以工代训", "补贴"], hit)
+    figure = best_sentences(["以工代训", "补贴"], hit, asked_for("三门峡以工代训补贴标准是多少？"))
     assert any("每人每月200元" in s for s in figure)
-    owner = best_sentences("以工代训补贴由哪个部门负责？", ["以工代训", "补贴"], hit)
+    owner = best_sentences(["以工代训", "补贴"], hit, asked_for("以工代训补贴由哪个部门负责？"))
     assert owner[-1].startswith("（责任单位")
 
 
@@ -132,7 +133,7 @@ def test_a_quoted_lead_in_brings_its_items():
     document = parse_source(SourceText(lines=tuple(text.splitlines()), source_file="t.docx",
                                        format="docx"), doc_id="tax")
     hit = Hit(clause=document.clause("a4"), document=document, score=1.0)
-    quoted = best_sentences("哪些所得免征个人所得税？", ["所得", "免征", "个人所得税"], hit)
+    quoted = best_sentences(["所得", "免征", "个人所得税"], hit, asked_for("哪些所得免征个人所得税？"))
     assert quoted[0].endswith("免征个人所得税：")
     assert quoted[1:4] == ["（一）国债利息；", "（二）保险赔款；", "（三）国务院规定的其他免税所得。"]
     assert not any(s.startswith("前款") for s in quoted)  # the next 款 is not an item
