@@ -49,7 +49,8 @@ def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUp
     return CorpusUpdater(corpus_dir=settings.corpus_dir, library_dir=settings.library_path,
                          index_dir=settings.index_dir,
                          encoder=encoder or make_encoder_for(settings),
-                         dense_kind=settings.dense_index)
+                         dense_kind=settings.dense_index,
+                         local_search=settings.clause_store != "milvus")
 
 
 def open_conversations(settings: Settings) -> ConversationStore:
@@ -168,7 +169,8 @@ class LiveAssistant:
         name = current_name(self.updater.index_dir)
         if name is not None and name != self._assistant.index.version:
             try:
-                index = load_index(self.updater.index_dir)
+                index = load_index(self.updater.index_dir,
+                                   local_search=self.updater.local_search)
                 problem = mismatch(index.params, encoder_id=self.encoder.encoder_id,
                                    corpus_hash=None, dense_kind=self.updater.dense_kind)
                 if problem:

@@ -155,7 +155,8 @@ class HybridRetriever:
         """Every channel's score for every row, once per question, for the searches of one
         request to slice (in scope, other regions), with the question's embedding; None when
         the dense index cannot score every row (hnsw), so each search scores its own scope."""
-        if self.index.dense.kind != "flat" or self.store.name != "embedded":
+        if self.index.dense is None or self.index.dense.kind != "flat" or \
+                self.store.name != "embedded":
             return None
         return self.channels(question, query_vector=query_vector)
 

@@ -66,6 +66,8 @@ class PolicyAssistant:
     def __init__(self, index: BuiltIndex, encoder: Encoder,
                  conversations: ConversationStore | None = None,
                  config: AssistantConfig | None = None, clause_store: ClauseStore | None = None):
+        if clause_store is not None and not clause_store.local_search:
+            index = index.without_local_search()  # the store searches; keep the catalogue
         self.index = index
         self.config = config or AssistantConfig()
         self.retriever = HybridRetriever(index, encoder, self.config.weights, clause_store)

@@ -88,9 +88,11 @@ class BigramIndex:
         (folder / "meta.json").write_text(json.dumps({"size": self.size}), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> BigramIndex:
+    def load(cls, folder: Path, *, mmap: bool = False) -> BigramIndex:
+        """`mmap`: the postings stay on disk, read (and shared between processes) by the page
+        cache as queries touch them."""
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        return cls(bm25s.BM25.load(str(folder / "bm25")), meta["size"])
+        return cls(bm25s.BM25.load(str(folder / "bm25"), mmap=mmap), meta["size"])
 
 
 __all__ = ["BigramIndex", "bigrams"]

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.errors import PolicyAssistantError
+from corpus.errors import IndexStateError, PolicyAssistantError
 from index.store import BuiltIndex
 
 
@@ -71,6 +71,10 @@ class ClauseStore(Protocol):
     """What retrieval and ingestion need from a clause store."""
 
     name: str
+    # Whether the store searches the postings and vectors of the index version in this process
+    # (then the process loads them) or its own engine's (the process keeps only the catalogue:
+    # `BuiltIndex.without_local_search`).
+    local_search: bool
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
         """Channel scores for `query` over the rows of `index` (None: nothing in scope)."""
@@ -133,11 +137,16 @@ class EmbeddedClauseStore:
     """
 
     name = "embedded"
+    local_search = True
 
     def __init__(self, candidates: int = 200):
         self.candidates = candidates
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
+        if index.dense is None:
+            raise IndexStateError(f"index version {index.version} was loaded without its dense "
+                                  "index (for a shared clause store); the embedded store "
+                                  "cannot search it")
         in_scope = scope_documents(index, query) if query.scoped else None  # None: everything
         allowed = in_scope[index.doc_code_of_row] if in_scope is not None else None
         rows = np.flatnonzero(allowed) if allowed is not None else np.arange(len(index.clauses))

@@ -6,7 +6,9 @@ embedded store's BM25 channels index (each as a whitespace-analysed text field w
 function, so Milvus's postings see exactly our tokens, with the same k1 and b), and the
 document, region and status as scalar fields for scope filters. The replica keeps the index
 version it serves for the catalogue (documents, clauses, term dictionary) and for the two
-channels computed per candidate: the document prior and the question's bigram coverage.
+channels computed per candidate: the document prior and the question's bigram coverage. It
+loads no vectors and maps the BM25 postings rather than reading them
+(`BuiltIndex.without_local_search`): a search touches only the question's columns.
 
 One search is: each Milvus channel's best `candidates` rows in scope (dense, words, bigrams),
 then each channel's exact score for the union of those rows (a second search restricted to
@@ -67,6 +69,7 @@ def _quoted(values: Iterable[str]) -> str:
 
 class MilvusClauseStore:
     name = "milvus"
+    local_search = False  # Milvus holds the vectors and postings; replicas keep the catalogue
 
     def __init__(self, uri: str, *, token: str | None = None, prefix: str = "policy",
                  candidates: int = DEFAULT_CANDIDATES, timeout: float = 10.0):

@@ -96,7 +96,7 @@ class BuiltIndex:
     params: IndexParams
     documents: list[Document]
     clauses: list[Clause]
-    dense: DenseIndex
+    dense: DenseIndex | None  # None: a replica whose clause store searches (`local_search`)
     lexical: LexicalIndex
     folder: Path
     failures: tuple[LoadFailure, ...] = ()
@@ -141,6 +141,20 @@ class BuiltIndex:
             self._document_masks[key] = mask
         return mask
 
+    @property
+    def local_search(self) -> bool:
+        """Whether this process holds the postings and vectors to search the version itself."""
+        return self.dense is not None
+
+    def without_local_search(self) -> BuiltIndex:
+        """This version as a replica over a shared clause store (Milvus) needs it: the
+        catalogue, the term dictionary and the document prior, but no dense index (the
+        store holds the vectors) and the BM25 postings memory-mapped, not read — the replica
+        touches only the question's bigram columns (coverage) and the document prior's."""
+        if not self.local_search:
+            return self
+        return dataclasses.replace(self, dense=None, **_postings(self.folder, mmap=True))
+
     def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:
         """Boolean mask of the rows that belong to `doc_ids`."""
         # A per-document table read through every row's code: 0.2 ms at LawRefBook's 154k
@@ -170,11 +184,18 @@ def _tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
     return Tokenizer(terms)
 
 
-def _load_lexical(folder: Path) -> LexicalIndex:
+def _load_lexical(folder: Path, *, mmap: bool = False) -> LexicalIndex:
     """`LexicalIndex.load`, but with the shared tokenizer of its term dictionary."""
     meta = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
-    return LexicalIndex(_tokenizer(meta["terms"]), bm25s.BM25.load(str(folder / "bm25")),
-                        meta["size"])
+    return LexicalIndex(_tokenizer(meta["terms"]),
+                        bm25s.BM25.load(str(folder / "bm25"), mmap=mmap), meta["size"])
+
+
+def _postings(version: Path, *, mmap: bool) -> dict:
+    """The three BM25 indexes of a version folder, as `BuiltIndex` fields."""
+    return {"lexical": _load_lexical(version / "lexical", mmap=mmap),
+            "bigrams": BigramIndex.load(version / "bigrams", mmap=mmap),
+            "document_bigrams": BigramIndex.load(version / "document_bigrams", mmap=mmap)}
 
 
 def document_text(document: Document) -> str:
@@ -465,8 +486,9 @@ def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | 
     return None
 
 
-def load_index(folder: Path) -> BuiltIndex:
-    """Load the current version of an index folder (or a version folder itself).
+def load_index(folder: Path, *, local_search: bool = True) -> BuiltIndex:
+    """Load the current version of an index folder (or a version folder itself); without
+    `local_search`, as `BuiltIndex.without_local_search` describes (a Milvus replica).
 
     IndexStateError when there is none or it is damaged.
     """
@@ -482,37 +504,39 @@ def load_index(folder: Path) -> BuiltIndex:
     try:
         documents = read_documents(version)
         failures = read_failures(version)
-        if params.dense_kind == "flat":
+        if not local_search:
+            dense = None
+        elif params.dense_kind == "flat":
             # Memory-mapped: the worker processes of one server share one copy of the vectors.
             dense = DenseIndex.mapped(version / "vectors.npy")
         else:
             dense = DenseIndex.load(version / "dense.faiss")
-        lexical = _load_lexical(version / "lexical")
-        clause_bigrams = BigramIndex.load(version / "bigrams")
-        document_bigrams = BigramIndex.load(version / "document_bigrams")
+        postings = _postings(version, mmap=not local_search)
     except Exception as exc:  # a damaged folder of any kind: say so, and how to fix it
         raise IndexStateError(f"the index at {version} is damaged ({exc}); "
                               "run `policy-assistant index` to rebuild it") from exc
     clauses = [clause for document in documents for clause in document.clauses]
-    if dense.ntotal != len(clauses) or dense.dim != params.dim or \
-            lexical.size != len(clauses) or clause_bigrams.size != len(clauses) or \
-            document_bigrams.size != len(documents):
+    if (dense is not None and (dense.ntotal != len(clauses) or dense.dim != params.dim)) or \
+            postings["lexical"].size != len(clauses) or \
+            postings["bigrams"].size != len(clauses) or \
+            postings["document_bigrams"].size != len(documents):
         raise IndexStateError(f"the index at {version} is inconsistent (vectors and clauses "
                               "differ); run `policy-assistant index` to rebuild it")
-    return BuiltIndex(params, documents, clauses, dense, lexical, version, failures,
-                      bigrams=clause_bigrams, document_bigrams=document_bigrams)
+    return BuiltIndex(params, documents, clauses, dense, folder=version, failures=failures,
+                      **postings)
 
 
 def load_or_build(folder: Path, *, encoder: Encoder,
                   load_corpus: Callable[[], CorpusLoad | Sequence[Document]],
                   corpus_hash: str | Callable[[], str], dense_kind: str = "flat",
                   force: bool = False, progress: Progress | None = None,
-                  ) -> tuple[BuiltIndex, str | None]:
+                  local_search: bool = True) -> tuple[BuiltIndex, str | None]:
     """Load the current version when it matches corpus and encoder; otherwise write a new one.
 
     A changed corpus is re-read whole but only its new or changed clauses are encoded; `force`
     derives everything afresh. `corpus_hash` may be a callable, evaluated under the write lock
-    so that a concurrent update is seen. Returns the index and why it was (re)built, or None.
+    so that a concurrent update is seen. Returns the index (without `local_search`, as a
+    replica over a shared clause store holds it) and why it was (re)built, or None.
     """
     def hash_now() -> str:
         return corpus_hash() if callable(corpus_hash) else corpus_hash
@@ -524,14 +548,14 @@ def load_or_build(folder: Path, *, encoder: Encoder,
 
     if reason_now() is None:
         try:
-            return load_index(folder), None
+            return load_index(folder, local_search=local_search), None
         except IndexStateError as exc:
             log.warning("%s", exc)
     with versions.write_lock(folder):
         reason = reason_now()  # another writer may have built it while we waited
         if reason is None:
             try:
-                return load_index(folder), None
+                return load_index(folder, local_search=local_search), None
             except IndexStateError as exc:
                 reason = str(exc)
         log.info("building the index at %s: %s", folder, reason)
@@ -544,4 +568,4 @@ def load_or_build(folder: Path, *, encoder: Encoder,
         built = _build_version(loaded.documents, encoder, Path(folder), corpus_hash=fingerprint,
                                dense_kind=dense_kind, failures=loaded.failures, progress=progress,
                                reuse=_Reuse() if force else _read_reuse(Path(folder), encoder))
-        return built, reason
+        return (built if local_search else built.without_local_search()), reason

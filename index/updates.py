@@ -59,12 +59,15 @@ class CorpusUpdater:
     """Corpus folder + library + index folder, updated together under the index's lock."""
 
     def __init__(self, *, corpus_dir: Path, library_dir: Path, index_dir: Path,
-                 encoder: Encoder, dense_kind: str = "flat"):
+                 encoder: Encoder, dense_kind: str = "flat", local_search: bool = True):
         self.corpus_dir = Path(corpus_dir)
         self.library = Library(library_dir)
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self.dense_kind = dense_kind
+        # False for a replica over a shared clause store: indexes are loaded without the dense
+        # index and with mapped postings (`BuiltIndex.without_local_search`).
+        self.local_search = local_search
 
     # -- the corpus as it is on disk --------------------------------------------------------------
     def read(self, progress: Progress | None = None) -> CorpusLoad:
@@ -80,7 +83,7 @@ class CorpusUpdater:
         """The current index, synced with the corpus first when it changed."""
         return load_or_build(self.index_dir, encoder=self.encoder, load_corpus=self.read,
                              corpus_hash=self.corpus_hash, dense_kind=self.dense_kind,
-                             force=force, progress=progress)
+                             force=force, progress=progress, local_search=self.local_search)
 
     # -- adding --------------------------------------------------------------------------------
     def _parse(self, relative: PurePosixPath, data: bytes, gazetteer) -> Document:

@@ -19,9 +19,11 @@ import pytest
 
 from api.deps import open_assistant
 from api.settings import Settings
+from corpus.errors import IndexStateError
 from assistant.service import PolicyAssistant
 from index.clause_store import EmbeddedClauseStore, StoreQuery, StoreUnavailable
 from index.milvus_store import DEFAULT_CANDIDATES, MilvusClauseStore
+from index.store import load_index
 
 REPO = Path(__file__).resolve().parents[2]
 DEV = REPO / "eval" / "questions" / "dev.jsonl"
@@ -99,6 +101,29 @@ def test_channel_scores_match_the_embedded_store(built, milvus_store):
         np.testing.assert_allclose(getattr(candidates, name), getattr(on_rows, name), rtol=1e-3,
                                    atol=1e-4)
     assert candidates.lows[2] == pytest.approx(float(every_row.dense.min()), abs=1e-4)
+
+
+def test_a_replica_over_milvus_keeps_the_catalogue_not_the_index(built, milvus_store):
+    """The vectors and postings live in Milvus: the replica loads no dense index and maps
+    the BM25 postings from disk; its channel scores are the same as with everything loaded."""
+    settings, embedded = built
+    lean = load_index(settings.index_dir, local_search=False)
+    assert lean.dense is None and not lean.local_search
+    for postings in (lean.lexical._retriever, lean.bigrams._retriever,
+                     lean.document_bigrams._retriever):
+        assert isinstance(postings.scores["data"], np.memmap)
+    over_milvus = PolicyAssistant(embedded.index, embedded.retriever.encoder,
+                                  config=embedded.config, clause_store=milvus_store)
+    assert over_milvus.index.dense is None  # given a full version, it drops what it need not hold
+    question = "企业新型学徒制培训补贴标准"
+    vector = embedded.retriever.query_vector(question)
+    full = milvus_store.channels(embedded.index, StoreQuery(question, vector))
+    mapped = milvus_store.channels(lean, StoreQuery(question, vector))
+    np.testing.assert_array_equal(full.rows, mapped.rows)
+    for name in ("lexical", "bigrams", "dense", "document", "coverage"):
+        np.testing.assert_allclose(getattr(mapped, name), getattr(full, name), rtol=1e-6)
+    with pytest.raises(IndexStateError, match="without its dense index"):
+        EmbeddedClauseStore().channels(lean, StoreQuery(question, vector))
 
 
 def test_scope_filters_keep_to_the_asked_documents_regions_and_statuses(built, milvus_store):
