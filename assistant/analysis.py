@@ -8,6 +8,8 @@ record instead of working any of it out again from the text.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from corpus import Clause, Document
 from corpus.gazetteer import Gazetteer, Mention
 
@@ -51,14 +53,15 @@ class QuestionAnalyser:
                              terms=terms, referenced=self._referenced(question, scope),
                              focus=focus, asked=asked_for(question))
 
-    def inherited_scope(self, followup: str, region: str | None,
-                        previous: TurnContext | None) -> RegionScope | None:
-        """The previous turn's scope, for a follow-up (as typed, before resolution) that sets
-        none of its own: no region field, no place and no document named. None otherwise, and
-        when the previous turn searched everything or its documents are gone."""
+    def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
+                        mentions: Sequence[Mention]) -> RegionScope | None:
+        """The previous turn's scope, for a follow-up (as typed, before resolution; `mentions`
+        the places it names) that sets none of its own: no region field, no place and no
+        document named. None otherwise, and when the previous turn searched everything or its
+        documents are gone."""
         if previous is None or region or not previous.scope_doc_ids:
             return None
-        if self.gazetteer.mentions(followup) or self.named_documents.named(followup):
+        if mentions or self.named_documents.named(followup):
             return None
         doc_ids = tuple(d for d in previous.scope_doc_ids if d in self._doc_ids)
         if not doc_ids:

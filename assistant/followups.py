@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from corpus import Clause
-from corpus.gazetteer import Gazetteer
+from corpus.gazetteer import Mention
 
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
@@ -81,25 +82,27 @@ def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnConte
             and not _NAMES_UNIT.search(remainder))
 
 
-def clause_in_focus(question: str, previous: TurnContext | None, gazetteer: Gazetteer) -> str:
+def clause_in_focus(question: str, previous: TurnContext | None,
+                    mentions: Sequence[Mention]) -> str:
     """The id of the clause a follow-up points at ("这条由哪个部门负责？", "上述补贴标准是多少"): the
     clause the previous answer cited first, when the question refers to the clause itself and
     names no place of its own; "" otherwise. The answer then reads that clause, not whatever a
-    search for the rewritten question ranks first."""
+    search for the rewritten question ranks first. `mentions`: the places the question names."""
     if previous is None or not previous.focus_clause or not _CLAUSE_PRONOUN.search(question):
         return ""
-    return "" if gazetteer.mentions(question) else previous.focus_clause
+    return "" if mentions else previous.focus_clause
 
 
-def resolve(question: str, previous: TurnContext | None, gazetteer: Gazetteer,
+def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
             topic_of: callable, known: callable = lambda term: True) -> str:
-    """The standalone question to search with. `topic_of(text)` gives a text's key terms;
+    """The standalone question to search with. `mentions`: the places the question names (its
+    gazetteer mentions, read once per turn); `topic_of(text)` gives a text's key terms;
     `known(term)` tells whether some clause contains a term: a follow-up naming a new region
     whose other words no clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
     question = question.strip()
     if previous is None:
         return question
-    mentions = [m.alias for m in gazetteer.mentions(question)]
+    mentions = [m.alias for m in mentions]
     same_question = bool(_SAME_QUESTION.search(question))
     question = _SAME_QUESTION.sub("", question)
     own_topic = topic_of(_strip_regions(question, tuple(mentions)))

@@ -19,7 +19,7 @@ import numpy as np
 
 from corpus import Clause, Document
 from corpus.errors import NotFoundError
-from corpus.gazetteer import default_gazetteer
+from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage
@@ -314,8 +314,13 @@ class PolicyAssistant:
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents)
 
-    def resolve_followup(self, question: str, previous: TurnContext | None) -> str:
-        return resolve(question, previous, self.gazetteer, self.analyser.terms,
+    def resolve_followup(self, question: str, previous: TurnContext | None,
+                         mentions: Sequence[Mention] | None = None) -> str:
+        """The standalone question a follow-up asks (`mentions`: the places it names, when
+        already read)."""
+        if mentions is None:
+            mentions = self.gazetteer.mentions(question)
+        return resolve(question, previous, mentions, self.analyser.terms,
                        known=lambda term: term in self.corpus_text)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
@@ -334,12 +339,15 @@ class PolicyAssistant:
             previous = None
         else:
             previous = self.conversations.last_context(conversation_id)
-        resolved = self.resolve_followup(question, previous)
+        # The places the follow-up names, read once for the three readings of it below.
+        mentions = self.gazetteer.mentions(question) if previous is not None else ()
+        resolved = self.resolve_followup(question, previous, mentions)
         # Scope and the clause in focus come from the previous turn as state; the resolved
         # text is what the search embeds and what the user is shown.
         answer = self.answer(resolved, region=region, top_k=top_k,
-                             focus=clause_in_focus(question, previous, self.gazetteer),
-                             inherited=self.analyser.inherited_scope(question, region, previous))
+                             focus=clause_in_focus(question, previous, mentions),
+                             inherited=self.analyser.inherited_scope(question, region, previous,
+                                                                     mentions))
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

@@ -119,7 +119,7 @@ FOCUSED = TurnContext("三门峡以工代训补贴标准是多少？", ("三门�
 def test_a_pointer_to_the_clause_carries_the_clause_itself(hash_assistant, question):
     from assistant.followups import clause_in_focus
 
-    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer) == "sanmenxia-2019/2.3.1"
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == "sanmenxia-2019/2.3.1"
     resolved = hash_assistant.resolve_followup(question, FOCUSED)
     answer = hash_assistant.answer(resolved, focus="sanmenxia-2019/2.3.1")
     assert answer.status == "answered"
@@ -131,8 +131,8 @@ def test_a_pointer_to_the_clause_carries_the_clause_itself(hash_assistant, quest
 def test_no_clause_is_carried_without_a_pointer_or_with_a_new_place(hash_assistant, question):
     from assistant.followups import clause_in_focus
 
-    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer) == ""
-    assert clause_in_focus(question, None, hash_assistant.gazetteer) == ""
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == ""
+    assert clause_in_focus(question, None, ()) == ""
 
 
 def test_a_focus_outside_the_asked_region_is_dropped(hash_assistant):

@@ -100,7 +100,7 @@ def test_followup_resolution(hash_assistant, previous, question, must_contain, m
 
 
 def test_first_turn_is_kept_as_asked():
-    assert resolve("  三门峡以工代训？ ", None, default_gazetteer(), lambda text: []) == "三门峡以工代训？"
+    assert resolve("  三门峡以工代训？ ", None, default_gazetteer().mentions("三门峡以工代训？"), lambda text: []) == "三门峡以工代训？"
 
 
 def test_row_label(docs_by_id):
