@@ -31,7 +31,7 @@ from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutco
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore
 from index.encoders import Encoder
-from index.store import BuiltIndex, lexical_text
+from index.store import BuiltIndex
 
 log = logging.getLogger("policy_assistant.assistant")
 
@@ -75,9 +75,6 @@ class PolicyAssistant:
         self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer)
         self.regions = self.analyser.regions
         self.conversations = conversations
-        # Everything a question could match lexically, for spotting concepts it never mentions.
-        self.corpus_text = "\n".join(lexical_text(index.document(c.doc_id), c)
-                                     for c in index.clauses).lower()
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -192,7 +189,7 @@ class PolicyAssistant:
 
     def mentioned(self, term: str) -> bool:
         """Whether some clause of the corpus (its text, heading, title or region) holds `term`."""
-        return term in self.corpus_text
+        return self.index.mentions(term)
 
     def _select(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                 top_k: int) -> tuple[list[Hit], list[Hit]]:
@@ -321,7 +318,7 @@ class PolicyAssistant:
         if mentions is None:
             mentions = self.gazetteer.mentions(question)
         return resolve(question, previous, mentions, self.analyser.terms,
-                       known=lambda term: term in self.corpus_text)
+                       known=self.mentioned)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
             region: str | None = None, top_k: int = 5, to_citations=None) -> TurnOutcome:

@@ -32,9 +32,14 @@ B = 0.5
 def bigrams(text: str) -> list[str]:
     """Overlapping character bigrams of every Chinese run, plus ASCII words and numbers."""
     lowered = text.lower()
-    tokens = [run[i:i + 2] for run in _CJK_RUN.findall(lowered) for i in range(len(run) - 1)]
+    tokens = chinese_bigrams(lowered)
     tokens.extend(_ASCII_WORD.findall(lowered))
     return tokens
+
+
+def chinese_bigrams(text: str) -> list[str]:
+    """The overlapping bigrams of the Chinese runs of `text` (as written: no lower-casing)."""
+    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
 
 
 class BigramIndex:
@@ -82,6 +87,22 @@ class BigramIndex:
                            weights=np.repeat(weights, [len(r) for r in rows]))
         return (mass / weights.sum()).astype(np.float32)
 
+    def rows_with_all(self, tokens: Sequence[str]) -> np.ndarray:
+        """The rows whose bigrams include every one of `tokens` (sorted; empty when a token
+        occurs nowhere). Rarest first, so the intersection shrinks as fast as it can."""
+        vocab = self._retriever.vocab_dict
+        columns = [vocab.get(token) for token in set(tokens)]
+        if not columns or None in columns:
+            return np.zeros(0, dtype=np.int64)
+        columns.sort(key=lambda c: self._indptr[c + 1] - self._indptr[c])
+        rows = np.asarray(self._rows[self._indptr[columns[0]]:self._indptr[columns[0] + 1]])
+        for column in columns[1:]:
+            if rows.size == 0:
+                break
+            rows = np.intersect1d(rows, self._rows[self._indptr[column]:self._indptr[column + 1]],
+                                  assume_unique=True)
+        return np.sort(rows)
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self._retriever.save(str(folder / "bm25"))
@@ -95,4 +116,4 @@ class BigramIndex:
         return cls(bm25s.BM25.load(str(folder / "bm25"), mmap=mmap), meta["size"])
 
 
-__all__ = ["BigramIndex", "bigrams"]
+__all__ = ["BigramIndex", "bigrams", "chinese_bigrams"]

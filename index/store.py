@@ -43,7 +43,7 @@ from corpus import Clause, CorpusLoad, Document, LoadFailure, Region
 from corpus.errors import IndexStateError
 from corpus.metadata import mark_superseded
 from index import versions
-from index.bigrams import BigramIndex
+from index.bigrams import BigramIndex, chinese_bigrams
 from index.dense import DenseIndex, resolve_kind
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, TOKENIZER_ID, LexicalIndex, Tokenizer
@@ -140,6 +140,30 @@ class BuiltIndex:
                 self._document_masks.clear()
             self._document_masks[key] = mask
         return mask
+
+    def mentions(self, term: str) -> bool:
+        """Whether some clause's BM25 text (`lexical_text`: clause, headings, title, region
+        names), lower-cased, contains `term`. The clauses holding every Chinese bigram of the
+        term are found in the bigram postings and only those are read; a term without a
+        Chinese bigram (一, 2020) is looked for in every clause. Holding the whole corpus as
+        one lower-cased string instead cost ~580 B per clause in every worker and ~28 ms per
+        absent term at 45 M characters (LawRefBook)."""
+        term = term.lower()
+        if not term:
+            return True
+        pairs = chinese_bigrams(term)
+        if pairs and len(pairs) + 1 == len(term):  # two Chinese characters or more, nothing else
+            rows = self.bigrams.rows_with_all(pairs)
+            if len(term) == 2 or rows.size == 0:
+                return bool(rows.size)  # a bigram is in a row's postings iff the row has it
+        else:
+            rows = self.bigrams.rows_with_all(pairs) if pairs else range(len(self.clauses))
+        return any(term in self.row_text(int(row)).lower() for row in rows)
+
+    def row_text(self, row: int) -> str:
+        """What BM25 and the bigram channels index for a row (`lexical_text`)."""
+        clause = self.clauses[row]
+        return lexical_text(self.document(clause.doc_id), clause)
 
     @property
     def local_search(self) -> bool:
