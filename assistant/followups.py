@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from corpus import Clause
 from corpus.gazetteer import Mention
 
 _FOLLOWUP_START = re.compile(
@@ -51,17 +50,6 @@ class TurnContext:
     scope_doc_ids: tuple[str, ...] = ()
     scope_regions: tuple[str, ...] = ()  # names of the regions the scope was made from
     scope_documents: tuple[str, ...] = ()  # documents the turn named by title
-
-
-def row_label(clause: Clause) -> str:
-    """The first non-numeric cell of a table row ("区：和平区；…" → 和平区), else ""."""
-    if clause.kind != "table_row":
-        return ""
-    for cell in clause.text.split("；"):
-        _, _, value = cell.partition("：")
-        if value and not re.fullmatch(r"[\d.,，]+", value.strip()):
-            return value.strip()
-    return ""
 
 
 def _strip_regions(text: str, words: tuple[str, ...]) -> str:

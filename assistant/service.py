@@ -25,8 +25,8 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
-from assistant.followups import TurnContext, clause_in_focus, resolve, row_label
-from assistant.tables import asks_for_row, is_figures_row
+from assistant.followups import TurnContext, clause_in_focus, resolve
+from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore

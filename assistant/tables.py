@@ -38,6 +38,14 @@ def _label_cell(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
     return None
 
 
+def row_label(clause: Clause) -> str:
+    """What names a table row ("区：和平区；…" → 和平区, "总计；…" → 总计), else ""."""
+    if clause.kind != "table_row":
+        return ""
+    label = _label_cell(_cells(clause))
+    return label[1] if label else ""
+
+
 def is_figures_row(clause: Clause) -> bool:
     """A table row whose cells, its label apart, are all numbers."""
     if clause.kind != "table_row":

@@ -7,7 +7,8 @@ import pytest
 
 from assistant.answer import best_sentences, split_sentences
 from assistant.lead import asked_for
-from assistant.followups import TurnContext, resolve, row_label
+from assistant.followups import TurnContext, resolve
+from assistant.tables import row_label
 from assistant.records import Hit
 from assistant.references import find_referenced
 from assistant.regions import RegionResolver
@@ -107,6 +108,7 @@ def test_row_label(docs_by_id):
     assert row_label(docs_by_id["tianjin-2019"].clause("annex.row2")) == "和平区"
     assert row_label(docs_by_id["qijiang-2019"].clause("annex.row11")) == "区应急局"
     assert row_label(docs_by_id["sanmenxia-2019"].clause("2.3.1")) == ""
+    assert row_label(docs_by_id["tianjin-2019"].clause("annex.total")) == "总计"
 
 
 def test_sentences_keep_the_source_wording(docs_by_id):
