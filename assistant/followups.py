@@ -29,6 +29,12 @@ _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|�
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 # "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
 _SAME_QUESTION = re.compile(r"(?:同样|一样|相同|同一个?)的?问题[，,]?|同上[，,]?")
+# A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
+# previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+_UNIT = r"(个月|年度|年|月|日|天|周|季度|批|期|人次|次|人|万元|元|岁)"
+_VALUE_WITH_UNIT = re.compile(rf"^(第?){_NUMBER}\s*{_UNIT}$")
+_VALUES = re.compile(rf"(第?)(?<![\d.]){_NUMBER}\s*{_UNIT}")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
                       re.IGNORECASE)
 
@@ -50,6 +56,24 @@ class TurnContext:
     scope_doc_ids: tuple[str, ...] = ()
     scope_regions: tuple[str, ...] = ()  # names of the regions the scope was made from
     scope_documents: tuple[str, ...] = ()  # documents the turn named by title
+
+
+def _another_value(remainder: str, base: str) -> str | None:
+    """The previous question with its value of the follow-up's unit replaced by the follow-up's
+    ("2021年呢？" after "…2020年的培训指导计划是多少？" → "…2021年的培训指导计划是多少？"); None
+    when the follow-up is not a bare value, or the previous question holds no value of that
+    unit (or several: which one is meant is then unclear)."""
+    asked = _VALUE_WITH_UNIT.match(remainder)
+    if asked is None:
+        return None
+    ordinal, unit = asked.group(1), asked.group(2)
+    # Every value of the previous question with its whole unit (300人次 is 人次, not 人), then
+    # those of the follow-up's unit and ordinal form (第一批 ↔ 第二批, 2020年 ↔ 2021年).
+    found = [m for m in _VALUES.finditer(base)
+             if m.group(2) == unit and (m.group(1) == ordinal)]
+    if len(found) != 1:
+        return None
+    return f"{base[:found[0].start()]}{remainder}{base[found[0].end():]}"
 
 
 def _strip_regions(text: str, words: tuple[str, ...]) -> str:
@@ -116,6 +140,9 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     if mentions and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
         return f"{region}{base}"
+    other_value = _another_value(remainder, base)
+    if other_value is not None:
+        return f"{region}{other_value}"
     subject = remainder.removeprefix("的")  # "白城的职业培训补贴呢" once 白城 is taken out
     if _names_a_new_topic(subject, own_topic, previous, pronoun, known) and \
             previous.topic and previous.topic in base:

@@ -230,3 +230,32 @@ def test_a_context_stored_before_the_scope_fields_still_loads():
     context = _context(old)
     assert context.region_words == ("天津",) and context.scope_doc_ids == ()
     assert _context({**old, "scope_doc_ids": ["tianjin-2019"]}).scope_doc_ids == ("tianjin-2019",)
+
+
+# Another value of the same unit: the previous question asked again with the value replaced.
+@pytest.mark.parametrize("previous, followup, expected", [
+    ("天津2019年计划培训多少人次？", "2020年呢？", "天津2020年计划培训多少人次？"),
+    ("天津2019年计划培训多少人次？", "那2021年呢？", "天津2021年计划培训多少人次？"),
+    ("三门峡第一批试点企业有哪些？", "第二批呢？", "三门峡第二批试点企业有哪些？"),
+    ("三门峡参加培训满6个月的补贴是多少？", "3个月呢？", "三门峡参加培训满3个月的补贴是多少？"),
+])
+def test_another_value_of_the_same_unit(hash_assistant, previous, followup, expected):
+    region = hash_assistant.gazetteer.mentions(previous)[0].alias
+    context = TurnContext(previous, (region,), "", focus_region=region)
+    assert hash_assistant.resolve_followup(followup, context) == expected
+
+
+# Two values of the unit (which one?), or another unit (人 is not 人次): no replacement; the
+# value is carried by the general rules instead.
+@pytest.mark.parametrize("previous, followup, replaced", [
+    ("綦江2019年至2021年共培训多少人次？", "2020年呢？", "2020年至2021年"),
+    ("綦江2019年至2021年共培训多少人次？", "2020年呢？", "2019年至2020年"),
+    ("天津新型学徒制计划300人次？", "500人呢？", "500人次"),
+])
+def test_no_replacement_without_one_value_of_the_unit(hash_assistant, previous, followup,
+                                                      replaced):
+    region = hash_assistant.gazetteer.mentions(previous)[0].alias
+    context = TurnContext(previous, (region,), "", focus_region=region)
+    resolved = hash_assistant.resolve_followup(followup, context)
+    assert replaced not in resolved
+    assert followup.removesuffix("呢？") in resolved
