@@ -76,12 +76,22 @@ class BigramIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
 
-    def coverage(self, query: str) -> np.ndarray:
-        """Share of the query's distinct bigrams (IDF-weighted) that each row contains, in [0, 1]."""
+    def coverage(self, query: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Share of the query's distinct bigrams (IDF-weighted) that each row contains, in [0, 1]:
+        for every row, or for `rows` only (a search's candidates: nothing as long as the corpus
+        is built, each column's sorted postings searched for the rows instead)."""
         columns = self._query_columns(query)
         if not columns:
-            return np.zeros(self.size, dtype=np.float32)
+            return np.zeros(self.size if rows is None else len(rows), dtype=np.float32)
         weights = self._idf[columns]
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            mass = np.zeros(len(rows), dtype=np.float64)
+            for column, weight in zip(columns, weights):
+                postings = self._rows[self._indptr[column]:self._indptr[column + 1]]
+                at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+                mass += weight * (postings[at] == rows)
+            return (mass / weights.sum()).astype(np.float32)
         rows = [self._rows[self._indptr[c]:self._indptr[c + 1]] for c in columns]
         mass = np.bincount(np.concatenate(rows), minlength=self.size,
                            weights=np.repeat(weights, [len(r) for r in rows]))

@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 import bm25s
 import jieba
 import numpy as np
+
+from corpus.errors import IndexStateError
 import stopwordsiso
 
 jieba.setLogLevel(logging.WARNING)
@@ -176,6 +178,9 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row (0 where no query token occurs)."""
+        if not self._retriever.vocab_dict:
+            raise IndexStateError("this index was loaded for a shared clause store, without "
+                                  "its word vocabulary: the store scores words, not this process")
         tokens = [t for t in self.tokenizer.tokenize(query) if t in self._retriever.vocab_dict]
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)

@@ -37,7 +37,7 @@ from index.clause_store import (
     StoreQuery,
     StoreUnavailable,
     SyncReport,
-    scope_mask,
+    scope_documents,
 )
 from index.store import BM25_B, BM25_K1, BuiltIndex, dense_text, lexical_text
 
@@ -227,14 +227,15 @@ class MilvusClauseStore:
     def _clause_row(self, index: BuiltIndex, vectors: np.ndarray, doc_id: str) -> list[dict]:
         document = index.document(doc_id)
         tokenizer = index.lexical.tokenizer
+        first = int(index.row_starts[index.document_code(doc_id)])  # its clauses' rows follow
         rows = []
-        for clause in document.clauses:
+        for ordinal, clause in enumerate(document.clauses):
             text = lexical_text(document, clause)
             rows.append({"clause_id": clause.clause_id, "doc_id": doc_id,
                          "region": document.region.name, "status": document.status,
                          "words": _capped(tokenizer.tokenize(text)),
                          "bigrams": _capped(bigrams(text)),
-                         "vector": np.asarray(vectors[index.position(clause.clause_id)],
+                         "vector": np.asarray(vectors[first + ordinal],
                                               dtype=np.float32).tolist()})
         return rows
 
@@ -262,8 +263,11 @@ class MilvusClauseStore:
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
         self._ensure_collections(index.params.dim)
-        in_scope = scope_mask(index, query) if query.scoped else None
-        scope_rows = len(index.clauses) if in_scope is None else int(in_scope.sum())
+        # The scope by documents, not by rows: a replica never builds anything as long as the
+        # corpus (Milvus filters the rows).
+        in_scope = scope_documents(index, query) if query.scoped else None
+        scope_rows = len(index.clauses) if in_scope is None else \
+            int(np.diff(index.row_starts)[in_scope].sum())
         if scope_rows == 0:
             return None
         limit = min(self.candidates, scope_rows)
@@ -276,8 +280,9 @@ class MilvusClauseStore:
                 for field, data in queries.items()}
         # Rows Milvus has but this version lacks (another replica synced a newer one) are left
         # out: the catalogue cannot cite them until this replica loads that version.
-        union = sorted(clause_id for clause_id in set().union(*best.values())
-                       if index.position(clause_id) is not None)
+        union = sorted(set().union(*best.values()))
+        positions = index.positions(union)
+        union = [clause_id for clause_id, row in zip(union, positions) if row >= 0]
         if not union:
             return None
         exact = {}
@@ -286,7 +291,7 @@ class MilvusClauseStore:
             exact[field] = dict(best[field])
             if missing:  # absent from this channel's best rows: its true score (BM25: often 0)
                 exact[field].update(self._search(field, data, query, len(missing), missing))
-        rows = np.array([index.position(clause_id) for clause_id in union], dtype=np.int64)
+        rows = positions[positions >= 0]
 
         def channel(field: str) -> np.ndarray:
             scores = exact.get(field, {})
@@ -306,13 +311,12 @@ class MilvusClauseStore:
             return 0.0 if returned < limit and returned < scope_rows else None
 
         document_scores = index.document_bigrams.scores(query.lexical_text)
-        scope_docs = (np.unique(index.doc_code_of_row[in_scope]) if in_scope is not None
-                      else np.arange(len(index.documents)))
+        scope_docs = in_scope if in_scope is not None else slice(None)
         lowest = self._search("vector", (-vector).tolist(), query, 1)
         return ChannelScores(
             rows=rows, lexical=channel("words_bm25"), bigrams=channel("bigrams_bm25"),
             dense=channel("vector"), document=document_scores[index.doc_code_of_row[rows]],
-            coverage=index.bigrams.coverage(query.lexical_text)[rows], query_vector=query.vector,
+            coverage=index.bigrams.coverage(query.lexical_text, rows), query_vector=query.vector,
             # The scope's lowest dense score is the best score of the negated vector; the
             # document prior's minimum is over the scope's documents, computed here exactly.
             lows=(lexical_low("words_bm25"), lexical_low("bigrams_bm25"),

@@ -28,23 +28,31 @@ import hashlib
 import json
 import logging
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Sequence
 
 import bm25s
 import numpy as np
 
-from corpus import Clause, CorpusLoad, Document, LoadFailure, Region
+from corpus import Clause, CorpusLoad, Document, LoadFailure
 from corpus.errors import IndexStateError
 from corpus.metadata import mark_superseded
 from index import versions
 from index.bigrams import BigramIndex, chinese_bigrams
+from index.catalogue import (
+    LazyRows,
+    document_from_json,
+    document_to_json,
+    read_catalogue,
+    read_documents,
+    stored_documents,
+    write_documents,
+)
 from index.dense import DenseIndex, resolve_kind
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, TOKENIZER_ID, LexicalIndex, Tokenizer
@@ -96,7 +104,7 @@ class BuiltIndex:
 
     params: IndexParams
     documents: list[Document]
-    clauses: list[Clause]
+    clauses: Sequence[Clause]  # a list, or `catalogue.LazyRows` (clauses parsed on demand)
     dense: DenseIndex | None  # None: a replica whose clause store searches (`local_search`)
     lexical: LexicalIndex
     folder: Path
@@ -112,18 +120,45 @@ class BuiltIndex:
     def document(self, doc_id: str) -> Document | None:
         return self._documents_by_id.get(doc_id)
 
+    def document_code(self, doc_id: str) -> int | None:
+        """The document's position in `documents` (its rows start at `row_starts[code]`)."""
+        return self._doc_codes.get(doc_id)
+
     def position(self, clause_id: str) -> int | None:
-        return self._positions.get(clause_id)
+        if self._positions is not None:
+            return self._positions.get(clause_id)
+        found = self.positions([clause_id])
+        return int(found[0]) if found[0] >= 0 else None
+
+    def positions(self, clause_ids: Sequence[str]) -> np.ndarray:
+        """The rows of `clause_ids` (-1 where a clause is not in this version)."""
+        if self._positions is not None:
+            return np.array([self._positions.get(c, -1) for c in clause_ids], dtype=np.int64)
+        # A lazy catalogue: each clause id's 64-bit hash looked up in a sorted array (16 B a
+        # clause where a dict of the ids took ~150 B), the clause's own id then checked.
+        wanted = np.fromiter((hash(c) for c in clause_ids), dtype=np.int64, count=len(clause_ids))
+        hashes, rows = self._id_hashes, self._id_rows
+        at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
+        found = np.where(hashes[at] == wanted, rows[at], -1) if len(hashes) else \
+            np.full(len(clause_ids), -1, dtype=np.int64)
+        return found
 
     def __post_init__(self) -> None:
         self._documents_by_id = {doc.doc_id: doc for doc in self.documents}
-        self._positions = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
-        # Integer document codes per row: masking 100k rows by an object array of ids took
-        # ~700 ms per scoped search, integer codes take well under a millisecond.
         codes = {doc.doc_id: code for code, doc in enumerate(self.documents)}
         self._doc_codes = codes
-        self.doc_code_of_row = np.array([codes[clause.doc_id] for clause in self.clauses],
-                                        dtype=np.int32)
+        counts = np.fromiter((len(doc.clauses) for doc in self.documents), dtype=np.int64,
+                             count=len(self.documents))
+        # Row r belongs to the document d with row_starts[d] <= r < row_starts[d + 1].
+        self.row_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        # Integer document codes per row: masking 100k rows by an object array of ids took
+        # ~700 ms per scoped search, integer codes take well under a millisecond.
+        self.doc_code_of_row = np.repeat(np.arange(len(self.documents), dtype=np.int32), counts)
+        if isinstance(self.clauses, LazyRows):
+            self._positions = None
+            self._id_hashes, self._id_rows = self.clauses.id_hashes, self.clauses.id_rows
+        else:
+            self._positions = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
         # Concurrent requests may both fill an entry; they write the same value.
         self._document_masks: dict[tuple[str, ...], np.ndarray] = {}
 
@@ -172,13 +207,13 @@ class BuiltIndex:
         return self.dense is not None
 
     def without_local_search(self) -> BuiltIndex:
-        """This version as a replica over a shared clause store (Milvus) needs it: the
-        catalogue, the term dictionary and the document prior, but no dense index (the
-        store holds the vectors) and the BM25 postings memory-mapped, not read — the replica
-        touches only the question's bigram columns (coverage) and the document prior's."""
+        """This version as a replica over a shared clause store (Milvus) holds it: no dense
+        index (the store holds the vectors), the BM25 postings memory-mapped rather than read
+        (a search touches only the question's bigram columns, for coverage and the document
+        prior), and the catalogue read on demand (`catalogue.read_catalogue`)."""
         if not self.local_search:
             return self
-        return dataclasses.replace(self, dense=None, **_postings(self.folder, mmap=True))
+        return load_index(self.folder, local_search=False)
 
     def rows_of(self, doc_ids: Sequence[str]) -> np.ndarray:
         """Boolean mask of the rows that belong to `doc_ids`."""
@@ -210,10 +245,13 @@ def _tokenizer_for(terms: tuple[str, ...]) -> Tokenizer:
 
 
 def _load_lexical(folder: Path, *, mmap: bool = False) -> LexicalIndex:
-    """`LexicalIndex.load`, but with the shared tokenizer of its term dictionary."""
+    """`LexicalIndex.load`, but with the shared tokenizer of its term dictionary. Mapped (a
+    replica over a shared clause store, which scores words in its own engine), the postings
+    stay on disk and the vocabulary is not read: only the tokenizer is used."""
     meta = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
     return LexicalIndex(_tokenizer(meta["terms"]),
-                        bm25s.BM25.load(str(folder / "bm25"), mmap=mmap), meta["size"])
+                        bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, load_vocab=not mmap),
+                        meta["size"])
 
 
 def _postings(version: Path, *, mmap: bool) -> dict:
@@ -247,61 +285,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-# -- documents.json and failures.json ------------------------------------------------------------
-def _document_to_json(document: Document) -> dict:
-    return dataclasses.asdict(document)
-
-
-def _document_from_json(data: dict) -> Document:
-    data = dict(data)
-    region = data.pop("region")
-    region["aliases"] = tuple(region["aliases"])
-    # The catalogue is most of a replica's memory: strings that repeat from clause to clause
-    # (the document id, the kind, the headings above each clause) are kept once, not once per
-    # clause as the JSON parser returns them.
-    shared: dict[str, str] = {}
-
-    def once(text: str) -> str:
-        return shared.setdefault(text, text)
-
-    clauses = tuple(Clause(**{**clause, "doc_id": once(clause["doc_id"]),
-                              "kind": sys.intern(clause["kind"]),
-                              "section_path": tuple(once(h) for h in clause["section_path"])})
-                    for clause in data.pop("clauses"))
-    for key in ("notes", "attachments", "back_matter"):
-        data[key] = tuple(data[key])
-    return Document(region=Region(**region), clauses=clauses, **data)
-
-
-def _write_documents(path: Path, rows: Iterable[dict]) -> None:
-    """A JSON list written one document per line, so that it can be read a document at a time."""
-    with path.open("w", encoding="utf-8") as out:
-        out.write("[\n")
-        for i, row in enumerate(rows):
-            out.write((",\n" if i else "") + json.dumps(row, ensure_ascii=False))
-        out.write("\n]\n")
-
-
-def _stored_documents(folder: Path) -> Iterator[dict]:
-    """The documents of documents.json as dicts, one at a time. Parsing the whole list at once
-    held every clause twice (as dicts and as objects) and left the freed dicts' memory
-    fragmented in the process (LawRefBook: a 483 MB peak for 195 MB of documents); versions
-    written before the one-per-line layout are still read whole."""
-    path = Path(folder) / "documents.json"
-    with path.open(encoding="utf-8") as lines:
-        if lines.readline().strip() != "[":
-            yield from json.loads(path.read_text(encoding="utf-8"))
-            return
-        for line in lines:
-            line = line.strip().removesuffix(",")
-            if line and line != "]":
-                yield json.loads(line)
-
-
-def read_documents(folder: Path) -> list[Document]:
-    return [_document_from_json(row) for row in _stored_documents(folder)]
-
-
+# -- failures.json ------------------------------------------------------------------------------
 def read_failures(folder: Path) -> tuple[LoadFailure, ...]:
     try:
         rows = json.loads((Path(folder) / "failures.json").read_text(encoding="utf-8"))
@@ -456,8 +440,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
         document_bigrams.save(staging / "document_bigrams")
         token_rows.save(staging / "lexical" / "rows.npz")
         known_json = known_json or {}
-        _write_documents(staging / "documents.json",
-                         (known_json.get(id(d)) or _document_to_json(d) for d in documents))
+        write_documents(staging / "documents.json",
+                        (known_json.get(id(d)) or document_to_json(d) for d in documents))
         (staging / "failures.json").write_text(
             json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False, indent=1),
             encoding="utf-8")
@@ -506,8 +490,8 @@ def apply_changes(folder: Path, *, encoder: Encoder, corpus_hash: str,
         if current is None:
             raise IndexStateError(f"no index at {folder} to update: run `policy-assistant "
                                   "index` first")
-        stored = list(_stored_documents(current))
-        documents = [_document_from_json(data) for data in stored]
+        stored = list(stored_documents(current))
+        documents = [document_from_json(data) for data in stored]
         known_json = {id(document): data for document, data in zip(documents, stored)}
         removed = set(remove)
         unknown = removed - {d.doc_id for d in documents}
@@ -560,7 +544,11 @@ def load_index(folder: Path, *, local_search: bool = True) -> BuiltIndex:
         raise IndexStateError(f"the index at {folder} has format {params.format_version}, not "
                               f"{FORMAT_VERSION}; run `policy-assistant index` to rebuild it")
     try:
-        documents = read_documents(version)
+        if local_search:
+            documents = read_documents(version)
+            clauses = [clause for document in documents for clause in document.clauses]
+        else:
+            documents, clauses = read_catalogue(version)
         failures = read_failures(version)
         if not local_search:
             dense = None
@@ -573,7 +561,6 @@ def load_index(folder: Path, *, local_search: bool = True) -> BuiltIndex:
     except Exception as exc:  # a damaged folder of any kind: say so, and how to fix it
         raise IndexStateError(f"the index at {version} is damaged ({exc}); "
                               "run `policy-assistant index` to rebuild it") from exc
-    clauses = [clause for document in documents for clause in document.clauses]
     if (dense is not None and (dense.ntotal != len(clauses) or dense.dim != params.dim)) or \
             postings["lexical"].size != len(clauses) or \
             postings["bigrams"].size != len(clauses) or \

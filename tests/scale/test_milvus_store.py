@@ -104,11 +104,13 @@ def test_channel_scores_match_the_embedded_store(built, milvus_store):
 
 
 def test_a_replica_over_milvus_keeps_the_catalogue_not_the_index(built, milvus_store):
-    """The vectors and postings live in Milvus: the replica loads no dense index and maps
-    the BM25 postings from disk; its channel scores are the same as with everything loaded."""
+    """The vectors and postings live in Milvus: the replica loads no dense index, maps the
+    BM25 postings from disk and reads the catalogue on demand; its channel scores are the same
+    as with everything loaded."""
     settings, embedded = built
     lean = load_index(settings.index_dir, local_search=False)
     assert lean.dense is None and not lean.local_search
+    assert type(lean.clauses).__name__ == "LazyRows"  # clauses parsed when asked for
     for postings in (lean.lexical._retriever, lean.bigrams._retriever,
                      lean.document_bigrams._retriever):
         assert isinstance(postings.scores["data"], np.memmap)
