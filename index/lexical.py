@@ -68,8 +68,17 @@ def _tokenizer_id() -> str:
 TOKENIZER_ID = _tokenizer_id()
 
 
-def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 6)) -> list[str]:
-    """Terms derived from the corpus: quoted terms and recurring multi-word Chinese n-grams.
+# At most this many derived terms: they are words of jieba's dictionary in every process that
+# cuts questions (≈ 295 B each), and they grow with the corpus (1.4 per clause on Legal-DC and
+# on LawRefBook alike), so without a bound a corpus of 10⁸ clauses would need ~40 GB for them.
+# Above every corpus measured (LawRefBook: 219,760), so no retrieval figure here depends on it.
+MAX_DERIVED_TERMS = 250_000
+
+
+def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 6),
+                 max_terms: int = MAX_DERIVED_TERMS) -> list[str]:
+    """Terms derived from the corpus: quoted terms and recurring multi-word Chinese n-grams;
+    beyond `max_terms`, every quoted term and then the n-grams in the most clauses.
 
     An n-gram counts only where it starts and ends on jieba word boundaries and spans at least
     two words ("生活费" + "补贴"), so fragments such as "业人员" never become terms.
@@ -92,9 +101,13 @@ def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 
                     if end - start in wanted:
                         seen.add(run[start:end])
         counts.update(seen)
-    for gram, count in counts.items():
-        if count >= min_clauses and gram[0] not in _WEAK_EDGES and gram[-1] not in _WEAK_EDGES:
-            terms.add(gram)
+    grams = [(count, gram) for gram, count in counts.items()
+             if count >= min_clauses and gram[0] not in _WEAK_EDGES and gram[-1] not in _WEAK_EDGES
+             and gram not in terms]
+    room = max(0, max_terms - len(terms))
+    if len(grams) > room:  # the most widespread first; ties in a fixed order
+        grams = sorted(grams, key=lambda item: (-item[0], item[1]))[:room]
+    terms.update(gram for _, gram in grams)
     return sorted(terms)
 
 

@@ -130,3 +130,21 @@ def test_a_full_build_through_the_child_searches_like_one_in_place(documents, tm
     assert np.allclose(loaded.bigrams.scores(query), in_place.bigrams.scores(query))
     assert np.allclose(loaded.document_bigrams.coverage(query),
                        in_place.document_bigrams.coverage(query))
+
+
+def test_derived_terms_are_bounded_keeping_the_most_widespread(corpus_documents):
+    """Derived terms grow with the corpus; beyond the bound the quoted terms stay and then
+    the n-grams found in the most clauses."""
+    from index.lexical import _QUOTED, corpus_terms
+
+    texts = [clause.text for document in corpus_documents for clause in document.clauses]
+    every = corpus_terms(texts)
+    quoted = {match for text in texts for match in _QUOTED.findall(text)}
+    bound = len(quoted) + 10
+    assert len(every) > bound
+    kept = corpus_terms(texts, max_terms=bound)
+    assert len(kept) == bound and set(kept) <= set(every) and quoted <= set(kept)
+
+    # A larger bound keeps everything a smaller one kept: one order, the most widespread first.
+    wider = corpus_terms(texts, max_terms=bound + 20)
+    assert len(wider) == bound + 20 and set(kept) < set(wider) <= set(every)
