@@ -78,8 +78,8 @@ class BigramIndex:
 
     def coverage(self, query: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Share of the query's distinct bigrams (IDF-weighted) that each row contains, in [0, 1]:
-        for every row, or for `rows` only (a search's candidates: nothing as long as the corpus
-        is built, each column's sorted postings searched for the rows instead)."""
+        for every row, or for `rows` only (a search's candidates: each column's sorted postings
+        are searched for the rows, and nothing the size of the corpus is built)."""
         columns = self._query_columns(query)
         if not columns:
             return np.zeros(self.size if rows is None else len(rows), dtype=np.float32)

@@ -7,8 +7,9 @@ function, so Milvus's postings see exactly our tokens, with the same k1 and b), 
 document, region and status as scalar fields for scope filters. The replica keeps the index
 version it serves for the catalogue (documents, clauses, term dictionary) and for the two
 channels computed per candidate: the document prior and the question's bigram coverage. It
-loads no vectors and maps the BM25 postings rather than reading them
-(`BuiltIndex.without_local_search`): a search touches only the question's columns.
+loads no vectors, maps the BM25 postings rather than reading them and reads the catalogue on
+demand (`BuiltIndex.without_local_search`): a search touches only the question's columns and
+the documents of the clauses it cites.
 
 One search is: each Milvus channel's best `candidates` rows in scope (dense, words, bigrams),
 then each channel's exact score for the union of those rows (a second search restricted to
@@ -263,8 +264,8 @@ class MilvusClauseStore:
 
     def channels(self, index: BuiltIndex, query: StoreQuery) -> ChannelScores | None:
         self._ensure_collections(index.params.dim)
-        # The scope by documents, not by rows: a replica never builds anything as long as the
-        # corpus (Milvus filters the rows).
+        # The scope by documents, not by rows: nothing the size of the corpus is built per
+        # search (Milvus filters the rows).
         in_scope = scope_documents(index, query) if query.scoped else None
         scope_rows = len(index.clauses) if in_scope is None else \
             int(np.diff(index.row_starts)[in_scope].sum())

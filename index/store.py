@@ -135,7 +135,8 @@ class BuiltIndex:
         if self._positions is not None:
             return np.array([self._positions.get(c, -1) for c in clause_ids], dtype=np.int64)
         # A lazy catalogue: each clause id's 64-bit hash looked up in a sorted array (16 B a
-        # clause where a dict of the ids took ~150 B), the clause's own id then checked.
+        # clause where a dict of the ids took ~150 B). Two ids of one corpus sharing a hash is
+        # a chance of about N² / 2⁶⁵: 3 × 10⁻⁴ at 10⁸ clauses.
         wanted = np.fromiter((hash(c) for c in clause_ids), dtype=np.int64, count=len(clause_ids))
         hashes, rows = self._id_hashes, self._id_rows
         at = np.minimum(np.searchsorted(hashes, wanted), max(len(hashes) - 1, 0))
