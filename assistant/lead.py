@@ -2,12 +2,13 @@
 
 An answer quotes whole sentences of clauses; someone asking 补贴标准是多少 wants the figure
 first, and someone asking 最长补多久 the period. `asked_for` reads once, from the question's
-grammar, which of three things it asks for — an amount, a period, or the body responsible —
-and `lead_lines` then names, for each document the answer quotes, the fragment of its quoted
-sentences that holds it (a verbatim piece between commas, with its citation [n]). When a
-document's quoted clauses state no amount or period, the lead says so and quotes the wording
-they use instead (按规定给予…, 由各县确定…): "the plan sets no amount" is an answer too.
-Questions that ask for none of the three get no lead; their quotes answer them.
+grammar, which of four things it asks for — an amount, a period, the body responsible, or who
+is eligible on what condition — and `lead_lines` then names, for each document the answer
+quotes, the fragment of its quoted sentences that holds it (a verbatim piece between commas,
+with its citation [n]). When a document's quoted clauses state no amount or period, the lead
+says so and quotes the wording they use instead (按规定给予…, 由各县确定…): "the plan sets no
+amount" is an answer too. Questions that ask for none of these get no lead; their quotes
+answer them.
 """
 
 from __future__ import annotations
@@ -28,8 +29,16 @@ _ASKS_AMOUNT = re.compile(r"多[少大高远重]|几(?:个|人|元|倍|项|家|�
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
 _ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|"
-                        r"责任(?:部门|单位|分工|主体|机关)|谁|负责|牵头|"
+                        r"责任(?:部门|单位|分工|主体|机关)|谁(?!可|能)|负责|牵头|"
                         r"responsible|in charge|which department")
+# 哪些人 / 什么人 / 哪类群体 / 谁可以 / 对象 / 条件 / 面向 / 针对: who is eligible, and on what
+# condition.
+_ASKS_WHO = re.compile(r"(?:哪些|什么|哪类|哪种)(?:人|群体|对象|劳动者|企业|职工|学员)|谁(?:可|能)|"
+                       r"对象|条件|面向|针对|符合|who (?:can|is eligible)|eligib")
+# How a policy text names who a measure is for: a piece that opens with 对/面向/针对/凡/对于,
+# or a 的-phrase (…参加培训的) followed by what they get.
+_WHO_OPENING = re.compile(r"^(?:对于|对|面向|针对|凡|为)")
+_BENEFIT = re.compile(r"给予|可|按|享受|予以|纳入|免|补贴|发放|开展|提供")
 
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 # An amount, strongest first: money, a share or a multiple; then a count with its measure word
@@ -59,7 +68,8 @@ def asked_for(question: str) -> Asked:
     lowered = question.lower()
     period = bool(_ASKS_PERIOD.search(lowered))
     return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
-                 period=period, body=bool(_ASKS_BODY.search(lowered)))
+                 period=period, body=bool(_ASKS_BODY.search(lowered)),
+                 who=bool(_ASKS_WHO.search(lowered)))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],
@@ -119,6 +129,28 @@ def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
     return f"{title}所引条款未写明具体{what}。"
 
 
+def _who_lead(terms: Sequence[str], title: str,
+              quoted: Sequence[tuple[int, Sequence[str]]]) -> str | None:
+    """The piece of the quoted sentences naming who the measure is for: one opening with
+    对/面向/针对/凡, or a 的-phrase followed by what they get; the one whose words and the
+    measure after it share most of the question's words, then the first."""
+    found = []
+    for number, passages in quoted:
+        for passage in passages:
+            pieces = [piece.strip() for piece in _PIECE.findall(passage) if piece.strip()]
+            for i, piece in enumerate(pieces):
+                follows = pieces[i + 1] if i + 1 < len(pieces) else ""
+                if len(piece) >= 6 and (_WHO_OPENING.match(piece) or (
+                        piece.endswith("的") and _BENEFIT.search(follows))):
+                    # Who, and what they get: 对贫困劳动力… is chosen for 免费培训 by the
+                    # piece after it (开展免费职业技能培训).
+                    found.append((_relevance(piece + follows, terms), number, piece))
+    if not found:
+        return None
+    _, number, piece = max(enumerate(found), key=lambda entry: (entry[1][0], -entry[0]))[1]
+    return f"{title}写明的对象和条件：{_quoted([(number, piece)])}。"
+
+
 def _body_lead(title: str, clauses: Sequence[tuple[int, str]]) -> str | None:
     for number, text in clauses:
         match = _RESPONSIBLE.search(text.replace("\n", ""))
@@ -131,7 +163,7 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
                passages: Sequence[Sequence[str]]) -> list[str]:
     """One lead line per document quoted, in the answer's order; `passages[i]` are the
     passages quoted of `hits[i]`, which is citation i + 1."""
-    if not (asked.figure or asked.body):
+    if not (asked.figure or asked.body or asked.who):
         return []
     by_document: dict[str, list[int]] = {}
     for i, hit in enumerate(hits):
@@ -143,7 +175,10 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
             lines.append(_figure_lead(asked, question, terms, title,
                                       [(i + 1, passages[i]) for i in indices]))
         else:
-            line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices])
+            line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices]) \
+                if asked.body else None
+            if line is None and asked.who:
+                line = _who_lead(terms, title, [(i + 1, passages[i]) for i in indices])
             if line:
                 lines.append(line)
     return lines

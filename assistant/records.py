@@ -45,6 +45,7 @@ class Asked:
     amount: bool = False
     period: bool = False
     body: bool = False
+    who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
 
     @property
     def figure(self) -> bool:

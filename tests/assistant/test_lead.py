@@ -25,7 +25,11 @@ from eval.metrics import verbatim_segments
     ("违反规定要承担什么责任？", Asked()),
     ("怎样申请职业培训补贴？", Asked()),
     ("如何制定职业技能标准？", Asked()),  # a standard to meet, not an amount
-    ("新型学徒制培训的对象是谁？", Asked(body=True)),
+    ("新型学徒制培训的对象是谁？", Asked(body=True, who=True)),
+    ("哪些人可以参加免费培训？", Asked(who=True)),
+    ("谁可以申请这项补贴？", Asked(who=True)),
+    ("申请需要符合什么条件？", Asked(who=True)),
+    ("创业培训面向什么群体？", Asked(who=True)),
 ])
 def test_what_a_question_asks_for(question, expected):
     assert asked_for(question) == expected
@@ -112,3 +116,26 @@ def test_a_figure_in_the_unit_asked_comes_before_a_share(docs_by_id):
     text, lines = _answer("技能劳动者的比例要达到多少？", ["技能", "劳动者", "比例"], hits)
     assert "24%" in lines[0]
     assert _all_verbatim(text, hits)
+
+
+def test_who_is_eligible_is_the_piece_naming_them_chosen_by_what_they_get(docs_by_id):
+    # 白城 4.2 names two groups: the first gets free training, the second training subsidies.
+    hits = [_hit(docs_by_id, "baicheng-2019", "4.2")]
+    text, lines = _answer("哪些人能参加免费职业技能培训？", ["免费", "职业技能", "培训"], hits)
+    assert "写明的对象和条件" in lines[0]
+    assert "“对贫困家庭子女、贫困劳动力" in lines[0] and "残疾人”[1]" in lines[0]
+    text, lines = _answer("哪些人可以领职业培训补贴？", ["职业培训", "补贴"], hits)
+    assert "“对年度高校毕业生和企业职工按规定给予职业培训补贴”[1]" in lines[0]
+    assert _all_verbatim(text, hits)
+
+
+def test_a_body_lead_comes_before_a_who_lead_and_no_piece_no_lead(docs_by_id):
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.1.11")]
+    text, lines = _answer("这项培训的对象由哪个部门负责？", [], hits)
+    assert "负责单位" in lines[0]
+    tianjin = [_hit(docs_by_id, "tianjin-2019", "3.1.2")]  # 面向… opens no quoted piece here
+    question = "高职扩招面向哪些人？"
+    quoted = [["以高质量完成高职院校百万扩招任务为目标，在优质高职院校、成人学校选取区域经济建设急需、"
+               "社会民生领域紧缺和就业率高的专业，招收退役军人、在岗职工、下岗失业人员、农民工、"
+               "新型职业农民，提升职业技能和就业创业能力。"]]
+    assert lead_lines(asked_for(question), question, [], tianjin, quoted) == []
