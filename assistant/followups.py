@@ -159,4 +159,6 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
         return f"{region}{previous.focus_heading}{cleaned}？"
     if pronoun:
         remainder = _PRONOUN.sub("", remainder).strip()
+        if entity:  # "它的配合单位是谁？" after a table row: the row's unit is the subject
+            return f"{region}{entity}{remainder}？"
     return f"{region}{previous.topic}{entity}{remainder}？"
