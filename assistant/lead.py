@@ -118,11 +118,11 @@ def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
         return (in_unit, strength, _relevance(piece, terms), -i)
 
     best = max(enumerate(pieces), key=rank, default=None)
-    if best is not None and _strength(asked, best[1][1]) > 0:
+    if best is not None and rank(best)[1] > 0:  # its strength: some figure was found
         return f"{title}：{_quoted([best[1]])}。"
-    pieces = _pieces(quoted)
     what = "期限" if asked.period else "数额"
-    deferred = [item for item in pieces if _DEFERRED.search(item[1])]
+    # No figure: the wording used instead, in pieces between commas only (按规定给予…、…).
+    deferred = [item for item in _pieces(quoted) if _DEFERRED.search(item[1])]
     if deferred:
         best = max(deferred, key=lambda item: _relevance(item[1], terms))
         return f"{title}未写明具体{what}，只写明{_quoted([best])}。"

@@ -69,4 +69,4 @@ def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
     return header != name and any(f"{word}{header}" in question for word in _ACROSS_ROWS)
 
 
-__all__ = ["asks_for_row", "is_figures_row"]
+__all__ = ["asks_for_row", "is_figures_row", "row_label"]

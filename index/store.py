@@ -148,18 +148,19 @@ class BuiltIndex:
         self._documents_by_id = {doc.doc_id: doc for doc in self.documents}
         codes = {doc.doc_id: code for code, doc in enumerate(self.documents)}
         self._doc_codes = codes
-        counts = np.fromiter((len(doc.clauses) for doc in self.documents), dtype=np.int64,
-                             count=len(self.documents))
         # Row r belongs to the document d with row_starts[d] <= r < row_starts[d + 1].
-        self.row_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        # Integer document codes per row: masking 100k rows by an object array of ids took
-        # ~700 ms per scoped search, integer codes take well under a millisecond.
-        self.doc_code_of_row = np.repeat(np.arange(len(self.documents), dtype=np.int32), counts)
-        if isinstance(self.clauses, LazyRows):
+        if isinstance(self.clauses, LazyRows):  # the catalogue has them, and the id lookup
+            self.row_starts = self.clauses.row_starts
             self._positions = None
             self._id_hashes, self._id_rows = self.clauses.id_hashes, self.clauses.id_rows
         else:
+            counts = [len(doc.clauses) for doc in self.documents]
+            self.row_starts = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
             self._positions = {clause.clause_id: i for i, clause in enumerate(self.clauses)}
+        # Integer document codes per row: masking 100k rows by an object array of ids took
+        # ~700 ms per scoped search, integer codes take well under a millisecond.
+        self.doc_code_of_row = np.repeat(np.arange(len(self.documents), dtype=np.int32),
+                                         np.diff(self.row_starts))
         # Concurrent requests may both fill an entry; they write the same value.
         self._document_masks: dict[tuple[str, ...], np.ndarray] = {}
 
