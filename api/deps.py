@@ -23,7 +23,7 @@ from functools import lru_cache
 from api.settings import Settings
 from assistant.conversations import ConversationStore, StoreState
 from assistant.sqlite_conversations import SQLiteConversationStore
-from assistant.service import PolicyAssistant
+from assistant.service import AssistantConfig, PolicyAssistant
 from corpus import Document
 from index.clause_store import ClauseStore, EmbeddedClauseStore, StoreUnavailable
 from index.encoders import Encoder, make_encoder
@@ -96,7 +96,13 @@ def open_assistant(settings: Settings, *, force_rebuild: bool = False, progress=
     store = open_conversations(settings) if with_conversations else None
     clause_store = make_clause_store(settings)
     synced(clause_store, index)
-    return PolicyAssistant(index, updater.encoder, store, clause_store=clause_store), rebuilt
+    return PolicyAssistant(index, updater.encoder, store, assistant_config(settings),
+                           clause_store=clause_store), rebuilt
+
+
+def assistant_config(settings: Settings) -> AssistantConfig:
+    """The assistant's tuned configuration with what a deployment may switch."""
+    return AssistantConfig() if settings.thesaurus else AssistantConfig(synonyms_per_term=0)
 
 
 class LiveAssistant:
@@ -124,6 +130,7 @@ class LiveAssistant:
         updater = make_updater(settings, encoder)
         index, rebuilt = updater.open()
         assistant = PolicyAssistant(index, updater.encoder, open_conversations(settings),
+                                    assistant_config(settings),
                                     clause_store=make_clause_store(settings))
         return cls(assistant, updater=updater,
                    check_seconds=settings.reload_check_seconds), rebuilt

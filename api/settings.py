@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     dense_index: Literal["auto", "flat", "hnsw"] = Field(
         "auto", description="flat (exact), hnsw (a graph, for large corpora) or auto: flat "
                             "below 50,000 clauses, hnsw from there (index.dense.AUTO_HNSW_FROM)")
+    thesaurus: bool = Field(True, description="add a published thesaurus's synonyms for question "
+                            "words the corpus never uses (assistant.synonyms; README, Licenses)")
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: str = Field("", description="comma-separated origins allowed to embed/call")

@@ -21,12 +21,15 @@ from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
 from assistant.retriever import translate_terms
+from assistant.synonyms import Thesaurus
 from index.lexical import Tokenizer
 
 
 class QuestionAnalyser:
-    def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer):
+    def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer,
+                 thesaurus: Thesaurus | None = None):
         self.documents = documents
+        self.thesaurus = thesaurus
         self.tokenizer = tokenizer
         self.gazetteer = gazetteer
         self.regions = RegionResolver(documents, gazetteer)
@@ -41,17 +44,23 @@ class QuestionAnalyser:
         them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
         is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
         when it lies in the question's scope. `inherited` is the scope a follow-up carries from
-        the turn before (`inherited_scope`); it replaces the one read off the text."""
+        the turn before (`inherited_scope`); it replaces the one read off the text. With a
+        thesaurus, the key terms are cut anyway, for the synonyms every search adds."""
         mentions = self.gazetteer.mentions(question)
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
-        terms = (tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
-                                 region_words=region_words)) if with_terms else ())
+        terms: tuple[str, ...] = ()
+        if with_terms or self.thesaurus is not None:
+            terms = tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
+                                    region_words=region_words))
+        synonyms = self.thesaurus.expansions(terms) if self.thesaurus is not None else ()
+        if not with_terms:
+            terms = ()
         if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
             focus = None
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=self._referenced(question, scope),
-                             focus=focus, asked=asked_for(question))
+                             focus=focus, asked=asked_for(question), synonyms=synonyms)
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
                         mentions: Sequence[Mention]) -> RegionScope | None:

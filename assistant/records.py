@@ -64,6 +64,9 @@ class QueryAnalysis:
     # The clause a follow-up points at ("这条…"), inherited from the turn before (`followups`).
     focus: Clause | None = None
     asked: Asked = field(default_factory=Asked)  # the amount, period or body it asks for
+    # Words the corpus uses for key terms it never mentions (`synonyms`), added to the lexical
+    # query of every search of this question.
+    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

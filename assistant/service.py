@@ -28,6 +28,7 @@ from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import TurnContext, clause_in_focus, resolve
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
+from assistant.synonyms import Thesaurus
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore
 from index.encoders import Encoder
@@ -56,6 +57,9 @@ class AssistantConfig:
     # set, earlier thresholds: 1 (top hit only) refused 8/169 answerable questions, 3 refused
     # 6/169; the thresholds of `DecisionThresholds` were cross-validated with 3.
     decision_depth: int = 3
+    # Synonyms from the thesaurus (`assistant.synonyms`) for each key term the corpus never
+    # mentions; 0 turns the thesaurus off. 3 was fixed before measuring, not tuned.
+    synonyms_per_term: int = 3
 
 
 # A not-found answer names the documents it searched up to this many, then says how many more.
@@ -72,7 +76,10 @@ class PolicyAssistant:
         self.config = config or AssistantConfig()
         self.retriever = HybridRetriever(index, encoder, self.config.weights, clause_store)
         self.gazetteer = default_gazetteer()
-        self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer)
+        thesaurus = (Thesaurus(self.mentioned, self.config.synonyms_per_term)
+                     if self.config.synonyms_per_term > 0 else None)
+        self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer,
+                                         thesaurus)
         self.regions = self.analyser.regions
         self.conversations = conversations
 
@@ -115,7 +122,8 @@ class PolicyAssistant:
             return referenced
         if analysis.scope.unknown and not analysis.scope.restricted:
             return []
-        return self.retriever.search(query, doc_ids=analysis.scope.doc_ids, top_k=top_k)
+        return self.retriever.search(query, doc_ids=analysis.scope.doc_ids, top_k=top_k,
+                                     synonyms=analysis.synonyms)
 
     def _referenced(self, analysis: QueryAnalysis, top_k: int) -> list[Hit]:
         """The clauses the question names by number, as hits; ranked by how well they match
@@ -124,7 +132,7 @@ class PolicyAssistant:
         if len({c.doc_id for c in clauses}) > 1:
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
                 analysis.question, doc_ids=tuple({c.doc_id for c in clauses}),
-                top_k=len(self.index.clauses))}
+                top_k=len(self.index.clauses), synonyms=analysis.synonyms)}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
@@ -156,11 +164,11 @@ class PolicyAssistant:
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
         # One embedding and one scoring of the corpus for every search below (in scope,
         # other regions): each search takes its rows from `scored`.
-        scored = self.retriever.scored(question)
+        scored = self.retriever.scored(question, synonyms=analysis.synonyms)
         vector = (scored.query_vector if scored is not None
                   else self.retriever.query_vector(question))
         if scope.unknown and not scope.restricted:
-            return self._unknown_region(question, scope, terms, top_k, vector, scored)
+            return self._unknown_region(analysis, top_k, vector, scored)
 
         weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
         hits, covered = list(weighing.hits), list(weighing.covered)
@@ -179,9 +187,10 @@ class PolicyAssistant:
         if vector is None:
             vector = self.retriever.query_vector(question)
         hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
-                                     query_vector=vector, scored=scored)
+                                     query_vector=vector, scored=scored,
+                                     synonyms=analysis.synonyms)
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
-        others = self._other_regions(question, scope, vector, scored)
+        others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
                           depth=self.config.decision_depth, mentioned=self.mentioned)
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
@@ -238,13 +247,14 @@ class PolicyAssistant:
     def _topic(self, terms: list[str]) -> str:
         return "、".join(terms[:4]) if terms else "这一问题"
 
-    def _unknown_region(self, question: str, scope: RegionScope, terms: list[str],
-                        top_k: int, vector: np.ndarray,
+    def _unknown_region(self, analysis: QueryAnalysis, top_k: int, vector: np.ndarray,
                         scored: ChannelScores | None) -> Answer:
+        question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
         names = "、".join(r.name for r in scope.unknown)
         known = "、".join(sorted({d.region.name for d in self.documents}))
         related = [h for h in self.retriever.search(question, top_k=max(top_k, 10),
-                                                    query_vector=vector, scored=scored)
+                                                    query_vector=vector, scored=scored,
+                                                    synonyms=analysis.synonyms)
                    if coverage(terms, h) >= self.config.related_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
         if related:
@@ -252,14 +262,16 @@ class PolicyAssistant:
                 f"{h.document.region.short_name}{cite(h)}[{n}]" for n, h in enumerate(related, 1)) + "。"
         return Answer("not_found", text, question, tuple(related), scope, 0.0)
 
-    def _other_regions(self, question: str, scope: RegionScope, vector: np.ndarray,
+    def _other_regions(self, analysis: QueryAnalysis, vector: np.ndarray,
                        scored: ChannelScores | None) -> list[Hit]:
         """The best clauses of the documents outside a region-scoped question's scope."""
+        scope = analysis.scope
         if not scope.restricted:
             return []
         others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
-        return self.retriever.search(question, doc_ids=others, top_k=20, query_vector=vector,
-                                     scored=scored) if others else []
+        return self.retriever.search(analysis.question, doc_ids=others, top_k=20,
+                                     query_vector=vector, scored=scored,
+                                     synonyms=analysis.synonyms) if others else []
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
                    hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],
