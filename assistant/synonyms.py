@@ -61,12 +61,17 @@ class Thesaurus:
     def expansions(self, terms: Iterable[str]) -> tuple[str, ...]:
         found: list[str] = []
         for term in terms:
-            if len(term) < 2 or self.mentioned(term):
+            if len(term) < 2:
+                continue
+            parts = () if term in self.groups else self._parts(term)
+            # Asked only of words the thesaurus can expand: `mentioned` reads every clause for a
+            # term without Chinese bigrams (8%, 2019), ~200 ms at LawRefBook's 154k clauses.
+            if not (parts or term in self.groups) or self.mentioned(term):
                 continue
             words = self._usable(term, found)
             if not words:  # a compound the thesaurus lacks (退伍军人): its parts' synonyms
-                words = [word for part in self._parts(term) if not self.mentioned(part)
-                         for word in self._usable(part, found)]
+                words = [word for part in parts or self._parts(term)
+                         if not self.mentioned(part) for word in self._usable(part, found)]
             found.extend(list(dict.fromkeys(words))[:self.per_term])
         return tuple(found)
 

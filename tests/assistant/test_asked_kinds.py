@@ -1,13 +1,16 @@
-"""Clauses of the kind a question asks for: the entry into force, and articles cited by number."""
+"""Clauses of the kind a question asks for: the entry into force, the statement of purpose, and
+articles cited by number."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.crossrefs import cited_keys, follow_citations
 from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
+from assistant.purpose import asks_purpose, states_purpose
 from assistant.records import Hit
 from corpus.parser import parse_text
 
@@ -89,3 +92,57 @@ def test_a_real_law_answers_when_it_takes_effect(tmp_path):
                                             corpus_hash="t"), encoder)
     top = assistant.search("《中华人民共和国煤炭法》何时开始实施？", top_k=3)[0]
     assert "煤炭法" in top.document.title and "起施行" in top.clause.text
+
+
+@pytest.mark.parametrize("question", [
+    "《中华人民共和国畜牧法》的立法目的是什么？",
+    "《牙膏监督管理办法》的主要目的是什么？",
+    "什么是《规章制定程序条例》的主要目的？",
+    "为何需要制定《中华人民共和国大气污染防治法》？",
+    "食盐专营办法的主要目的是什么？",
+    "这个实施方案的宗旨是什么",
+])
+def test_questions_about_why_a_document_was_made(question):
+    assert asks_purpose(question)
+
+
+@pytest.mark.parametrize("question", [
+    "合同行政监督管理的目的是什么？",  # the aim of an activity, not of a document
+    "天津职业技能提升行动的主要目标是什么？",  # a plan's targets have their own section
+    "为什么要参加职业技能培训？",
+])
+def test_other_questions_about_aims_are_not(question):
+    assert not asks_purpose(question)
+
+
+def test_purpose_clauses_in_their_drafting_forms(docs_by_id):
+    assert states_purpose("第一条　为了保障农产品质量安全，维护公众健康，促进农业和农村经济发展，制定本法。")
+    assert states_purpose("第一条 为加强药品监督管理，根据《中华人民共和国药品管理法》，制定本办法。")
+    # the shipped plans open the same way (为…，根据…，结合我市实际，制定本实施方案)
+    assert states_purpose(docs_by_id["tianjin-2019"].clause("preamble").text)
+    assert not states_purpose("第五条　县级以上人民政府应当制定本行政区域的发展规划。")
+    assert not states_purpose("为了提高培训质量，各区要加强监管。")
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_real_law_answers_what_it_was_made_for(tmp_path):
+    from assistant.service import PolicyAssistant
+    from corpus.loader import read_corpus
+    from index.encoders import make_encoder
+    from index.store import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("中华人民共和国大气污染防治法.docx", "中华人民共和国煤炭法.docx"):
+        (corpus / name).symlink_to(LEGAL_DC / name)
+    documents = read_corpus(corpus).documents
+    encoder = make_encoder("hash")
+    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
+                                            corpus_hash="t"), encoder)
+    question = "为何需要制定《中华人民共和国大气污染防治法》？"
+    top = assistant.search(question, top_k=3)[0]
+    assert "大气污染防治法" in top.document.title and states_purpose(top.clause.text)
+    # without the preference the opening article is not what the search puts first
+    plain = assistant.retriever.search(question, doc_ids=(top.document.doc_id,), top_k=1,
+                                       weights=replace(assistant.retriever.weights, definition=0))
+    assert plain[0].clause.clause_id != top.clause.clause_id
