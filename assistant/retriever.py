@@ -24,6 +24,7 @@ import numpy as np
 from assistant.crossrefs import follow_citations
 from assistant.definitions import asked_term, defines
 from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
+from assistant.penalties import asks_penalty, states_penalty
 from assistant.purpose import asks_purpose, states_purpose
 from assistant.records import Hit
 from corpus import Clause
@@ -40,8 +41,9 @@ class FusionWeights:
     share in [0, 1] already. The defaults are the grid point best on all 1,674 questions (seeds
     development set + Legal-DC development split), the choice of 2 of the 5 folds (each other
     fold chose a different point); held-out
-    folds (with the thesaurus's synonyms in the lexical query and the purpose preference):
-    Legal-DC hit@1/5/10 0.606/0.810/0.880, seeds 0.897/0.962/0.968 (README, "Retrieval").
+    folds (with the thesaurus's synonyms in the lexical query, the purpose and the penalty
+    preferences): Legal-DC hit@1/5/10 0.613/0.807/0.878, seeds 0.897/0.962/0.968 (README,
+    "Retrieval").
     """
 
     lexical: float = 0.1  # BM25 over jieba words (with the corpus's own terms)
@@ -52,9 +54,9 @@ class FusionWeights:
     # Share of the score given to "this clause defines the term asked about" for 什么是X
     # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
     # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
-    # The same lift and pool serve "when does it take effect" questions (`entry_into_force`)
-    # and "what was it made for" (`purpose`): each prefers the clause of a fixed drafting form
-    # the question asks for; not tuned apart.
+    # The same lift and pool serve "when does it take effect" (`entry_into_force`), "what was
+    # it made for" (`purpose`) and "what penalty" questions (`penalties`): each prefers the
+    # clause of a fixed drafting form the question asks for; not tuned apart.
     definition: float = 0.3
     definition_pool: int = 100
     # The articles that the first `citation_depth` hits cite by number (本法第X条) follow them,
@@ -114,7 +116,8 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
 def wanted_clause(question: str) -> Callable[[str], bool] | None:
     """A test for clause texts of the kind the question asks for, or None when it asks for no
     particular kind: the definition for 什么是X (`definitions`), the entry into force for
-    何时施行 (`entry_into_force`), the opening statement of purpose for 立法目的 (`purpose`)."""
+    何时施行 (`entry_into_force`), the opening statement of purpose for 立法目的 (`purpose`), an
+    article setting a sanction for 受到什么处罚 (`penalties`)."""
     if asks_purpose(question):  # first: 什么是《X》的主要目的 asks a purpose, not a meaning
         return states_purpose
     term = asked_term(question)
@@ -122,6 +125,8 @@ def wanted_clause(question: str) -> Callable[[str], bool] | None:
         return lambda text: defines(text, term)
     if asks_entry_into_force(question):
         return states_entry_into_force
+    if asks_penalty(question):
+        return states_penalty
     return None
 
 

@@ -1,5 +1,5 @@
-"""Clauses of the kind a question asks for: the entry into force, the statement of purpose, and
-articles cited by number."""
+"""Clauses of the kind a question asks for: the entry into force, the statement of purpose, the
+article that sets a penalty, and articles cited by number."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from assistant.crossrefs import cited_keys, follow_citations
 from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
+from assistant.penalties import asks_penalty, states_penalty
 from assistant.purpose import asks_purpose, states_purpose
 from assistant.records import Hit
 from corpus.parser import parse_text
@@ -146,3 +147,55 @@ def test_a_real_law_answers_what_it_was_made_for(tmp_path):
     plain = assistant.retriever.search(question, doc_ids=(top.document.doc_id,), top_k=1,
                                        weights=replace(assistant.retriever.weights, definition=0))
     assert plain[0].clause.clause_id != top.clause.clause_id
+
+
+@pytest.mark.parametrize("question", [
+    "茧丝经营者销售以假充真的茧丝应该受到什么惩罚？",
+    "超量使用食品添加剂的食品生产者应该受到什么处罚？",
+    "擅自引进畜禽新品种要承担什么法律责任？",
+    "伪造认证证书的行为有何处罚措施？",
+    "骗取培训补贴的机构怎么处罚？",
+])
+def test_questions_about_a_penalty(question):
+    assert asks_penalty(question)
+
+
+@pytest.mark.parametrize("question", [
+    "发现检查结果异常应该怎么处理？",  # a procedure
+    "销售者对产品质量有哪些责任？",  # a duty
+    "当事人在市场监督管理行政处罚中有哪些权利？",
+])
+def test_questions_about_duties_and_procedures_are_not(question):
+    assert not asks_penalty(question)
+
+
+def test_penalty_clauses_in_their_drafting_forms():
+    assert states_penalty("第二十二条　违反本办法第十条规定，以假充真的，由市场监督管理部门责令改正，"
+                          "处一万元以上三万元以下罚款。")
+    assert states_penalty("第二十五条 违反本办法第十条规定，未显著标明的，按照《中华人民共和国广告法》"
+                          "第五十九条处罚。")
+    assert states_penalty("构成犯罪的，依法追究刑事责任。")
+    assert not states_penalty("第十条　茧丝经营者不得以假充真、以次充好。")
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_real_rule_answers_with_the_article_that_sets_the_penalty(tmp_path):
+    from assistant.service import PolicyAssistant
+    from corpus.loader import read_corpus
+    from index.encoders import make_encoder
+    from index.store import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "娱乐场所管理条例.docx").symlink_to(LEGAL_DC / "娱乐场所管理条例.docx")
+    documents = read_corpus(corpus).documents
+    encoder = make_encoder("hash")
+    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
+                                            corpus_hash="t"), encoder)
+    question = "娱乐场所设置具有赌博功能的电子游戏机机型的会受到哪些处罚？"
+    top = assistant.search(question, top_k=3)[0]
+    assert states_penalty(top.clause.text) and top.clause.text.startswith("第四十五条")
+    # without the preference the article of the duty itself (不得设置…) comes first
+    plain = assistant.retriever.search(question, top_k=1,
+                                       weights=replace(assistant.retriever.weights, definition=0))
+    assert not states_penalty(plain[0].clause.text) and "不得设置" in plain[0].clause.text
