@@ -27,6 +27,7 @@ from assistant.entry_into_force import asks_entry_into_force, states_entry_into_
 from assistant.penalties import asks_penalty, states_penalty
 from assistant.purpose import asks_purpose, states_purpose
 from assistant.records import Hit
+from assistant.tables import names_row
 from corpus import Clause
 from index.encoders import Encoder
 from index.clause_store import ChannelScores, ClauseStore, EmbeddedClauseStore, StoreQuery
@@ -42,8 +43,8 @@ class FusionWeights:
     development set + Legal-DC development split), the choice of 2 of the 5 folds (each other
     fold chose a different point); held-out
     folds (with the thesaurus's synonyms in the lexical query, the purpose and the penalty
-    preferences): Legal-DC hit@1/5/10 0.613/0.807/0.878, seeds 0.897/0.962/0.968 (README,
-    "Retrieval").
+    preferences, rows named by label): Legal-DC hit@1/5/10 0.613/0.807/0.878, seeds
+    0.904/0.968/0.974 (README, "Retrieval").
     """
 
     lexical: float = 0.1  # BM25 over jieba words (with the corpus's own terms)
@@ -113,21 +114,22 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
     return vector @ values / total if total > 0 else vector @ values
 
 
-def wanted_clause(question: str) -> Callable[[str], bool] | None:
-    """A test for clause texts of the kind the question asks for, or None when it asks for no
+def wanted_clause(question: str) -> Callable[[Clause], bool] | None:
+    """A test for clauses of the kind the question asks for, or None when it asks for no
     particular kind: the definition for 什么是X (`definitions`), the entry into force for
     何时施行 (`entry_into_force`), the opening statement of purpose for 立法目的 (`purpose`), an
-    article setting a sanction for 受到什么处罚 (`penalties`)."""
+    article setting a sanction for 受到什么处罚 (`penalties`); otherwise the table rows the
+    question names by their label (`tables.names_row`)."""
     if asks_purpose(question):  # first: 什么是《X》的主要目的 asks a purpose, not a meaning
-        return states_purpose
+        return lambda clause: states_purpose(clause.text)
     term = asked_term(question)
     if term is not None:
-        return lambda text: defines(text, term)
+        return lambda clause: defines(clause.text, term)
     if asks_entry_into_force(question):
-        return states_entry_into_force
+        return lambda clause: states_entry_into_force(clause.text)
     if asks_penalty(question):
-        return states_penalty
-    return None
+        return lambda clause: states_penalty(clause.text)
+    return lambda clause: names_row(question, clause)
 
 
 def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool],
@@ -235,4 +237,4 @@ class HybridRetriever:
         if wanted is None:
             return fused
         clauses = self.index.clauses
-        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]].text), weights)
+        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights)

@@ -69,4 +69,14 @@ def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
     return header != name and any(f"{word}{header}" in question for word in _ACROSS_ROWS)
 
 
-__all__ = ["asks_for_row", "is_figures_row", "row_label"]
+def names_row(question: str, clause: Clause) -> bool:
+    """The question names this table row by its label: "綦江区人力社保局三年的指导计划" names the
+    row whose 责任单位 is 区人力社保局, not the rows where that unit only assists. Labels of one
+    character or of digits only (a 序号 column) name nothing."""
+    if clause.kind != "table_row":
+        return False
+    label = row_label(clause)
+    return len(label) >= 2 and not _NUMBER.fullmatch(label) and label in question
+
+
+__all__ = ["asks_for_row", "is_figures_row", "names_row", "row_label"]

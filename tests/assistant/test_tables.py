@@ -1,4 +1,5 @@
-"""Rows of figures in annex tables are quoted only when the question asks for them."""
+"""Rows of figures in annex tables are quoted only when the question asks for them; a row the
+question names by its label is what retrieval prefers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.tables import asks_for_row, is_figures_row
+from assistant.tables import asks_for_row, is_figures_row, names_row
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "questions" / "dev.jsonl"
 
@@ -57,3 +58,27 @@ def test_answers_quote_rows_of_figures_only_when_asked(hash_assistant):
                 assert asks_for_row(question, answer.analysis.terms, hit.clause), (question, hit)
         checked += 1
     assert checked > 100
+
+
+def test_a_question_names_a_row_by_its_label_not_by_a_unit_that_only_assists(rows):
+    question = "区司法局今年的培训任务是多少人次"
+    named = [key for key, row in rows.items() if names_row(question, row)]
+    # 区司法局 leads one row of Qijiang's division of work; rows where it assists do not count
+    assert named == ["qijiang-2019/annex.row12"]
+    assert "区司法局" in rows["qijiang-2019/annex.row12"].text
+    assert names_row("合计是多少", rows["qijiang-2019/annex.total"])
+    # a 序号 (digits) or a one-character label names nothing
+    assert not names_row("序号1的单位", rows["qijiang-2019/annex.row1"])
+
+
+def test_the_row_a_question_names_is_preferred(hash_assistant):
+    """With the hash encoder only the lexical channels read meaning; 区人力社保局 is named in most
+    rows of the table (as 配合单位), and leads only row 1."""
+    from dataclasses import replace
+
+    question = "区人力社保局承担哪些工作？"
+    top = hash_assistant.search(question, top_k=1)[0]
+    assert top.clause.clause_id == "qijiang-2019/annex.row1"
+    plain = hash_assistant.retriever.search(
+        question, top_k=1, weights=replace(hash_assistant.retriever.weights, definition=0))
+    assert plain[0].clause.clause_id != "qijiang-2019/annex.row1"
