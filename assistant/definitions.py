@@ -21,8 +21,10 @@ _ASKS_AFTER = re.compile(
 # "X法所称的Y", "本办法中的Y": the term is the part after the document it is quoted from.
 _QUOTED_FROM = re.compile(r"所称的|所称|中的|里的|规定的")
 _TRIM = "“”\"'‘’《》的 "
-# A definition in a clause: the term, a short qualifier at most, then 是指/系指/指.
-_DEFINES = r"{term}[^。；]{{0,8}}?(?:是指|系指|指的是|，指|,指|：指)"
+# A definition in a clause: the term, a short qualifier at most, then 是指/系指/指; or the term
+# coordinated with another defined together ("X和Y，是指…", "X、Y，是指…").
+_DEFINES = (r"{term}(?:[^。；]{{0,8}}?|(?:和|及|以及|或者|、)[^。；，]{{1,24}}?[，,]?)"
+            r"(?:是指|系指|指的是|，指|,指|：指)")
 
 
 def asked_term(question: str) -> str | None:

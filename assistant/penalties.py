@@ -17,8 +17,12 @@ from __future__ import annotations
 import re
 
 _ASKS = re.compile(
-    r"(?:受到|承担|面临|给予|予以|会有|有|将有|负)(?:什么|哪些|何种|怎样的?|何)(?:样的)?(?:行政)?"
+    r"(?:承担|面临|给予|予以|会有|有|将有|负)(?:什么|哪些|何种|怎样的?|何)(?:样的)?(?:行政)?"
     r"(?:处罚|惩罚|法律责任|制裁)"
+    r"|受到?(?:什么|哪些|何种|怎样的?|何)(?:样的)?(?:行政)?(?:处罚|惩罚|制裁)"
+    # "哪些行为会受到处罚？": with no question word, only as what the question ends on ("受到处罚
+    # 后能申请复议吗" asks about a procedure)
+    r"|受到?(?:行政)?(?:处罚|惩罚|制裁)[？?。]?$"
     r"|(?:如何|怎么|怎样|怎么样)(?:处罚|惩罚)|有何(?:处罚|惩罚)|处罚措施")
 # The sanctions of 《行政处罚法》 第九条 and of criminal and disciplinary liability, as drafted.
 _STATES = re.compile(

@@ -18,11 +18,14 @@ import re
 # 行政监督管理的目的是什么" — the aim of an activity, which a clause inside the rule may state —
 # is not read as asking for the rule's opening article.
 _DOCUMENT = r"(?:法|条例|办法|规定|细则|决定|规则|意见|方案|通知|准则|规范|》)[”\"]?"
-# 目标 is left out on purpose: "主要目标" asks for a plan's targets, which have their own section.
 _PURPOSE = r"(?:主要|立法|制定|制订|出台|根本|核心|基本|首要)?(?:目的|宗旨|意图)"
+# 目标 (aim) is a purpose only for a law, regulation or rule: a plan's or an opinion's "主要目标"
+# asks for its targets, which have a section of their own (一、总体要求和目标任务).
+_STATUTE = r"(?:法|条例|办法|规定|细则|规则)》?[”\"]?"
+_AIM = r"(?:主要|根本|核心|基本|首要)?目标"
 _WHY = r"(?:为何|为什么|为啥|出于什么(?:目的|考虑))"
 _MADE = r"(?:要|需要|会)?(?:制定|制订|出台|颁布|印发|发布)"
-_ASKS = re.compile(rf"{_DOCUMENT}的?{_PURPOSE}|{_WHY}{_MADE}.*{_DOCUMENT}")
+_ASKS = re.compile(rf"{_DOCUMENT}的?{_PURPOSE}|{_STATUTE}的?{_AIM}|{_WHY}{_MADE}.*{_DOCUMENT}")
 # The clause: 为(了)…，(根据…，)(结合…，)(特)制定本法 / 本条例 / 本实施方案 …, in one sentence.
 _STATES = re.compile(
     r"为了?[^。；]{2,}?(?:特)?(?:制定|制订)本(?:法|条例|办法|规定|细则|规则|决定|实施方案|方案|意见|"

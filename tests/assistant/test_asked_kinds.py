@@ -102,6 +102,7 @@ def test_a_real_law_answers_when_it_takes_effect(tmp_path):
     "为何需要制定《中华人民共和国大气污染防治法》？",
     "食盐专营办法的主要目的是什么？",
     "这个实施方案的宗旨是什么",
+    "《某某管理条例》的主要目标是什么？",  # a law's aim is its purpose
 ])
 def test_questions_about_why_a_document_was_made(question):
     assert asks_purpose(question)
@@ -110,6 +111,7 @@ def test_questions_about_why_a_document_was_made(question):
 @pytest.mark.parametrize("question", [
     "合同行政监督管理的目的是什么？",  # the aim of an activity, not of a document
     "天津职业技能提升行动的主要目标是什么？",  # a plan's targets have their own section
+    "《天津市职业技能提升行动实施方案（2019—2021年）》的主要目标是什么？",
     "为什么要参加职业技能培训？",
 ])
 def test_other_questions_about_aims_are_not(question):
@@ -155,6 +157,8 @@ def test_a_real_law_answers_what_it_was_made_for(tmp_path):
     "擅自引进畜禽新品种要承担什么法律责任？",
     "伪造认证证书的行为有何处罚措施？",
     "骗取培训补贴的机构怎么处罚？",
+    "演出时假唱应受什么处罚？",
+    "哪些行为会因违反本办法而受到处罚？",
 ])
 def test_questions_about_a_penalty(question):
     assert asks_penalty(question)
@@ -164,6 +168,7 @@ def test_questions_about_a_penalty(question):
     "发现检查结果异常应该怎么处理？",  # a procedure
     "销售者对产品质量有哪些责任？",  # a duty
     "当事人在市场监督管理行政处罚中有哪些权利？",
+    "受到处罚后能申请行政复议吗？",
 ])
 def test_questions_about_duties_and_procedures_are_not(question):
     assert not asks_penalty(question)

@@ -56,6 +56,11 @@ def test_definition_questions_and_definition_clauses():
     assert defines("本条例所称无人驾驶航空器，是指没有机载驾驶员的航空器。", "无人驾驶航空器")
     assert defines("（一）空中交通管理机构，是指军队和民用航空管理部门内的机构。", "空中交通管理机构")
     assert not defines("无人驾驶航空器应当隔离飞行。", "无人驾驶航空器")
+    # two terms defined together: "X和Y，是指…"
+    assert defines("非医学需要的胎儿性别鉴定和选择性别人工终止妊娠，是指除经医学诊断以外所进行的鉴定。",
+                   "非医学需要的胎儿性别鉴定")
+    assert not defines("禁止实施非医学需要的胎儿性别鉴定和选择性别人工终止妊娠。",
+                       "非医学需要的胎儿性别鉴定")
 
 
 def test_national_documents_are_in_every_regional_scope():
