@@ -56,11 +56,16 @@ class QuestionAnalyser:
         synonyms = self.thesaurus.expansions(terms) if self.thesaurus is not None else ()
         if not with_terms:
             terms = ()
+        unknown = self.named_documents.unknown_titles(question)
+        # "《刑法》第二十条…" with no criminal law loaded: its article 20 is not another
+        # document's (二十), so section numbers are read only in documents it may mean.
+        referenced = () if unknown and not scope.documents else self._referenced(question, scope)
         if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
             focus = None
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
-                             terms=terms, referenced=self._referenced(question, scope),
-                             focus=focus, asked=asked_for(question), synonyms=synonyms)
+                             terms=terms, referenced=referenced, focus=focus,
+                             asked=asked_for(question), synonyms=synonyms,
+                             unknown_documents=unknown)
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
                         mentions: Sequence[Mention]) -> RegionScope | None:

@@ -20,6 +20,10 @@ _EDITION = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 # A name shorter than this, written without book-title marks, is too likely to be an ordinary
 # word inside another name (刑法 in 刑法修正案); it must be quoted as 《刑法》 to count.
 _MIN_BARE_NAME = 4
+# What the title of a law, rule or policy document ends with (an edition note aside). Other
+# things written in book-title marks — 《药品经营许可证》, 《风险管控清单》 — are not documents.
+_DOCUMENT_KIND = re.compile(r"(?:法|条例|办法|规定|细则|决定|规则|方案|意见|通知|标准|准则|规范|纲要|"
+                            r"规划|计划|决议|守则|章程|公告|指引|指南)$")
 
 
 def _names(title: str) -> set[str]:
@@ -62,5 +66,23 @@ class DocumentResolver:
                 found.extend(self._by_name[match.group(0)])
         return tuple(dict.fromkeys(found))
 
+    def unknown_titles(self, question: str) -> tuple[str, ...]:
+        """Document titles the question quotes in book-title marks that name no loaded document
+        ("《中华人民共和国刑法》第二十条…" when no criminal law is loaded); quoted names that are not
+        document titles (《药品经营许可证》) are left out."""
+        return tuple(quoted for quoted in quoted_titles(question)
+                     if not any(name in self._by_name for name in (quoted, *_names(quoted))))
 
-__all__ = ["DocumentResolver"]
+
+def quoted_titles(question: str) -> tuple[str, ...]:
+    """The document titles a question quotes in book-title marks, loaded or not."""
+    return tuple(dict.fromkeys(quoted for quoted in _BOOK_TITLE.findall(re.sub(r"\s+", "", question))
+                               if is_document_title(quoted)))
+
+
+def is_document_title(name: str) -> bool:
+    """Whether a name in book-title marks is the title of a law, rule or policy document."""
+    return bool(_DOCUMENT_KIND.search(_EDITION.sub("", re.sub(r"\s+", "", name))))
+
+
+__all__ = ["DocumentResolver", "is_document_title", "quoted_titles"]

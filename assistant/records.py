@@ -67,6 +67,14 @@ class QueryAnalysis:
     # Words the corpus uses for key terms it never mentions (`synonyms`), added to the lexical
     # query of every search of this question.
     synonyms: tuple[str, ...] = ()
+    # Document titles quoted in book-title marks that no loaded document has (`documents`).
+    unknown_documents: tuple[str, ...] = ()
+
+    @property
+    def names_only_unknown_documents(self) -> bool:
+        """The question quotes documents that are not loaded and names none that is: it asks
+        about a text the corpus does not hold."""
+        return bool(self.unknown_documents) and not self.scope.documents
 
 
 @dataclass(frozen=True)

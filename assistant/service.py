@@ -173,7 +173,9 @@ class PolicyAssistant:
         weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
         hits, covered = list(weighing.hits), list(weighing.covered)
         if not hits or not self.config.thresholds.answers(weighing.evidence):
-            return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k)
+            missing = analysis.unknown_documents if weighing.evidence.unknown_document else ()
+            return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k,
+                                   missing=missing)
 
         quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted, analysis.asked)
@@ -192,7 +194,8 @@ class PolicyAssistant:
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
-                          depth=self.config.decision_depth, mentioned=self.mentioned)
+                          depth=self.config.decision_depth, mentioned=self.mentioned,
+                          unknown_document=analysis.names_only_unknown_documents)
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 
@@ -275,7 +278,8 @@ class PolicyAssistant:
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
                    hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],
-                   top_k: int) -> Answer:
+                   top_k: int, *, missing: tuple[str, ...] = ()) -> Answer:
+        """`missing`: the documents the question quotes that are not loaded, said first."""
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
@@ -296,6 +300,9 @@ class PolicyAssistant:
             text = f"{titles}没有关于“{topic}”的明确规定。"
         else:
             text = f"现有文件没有关于“{topic}”的明确规定。"
+        if missing:
+            text = "现有文件中没有" + "、".join(f"《{title}》" for title in missing) + \
+                "，无法依据该文件回答。"
         parts = []
         in_region = [n for n, h in enumerate(cited, 1) if h in related]
         if in_region:

@@ -49,6 +49,7 @@ import numpy as np
 
 from assistant.answer import coverage
 from assistant.decision import DecisionEvidence, DecisionThresholds, gather
+from assistant.documents import quoted_titles
 from assistant.records import QueryAnalysis
 from assistant.service import PolicyAssistant
 from corpus import corpus_hash, load_corpus
@@ -156,10 +157,21 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
 
         covered = [coverage(list(analysis.terms), hit) for hit in hits]
         evidence = gather(analysis.terms, hits, covered, [],
-                          depth=assistant.config.decision_depth, mentioned=mentioned)
+                          depth=assistant.config.decision_depth, mentioned=mentioned,
+                          unknown_document=_names_only_removed(assistant, analysis, holders))
         examples.append(Example(question.qid, "legal-dc", "document_removed", question.category,
                                 False, evidence))
     return examples
+
+
+def _names_only_removed(assistant: PolicyAssistant, analysis: QueryAnalysis,
+                        removed: set[str]) -> bool:
+    """`QueryAnalysis.names_only_unknown_documents` as it would read with the `removed`
+    documents never loaded: a quoted title is unknown when it names none of the others."""
+    resolver = assistant.analyser.named_documents
+    unknown = [title for title in quoted_titles(analysis.question)
+               if not set(resolver.named(f"《{title}》")) - removed]
+    return bool(unknown) and not set(analysis.scope.documents) - removed
 
 
 def _grid() -> list[DecisionThresholds]:
