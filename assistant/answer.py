@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from assistant.lead import lead_lines
+from assistant.penalties import states_penalty
 from assistant.records import Asked, Hit
 from corpus.numbering import STATUTE_HEADINGS, match_heading
 from index.lexical import STOPWORDS, Tokenizer
@@ -127,6 +128,8 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
             value += 2
         if wants_owner and _RESPONSIBILITY_PART.search(sentence):
             value += 6
+        if asked.penalty and states_penalty(sentence):
+            value += 6  # the sanction, not only the conduct the question describes
         if index == 0 and re.match(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]", sentence):
             value -= 1  # the heading sentence alone rarely answers anything
         return value
@@ -140,6 +143,10 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
     if wants_owner:  # "who is responsible" is answered by the responsibility note itself
         chosen += [i for i, s in enumerate(sentences)
                    if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
+    if asked.penalty and not any(states_penalty(sentences[i]) for i in chosen):
+        # "受到什么处罚" is answered by the sanction, which a list article states in its lead-in
+        # ("有下列行为之一的，……处……罚款：") while the question's words are in an item
+        chosen += [i for i, s in enumerate(sentences) if states_penalty(s)][:1]
     for i in list(chosen):
         # A lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items.
         if sentences[i].rstrip().endswith(("：", ":")):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from assistant.penalties import asks_penalty
 from assistant.records import Asked, Hit
 
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
@@ -69,7 +70,7 @@ def asked_for(question: str) -> Asked:
     period = bool(_ASKS_PERIOD.search(lowered))
     return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
                  period=period, body=bool(_ASKS_BODY.search(lowered)),
-                 who=bool(_ASKS_WHO.search(lowered)))
+                 who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],

@@ -46,6 +46,7 @@ class Asked:
     period: bool = False
     body: bool = False
     who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
+    penalty: bool = False  # what sanction a conduct draws (受到什么处罚, `penalties`)
 
     @property
     def figure(self) -> bool:

@@ -204,3 +204,27 @@ def test_a_real_rule_answers_with_the_article_that_sets_the_penalty(tmp_path):
     plain = assistant.retriever.search(question, top_k=1,
                                        weights=replace(assistant.retriever.weights, definition=0))
     assert not states_penalty(plain[0].clause.text) and "不得设置" in plain[0].clause.text
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_penalty_answer_quotes_the_sanction_not_only_the_conduct(tmp_path):
+    from assistant.answer import best_sentences, quoted_passages
+    from assistant.lead import asked_for
+    from corpus.loader import read_corpus
+
+    (tmp_path / "娱乐场所管理条例.docx").symlink_to(LEGAL_DC / "娱乐场所管理条例.docx")
+    rule = read_corpus(tmp_path).documents[0]
+    article = next(c for c in rule.clauses if c.text.startswith("第四十五条"))
+    question = "娱乐场所设置具有赌博功能的电子游戏机机型的会受到哪些处罚？"
+    asked = asked_for(question)
+    assert asked.penalty
+    hit = Hit(clause=article, document=rule, score=1.0)
+    terms = ["娱乐场所", "赌博", "电子游戏机", "机型"]
+    chosen = best_sentences(terms, hit, asked)
+    assert any(states_penalty(sentence) for sentence in chosen)  # 没收…并处…罚款
+    assert any("电子游戏机" in sentence for sentence in chosen)  # and the conduct asked about
+    assert all(passage in article.text.replace("\n", "")
+               for passage in quoted_passages(chosen, article.text))
+    # read as an ordinary question, only the item with the question's words is quoted
+    plain = best_sentences(terms, hit, replace(asked, penalty=False))
+    assert not any(states_penalty(sentence) for sentence in plain)
