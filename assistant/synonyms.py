@@ -54,7 +54,9 @@ class Thesaurus:
     on either side (one-character words are too ambiguous to swap: 人, 手, 家)."""
 
     def __init__(self, mentioned: Callable[[str], bool], per_term: int = 3):
-        self.mentioned = mentioned
+        # One thesaurus per index version, so what the corpus mentions is fixed: remembered,
+        # as most questions ask the same everyday words (~14 lookups a question).
+        self.mentioned = lru_cache(maxsize=65536)(mentioned)
         self.per_term = per_term
         self.groups = synonym_groups()
 

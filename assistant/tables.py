@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from corpus import Clause
 
@@ -23,9 +24,16 @@ _ACROSS_ROWS = ("各", "每个", "每一个", "哪个", "哪一个", "哪些", "
 
 def _cells(clause: Clause) -> list[tuple[str, str]]:
     """(header, value) of every cell; a cell without a header ("总计") has it as its header."""
-    return [(header.strip(), value.strip())
-            for header, _, value in (cell.partition("：") for cell in clause.text.split("；"))
-            if header.strip()]
+    return list(_cells_of(clause.text))
+
+
+@lru_cache(maxsize=65536)
+def _cells_of(text: str) -> tuple[tuple[str, str], ...]:
+    # Cached by the row's text (a string hashes once): ranking asks every question's best
+    # candidates whether the question names their row (`names_row`), ~70 rows a question.
+    return tuple((header.strip(), value.strip())
+                 for header, _, value in (cell.partition("：") for cell in text.split("；"))
+                 if header.strip())
 
 
 def _label_cell(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
