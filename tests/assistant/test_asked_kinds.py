@@ -18,6 +18,24 @@ from corpus.parser import parse_text
 LEGAL_DC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "legal-dc" / "docs"
 
 
+def _assistant_over(tmp_path: Path, *names: str):
+    """The product over real Legal-DC documents (linked, not copied), with the hash encoder:
+    only the lexical channels and the preferences read meaning."""
+    from assistant.service import PolicyAssistant
+    from corpus.loader import read_corpus
+    from index.encoders import make_encoder
+    from index.store import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in names:
+        (corpus / name).symlink_to(LEGAL_DC / name)
+    encoder = make_encoder("hash")
+    index = build_index(read_corpus(corpus).documents, encoder, tmp_path / "index",
+                        corpus_hash="t")
+    return PolicyAssistant(index, encoder)
+
+
 @pytest.mark.parametrize("question", [
     "《中华人民共和国煤炭法》自何时起施行？",
     "农产品质量安全法的实施日期是什么时候？",
@@ -78,19 +96,7 @@ def test_a_cited_article_follows_the_hit_that_cites_it():
 
 @pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
 def test_a_real_law_answers_when_it_takes_effect(tmp_path):
-    from assistant.service import PolicyAssistant
-    from corpus.loader import read_corpus
-    from index.encoders import make_encoder
-    from index.store import build_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("中华人民共和国煤炭法.docx", "食品召回管理办法.docx"):
-        (corpus / name).symlink_to(LEGAL_DC / name)
-    documents = read_corpus(corpus).documents
-    encoder = make_encoder("hash")
-    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
-                                            corpus_hash="t"), encoder)
+    assistant = _assistant_over(tmp_path, "中华人民共和国煤炭法.docx", "食品召回管理办法.docx")
     top = assistant.search("《中华人民共和国煤炭法》何时开始实施？", top_k=3)[0]
     assert "煤炭法" in top.document.title and "起施行" in top.clause.text
 
@@ -129,19 +135,8 @@ def test_purpose_clauses_in_their_drafting_forms(docs_by_id):
 
 @pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
 def test_a_real_law_answers_what_it_was_made_for(tmp_path):
-    from assistant.service import PolicyAssistant
-    from corpus.loader import read_corpus
-    from index.encoders import make_encoder
-    from index.store import build_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("中华人民共和国大气污染防治法.docx", "中华人民共和国煤炭法.docx"):
-        (corpus / name).symlink_to(LEGAL_DC / name)
-    documents = read_corpus(corpus).documents
-    encoder = make_encoder("hash")
-    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
-                                            corpus_hash="t"), encoder)
+    assistant = _assistant_over(tmp_path, "中华人民共和国大气污染防治法.docx",
+                                "中华人民共和国煤炭法.docx")
     question = "为何需要制定《中华人民共和国大气污染防治法》？"
     top = assistant.search(question, top_k=3)[0]
     assert "大气污染防治法" in top.document.title and states_purpose(top.clause.text)
@@ -185,18 +180,7 @@ def test_penalty_clauses_in_their_drafting_forms():
 
 @pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
 def test_a_real_rule_answers_with_the_article_that_sets_the_penalty(tmp_path):
-    from assistant.service import PolicyAssistant
-    from corpus.loader import read_corpus
-    from index.encoders import make_encoder
-    from index.store import build_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "娱乐场所管理条例.docx").symlink_to(LEGAL_DC / "娱乐场所管理条例.docx")
-    documents = read_corpus(corpus).documents
-    encoder = make_encoder("hash")
-    assistant = PolicyAssistant(build_index(documents, encoder, tmp_path / "index",
-                                            corpus_hash="t"), encoder)
+    assistant = _assistant_over(tmp_path, "娱乐场所管理条例.docx")
     question = "娱乐场所设置具有赌博功能的电子游戏机机型的会受到哪些处罚？"
     top = assistant.search(question, top_k=3)[0]
     assert states_penalty(top.clause.text) and top.clause.text.startswith("第四十五条")
