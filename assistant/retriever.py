@@ -114,12 +114,12 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
     return vector @ values / total if total > 0 else vector @ values
 
 
-def wanted_clause(question: str) -> Callable[[Clause], bool] | None:
-    """A test for clauses of the kind the question asks for, or None when it asks for no
-    particular kind: the definition for 什么是X (`definitions`), the entry into force for
-    何时施行 (`entry_into_force`), the opening statement of purpose for 立法目的 (`purpose`), an
-    article setting a sanction for 受到什么处罚 (`penalties`); otherwise the table rows the
-    question names by their label (`tables.names_row`)."""
+def wanted_clause(question: str) -> Callable[[Clause], bool]:
+    """A test for clauses of the kind the question asks for: the definition for 什么是X
+    (`definitions`), the entry into force for 何时施行 (`entry_into_force`), the opening
+    statement of purpose for 立法目的 (`purpose`), an article setting a sanction for 受到什么处罚
+    (`penalties`); for any other question, the table rows it names by their label
+    (`tables.names_row`)."""
     if asks_purpose(question):  # first: 什么是《X》的主要目的 asks a purpose, not a meaning
         return lambda clause: states_purpose(clause.text)
     term = asked_term(question)
@@ -234,7 +234,5 @@ class HybridRetriever:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights)
         wanted = wanted_clause(question)
-        if wanted is None:
-            return fused
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights)

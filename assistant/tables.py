@@ -22,9 +22,9 @@ _NUMBER = re.compile(r"[\d.,，%％]+")
 _ACROSS_ROWS = ("各", "每个", "每一个", "哪个", "哪一个", "哪些", "分")
 
 
-def _cells(clause: Clause) -> list[tuple[str, str]]:
+def _cells(clause: Clause) -> tuple[tuple[str, str], ...]:
     """(header, value) of every cell; a cell without a header ("总计") has it as its header."""
-    return list(_cells_of(clause.text))
+    return _cells_of(clause.text)
 
 
 @lru_cache(maxsize=65536)
@@ -36,7 +36,7 @@ def _cells_of(text: str) -> tuple[tuple[str, str], ...]:
                  if header.strip())
 
 
-def _label_cell(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
+def _label_cell(cells: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     """The cell naming the row: the first whose value is not a number, or a lone word."""
     for header, value in cells:
         if not value:

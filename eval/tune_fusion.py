@@ -91,7 +91,7 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
-        wanted=np.array([bool(wanted) and wanted(c) for c in clauses]),
+        wanted=np.array([wanted(c) for c in clauses], dtype=bool),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all)
 
