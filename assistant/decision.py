@@ -74,8 +74,8 @@ class DecisionThresholds:
     picks on all 3,301 labelled questions (the folds chose it or a neighbour: strong coverage
     0.67 or 0.8, BM25 bar 6 or none). Held-out folds: false refusals seeds 0.045, independent
     0.083, Legal-DC 0.002; correct refusals 0.656, 0.600, 0.116 (Legal-DC 0.209 with the
-    unknown-document rule, `unknown_document`, at the same thresholds). On the independent test half,
-    used in no choice: false refusals 0.083 and correct refusals 0.533, where the previous
+    unknown-document rule, `unknown_document`, at the same thresholds). On the independent test
+    half, used in no choice: false refusals 0.083 and correct refusals 0.533, where the previous
     thresholds (hand-tuned on the development set, with the earlier hand-made question words)
     refused 0.317 of the answerable questions and 0.600 of the unanswerable ones
     (`eval/decision-cv.json`, README "Answer decision")."""

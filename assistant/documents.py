@@ -76,8 +76,8 @@ class DocumentResolver:
 
 def quoted_titles(question: str) -> tuple[str, ...]:
     """The document titles a question quotes in book-title marks, loaded or not."""
-    return tuple(dict.fromkeys(quoted for quoted in _BOOK_TITLE.findall(re.sub(r"\s+", "", question))
-                               if is_document_title(quoted)))
+    quoted = _BOOK_TITLE.findall(re.sub(r"\s+", "", question))
+    return tuple(dict.fromkeys(name for name in quoted if is_document_title(name)))
 
 
 def is_document_title(name: str) -> bool:
