@@ -30,8 +30,13 @@ from eval.records import AnswerOutcome, Conversation, Question
 RANKING_SYSTEMS = ("bm25", "dense", "hybrid", "naive-rag")
 RANK_DEPTH = 10  # deepest cut-off of the ranking metrics (mrr@10, ndcg@10)
 ANSWER_TOP_K = 5  # the API's default number of citations
-LEXICAL_ONLY = FusionWeights(lexical=1.0, dense=0.0)
-DENSE_ONLY = FusionWeights(lexical=0.0, dense=1.0)
+# The baselines are one channel each: every other channel, the kind-of-clause preference and
+# the cited articles off (before, they kept the defaults of the bigram, document and coverage
+# channels, so "bm25" and "dense" were partial hybrids).
+_NOTHING = dict(lexical=0.0, bigrams=0.0, dense=0.0, document=0.0, coverage=0.0, definition=0.0,
+                citation_depth=0)
+LEXICAL_ONLY = FusionWeights(**{**_NOTHING, "lexical": 1.0})
+DENSE_ONLY = FusionWeights(**{**_NOTHING, "dense": 1.0})
 
 Advance = Callable[[], None]
 
