@@ -102,7 +102,12 @@ def open_assistant(settings: Settings, *, force_rebuild: bool = False, progress=
 
 def assistant_config(settings: Settings) -> AssistantConfig:
     """The assistant's tuned configuration with what a deployment may switch."""
-    return AssistantConfig() if settings.thesaurus else AssistantConfig(synonyms_per_term=0)
+    config = AssistantConfig()
+    if not settings.thesaurus:
+        config.synonyms_per_term = 0
+    if not settings.english_dictionary:
+        config.english_words_per_phrase = 0
+    return config
 
 
 class LiveAssistant:

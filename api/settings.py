@@ -56,6 +56,9 @@ class Settings(BaseSettings):
                             "below 50,000 clauses, hnsw from there (index.dense.AUTO_HNSW_FROM)")
     thesaurus: bool = Field(True, description="add a published thesaurus's synonyms for question "
                             "words the corpus never uses (assistant.synonyms; README, Licenses)")
+    english_dictionary: bool = Field(True, description="add CC-CEDICT's Chinese words for the "
+                                     "English phrases of a question (assistant.english; README, "
+                                     "Licenses)")
     host: str = "127.0.0.1"
     port: int = 8000
     cors_origins: str = Field("", description="comma-separated origins allowed to embed/call")

@@ -15,21 +15,22 @@ from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
 from assistant.documents import DocumentResolver
+from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
 from assistant.followups import TurnContext
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
-from assistant.retriever import translate_terms
 from assistant.synonyms import Thesaurus
 from index.lexical import Tokenizer
 
 
 class QuestionAnalyser:
     def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer,
-                 thesaurus: Thesaurus | None = None):
+                 thesaurus: Thesaurus | None = None, glossary: EnglishGlossary | None = None):
         self.documents = documents
         self.thesaurus = thesaurus
+        self.glossary = glossary
         self.tokenizer = tokenizer
         self.gazetteer = gazetteer
         self.regions = RegionResolver(documents, gazetteer)
@@ -45,15 +46,20 @@ class QuestionAnalyser:
         is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
         when it lies in the question's scope. `inherited` is the scope a follow-up carries from
         the turn before (`inherited_scope`); it replaces the one read off the text. With a
-        thesaurus, the key terms are cut anyway, for the synonyms every search adds."""
+        thesaurus, the key terms are cut anyway, for the synonyms every search adds. The
+        Chinese words of an English question (`english`) join both the key terms and the
+        synonyms."""
         mentions = self.gazetteer.mentions(question)
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
+        english = self._english(question, region_words)
         terms: tuple[str, ...] = ()
         if with_terms or self.thesaurus is not None:
-            terms = tuple(key_terms(question, self.tokenizer, extra=translate_terms(question),
+            terms = tuple(key_terms(question, self.tokenizer,
+                                    extra=" ".join(english.words + english.missing),
                                     region_words=region_words))
-        synonyms = self.thesaurus.expansions(terms) if self.thesaurus is not None else ()
+        synonyms = english.words + (self.thesaurus.expansions(terms)
+                                    if self.thesaurus is not None else ())
         if not with_terms:
             terms = ()
         unknown = self.named_documents.unknown_titles(question)
@@ -87,7 +93,17 @@ class QuestionAnalyser:
 
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""
-        return key_terms(text, self.tokenizer, extra=translate_terms(text))
+        english = self._english(text, ())
+        return key_terms(text, self.tokenizer, extra=" ".join(english.words + english.missing))
+
+    def _english(self, text: str, region_words: tuple[str, ...]) -> EnglishReading:
+        """The dictionary's reading of the English words of `text`, place names left out (the
+        gazetteer has read them: "Sanmenxia", "Tianjin")."""
+        if self.glossary is None:
+            return EnglishReading()
+        for word in sorted(region_words, key=len, reverse=True):
+            text = text.replace(word, " ")
+        return self.glossary.translate(text)
 
     def _scope(self, question: str, region: str | None,
                mentions: list[Mention]) -> RegionScope:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from assistant.definitions import asked_term
+from assistant.entry_into_force import asks_entry_into_force
 from assistant.penalties import asks_penalty
+from assistant.purpose import asks_purpose
 from assistant.records import Asked, Hit
 
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
@@ -66,11 +69,17 @@ _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
 
 
 def asked_for(question: str) -> Asked:
+    """Everything the question's form asks for, read once (`QueryAnalysis.asked`)."""
     lowered = question.lower()
     period = bool(_ASKS_PERIOD.search(lowered))
+    purpose = asks_purpose(question)
+    # 什么是《X》的主要目的 asks a purpose, not the meaning of 主要目的.
+    defined = "" if purpose else asked_term(question) or ""
     return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
                  period=period, body=bool(_ASKS_BODY.search(lowered)),
-                 who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question))
+                 who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
+                 purpose=purpose, defined=defined,
+                 entry_into_force=asks_entry_into_force(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],

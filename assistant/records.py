@@ -47,6 +47,12 @@ class Asked:
     body: bool = False
     who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
     penalty: bool = False  # what sanction a conduct draws (受到什么处罚, `penalties`)
+    # The kinds of clause a question asks for by its form, which retrieval prefers
+    # (`retriever.wanted_clause`): a statement of purpose (立法目的, `purpose`), the meaning of
+    # a term (什么是X: the term, `definitions`), the date it takes effect (`entry_into_force`).
+    purpose: bool = False
+    defined: str = ""
+    entry_into_force: bool = False
 
     @property
     def figure(self) -> bool:
@@ -65,8 +71,9 @@ class QueryAnalysis:
     # The clause a follow-up points at ("这条…"), inherited from the turn before (`followups`).
     focus: Clause | None = None
     asked: Asked = field(default_factory=Asked)  # the amount, period or body it asks for
-    # Words the corpus uses for key terms it never mentions (`synonyms`), added to the lexical
-    # query of every search of this question.
+    # Words the corpus uses for words of the question it never uses, added to the lexical query
+    # of every search of this question: the Chinese words for its English phrases (`english`),
+    # then synonyms of key terms no clause mentions (`synonyms`).
     synonyms: tuple[str, ...] = ()
     # Document titles quoted in book-title marks that no loaded document has (`documents`).
     unknown_documents: tuple[str, ...] = ()

@@ -2,8 +2,9 @@
 
 Both score lists are min-max normalised over the searched scope and blended with weights that
 were chosen by measuring on the development question set (see `eval/` and the README), not by
-guessing. English questions get Chinese policy terms from a maintained glossary appended to the
-lexical query, so BM25 contributes for them too; the multilingual encoder does the rest.
+guessing. English questions get the Chinese words a general dictionary gives for their English
+phrases (`assistant.english`, CC-CEDICT, via `QueryAnalysis.synonyms`) appended to the lexical
+query, so BM25 contributes for them too; the multilingual encoder does the rest.
 
 Which engine scores the channels is the clause store's business (`index.clause_store`): the
 embedded store scores every row in the process, the Milvus store returns candidates with each
@@ -12,21 +13,18 @@ channel's scope minimum; fusion is the same for both.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 
 from assistant.crossrefs import follow_citations
-from assistant.definitions import asked_term, defines
-from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
-from assistant.penalties import asks_penalty, states_penalty
-from assistant.purpose import asks_purpose, states_purpose
-from assistant.records import Hit
+from assistant.definitions import defines
+from assistant.entry_into_force import states_entry_into_force
+from assistant.lead import asked_for
+from assistant.penalties import states_penalty
+from assistant.purpose import states_purpose
+from assistant.records import Asked, Hit
 from assistant.tables import names_row
 from corpus import Clause
 from index.encoders import Encoder
@@ -66,26 +64,6 @@ class FusionWeights:
     citations_per_hit: int = 1
 
 
-@lru_cache(maxsize=1)
-def _glossary() -> tuple[tuple[re.Pattern[str], str], ...]:
-    terms = json.loads(Path(__file__).with_name("glossary.json").read_text("utf-8"))["terms"]
-    ordered = sorted(terms.items(), key=lambda item: -len(item[0]))
-    return tuple((re.compile(rf"(?<![a-z]){re.escape(en)}(?![a-z])", re.IGNORECASE), zh)
-                 for en, zh in ordered)
-
-
-def translate_terms(question: str) -> str:
-    """Chinese glossary terms for the English words of a question ("" if none)."""
-    if not re.search(r"[A-Za-z]{3,}", question):
-        return ""
-    found, text = [], question
-    for pattern, chinese in _glossary():
-        if pattern.search(text):
-            found.append(chinese)
-            text = pattern.sub(" ", text)
-    return " ".join(found)
-
-
 def _min_max(values: np.ndarray, low: float | None = None) -> np.ndarray:
     """Values scaled to [0, 1] between their minimum (or `low`, the scope's, when the values
     are only candidates) and their maximum."""
@@ -114,20 +92,19 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
     return vector @ values / total if total > 0 else vector @ values
 
 
-def wanted_clause(question: str) -> Callable[[Clause], bool]:
-    """A test for clauses of the kind the question asks for: the definition for 什么是X
-    (`definitions`), the entry into force for 何时施行 (`entry_into_force`), the opening
-    statement of purpose for 立法目的 (`purpose`), an article setting a sanction for 受到什么处罚
-    (`penalties`); for any other question, the table rows it names by their label
-    (`tables.names_row`)."""
-    if asks_purpose(question):  # first: 什么是《X》的主要目的 asks a purpose, not a meaning
+def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
+    """A test for clauses of the kind the question asks for (`asked`, read off it once by
+    `lead.asked_for`): the opening statement of purpose for 立法目的 (`purpose`), the definition
+    for 什么是X (`definitions`), the entry into force for 何时施行 (`entry_into_force`), an
+    article setting a sanction for 受到什么处罚 (`penalties`); for any other question, the table
+    rows it names by their label (`tables.names_row`)."""
+    if asked.purpose:
         return lambda clause: states_purpose(clause.text)
-    term = asked_term(question)
-    if term is not None:
-        return lambda clause: defines(clause.text, term)
-    if asks_entry_into_force(question):
+    if asked.defined:
+        return lambda clause: defines(clause.text, asked.defined)
+    if asked.entry_into_force:
         return lambda clause: states_entry_into_force(clause.text)
-    if asks_penalty(question):
+    if asked.penalty:
         return lambda clause: states_penalty(clause.text)
     return lambda clause: names_row(question, clause)
 
@@ -160,10 +137,10 @@ class HybridRetriever:
         self.store: ClauseStore = store or EmbeddedClauseStore()
 
     def lexical_query(self, question: str, synonyms: Sequence[str] = ()) -> str:
-        """What the lexical channels score: the question, the glossary's Chinese terms for its
-        English words, and the synonyms its analysis found for words the corpus never uses
-        (`QueryAnalysis.synonyms`)."""
-        extra = " ".join(part for part in (translate_terms(question), *synonyms) if part)
+        """What the lexical channels score: the question and the words its analysis found in the
+        corpus for words the corpus never uses (`QueryAnalysis.synonyms`: synonyms of Chinese
+        words, Chinese words for English phrases)."""
+        extra = " ".join(synonyms)
         return f"{question} {extra}" if extra else question
 
     def scored(self, question: str, query_vector: np.ndarray | None = None,
@@ -200,15 +177,16 @@ class HybridRetriever:
                weights: FusionWeights | None = None,
                query_vector: np.ndarray | None = None,
                scored: ChannelScores | None = None,
-               synonyms: Sequence[str] = ()) -> list[Hit]:
+               synonyms: Sequence[str] = (), asked: Asked | None = None) -> list[Hit]:
         """Best clauses for a question within `doc_ids` (all documents when empty); `scored`,
-        from `scored()`, saves scoring the corpus again for another scope of the question."""
+        from `scored()`, saves scoring the corpus again for another scope of the question;
+        `asked`, the question's analysis (`QueryAnalysis.asked`), saves reading its form again."""
         weights = weights or self.weights
         channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector,
                                  scored=scored, synonyms=synonyms)
         if channels is None:
             return []
-        fused = self.rank_scores(question, channels, weights)
+        fused = self.rank_scores(question, channels, weights, asked)
         lexical_norm = _min_max(channels.lexical, channels.lows[0] if channels.lows else None)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
@@ -230,9 +208,9 @@ class HybridRetriever:
         return None if position is None else self.index.clauses[position]
 
     def rank_scores(self, question: str, channels: ChannelScores,
-                    weights: FusionWeights) -> np.ndarray:
+                    weights: FusionWeights, asked: Asked | None = None) -> np.ndarray:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights)
-        wanted = wanted_clause(question)
+        wanted = wanted_clause(question, asked if asked is not None else asked_for(question))
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights)

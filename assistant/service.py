@@ -28,6 +28,7 @@ from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import TurnContext, clause_in_focus, resolve
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
+from assistant.english import EnglishGlossary
 from assistant.synonyms import Thesaurus
 from assistant.retriever import ChannelScores, FusionWeights, HybridRetriever
 from index.clause_store import ClauseStore
@@ -60,6 +61,9 @@ class AssistantConfig:
     # Synonyms from the thesaurus (`assistant.synonyms`) for each key term the corpus never
     # mentions; 0 turns the thesaurus off. 3 was fixed before measuring, not tuned.
     synonyms_per_term: int = 3
+    # Chinese words from CC-CEDICT (`assistant.english`) for each English phrase of a question,
+    # those the corpus uses most; 0 turns the dictionary off.
+    english_words_per_phrase: int = 1
 
 
 # A not-found answer names the documents it searched up to this many, then says how many more.
@@ -78,8 +82,10 @@ class PolicyAssistant:
         self.gazetteer = default_gazetteer()
         thesaurus = (Thesaurus(self.mentioned, self.config.synonyms_per_term)
                      if self.config.synonyms_per_term > 0 else None)
+        glossary = (EnglishGlossary(index.mention_count, self.config.english_words_per_phrase)
+                    if self.config.english_words_per_phrase > 0 else None)
         self.analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer, self.gazetteer,
-                                         thesaurus)
+                                         thesaurus, glossary)
         self.regions = self.analyser.regions
         self.conversations = conversations
 
@@ -123,7 +129,7 @@ class PolicyAssistant:
         if analysis.scope.unknown and not analysis.scope.restricted:
             return []
         return self.retriever.search(query, doc_ids=analysis.scope.doc_ids, top_k=top_k,
-                                     synonyms=analysis.synonyms)
+                                     synonyms=analysis.synonyms, asked=analysis.asked)
 
     def _referenced(self, analysis: QueryAnalysis, top_k: int) -> list[Hit]:
         """The clauses the question names by number, as hits; ranked by how well they match
@@ -132,7 +138,7 @@ class PolicyAssistant:
         if len({c.doc_id for c in clauses}) > 1:
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
                 analysis.question, doc_ids=tuple({c.doc_id for c in clauses}),
-                top_k=len(self.index.clauses), synonyms=analysis.synonyms)}
+                top_k=len(self.index.clauses), synonyms=analysis.synonyms, asked=analysis.asked)}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
@@ -190,7 +196,7 @@ class PolicyAssistant:
             vector = self.retriever.query_vector(question)
         hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
                                      query_vector=vector, scored=scored,
-                                     synonyms=analysis.synonyms)
+                                     synonyms=analysis.synonyms, asked=analysis.asked)
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
@@ -255,9 +261,10 @@ class PolicyAssistant:
         question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
         names = "、".join(r.name for r in scope.unknown)
         known = "、".join(sorted({d.region.name for d in self.documents}))
-        related = [h for h in self.retriever.search(question, top_k=max(top_k, 10),
-                                                    query_vector=vector, scored=scored,
-                                                    synonyms=analysis.synonyms)
+        searched = self.retriever.search(question, top_k=max(top_k, 10), query_vector=vector,
+                                         scored=scored, synonyms=analysis.synonyms,
+                                         asked=analysis.asked)
+        related = [h for h in searched
                    if coverage(terms, h) >= self.config.related_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
         if related:
@@ -272,9 +279,11 @@ class PolicyAssistant:
         if not scope.restricted:
             return []
         others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
+        if not others:
+            return []
         return self.retriever.search(analysis.question, doc_ids=others, top_k=20,
                                      query_vector=vector, scored=scored,
-                                     synonyms=analysis.synonyms) if others else []
+                                     synonyms=analysis.synonyms, asked=analysis.asked)
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
                    hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],

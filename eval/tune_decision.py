@@ -151,7 +151,8 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
             continue  # gold text split across clauses or lost in parsing: no document to remove
         rest = tuple(doc_id for doc_id in joined if doc_id not in holders)
         hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10,
-                                          query_vector=vector, synonyms=analysis.synonyms)
+                                          query_vector=vector, synonyms=analysis.synonyms,
+                                          asked=analysis.asked)
         def mentioned(term: str, rest=rest) -> bool:
             return any(term in joined[d] for d in rest)
 

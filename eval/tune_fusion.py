@@ -87,7 +87,7 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         count = min(CANDIDATES_PER_CHANNEL, row.size)
         picked.update(np.argpartition(-row, count - 1)[:count].tolist())
     candidates = np.array(sorted(picked))
-    wanted = wanted_clause(question)
+    wanted = wanted_clause(question, analysis.asked)
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],

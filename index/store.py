@@ -198,6 +198,14 @@ class BuiltIndex:
             rows = self.bigrams.rows_with_all(pairs) if pairs else range(len(self.clauses))
         return any(term in self.row_text(int(row)).lower() for row in rows)
 
+    def mention_count(self, term: str) -> int:
+        """How many clauses hold every Chinese bigram of `term` (exactly those mentioning a
+        two-character term, at most that many for a longer one); 0 when none mentions it."""
+        if not self.mentions(term):
+            return 0
+        pairs = chinese_bigrams(term.lower())
+        return int(self.bigrams.rows_with_all(pairs).size) if pairs else 1
+
     def row_text(self, row: int) -> str:
         """What BM25 and the bigram channels index for a row (`lexical_text`)."""
         clause = self.clauses[row]

@@ -212,3 +212,29 @@ def test_a_penalty_answer_quotes_the_sanction_not_only_the_conduct(tmp_path):
     # read as an ordinary question, only the item with the question's words is quoted
     plain = best_sentences(terms, hit, replace(asked, penalty=False))
     assert not any(states_penalty(sentence) for sentence in plain)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("《中华人民共和国煤炭法》的立法目的是什么？", "purpose"),
+    ("什么是《中华人民共和国煤炭法》的主要目的？", "purpose"),
+    ("什么是职业技能等级认定？", "defined"),
+    ("《中华人民共和国煤炭法》自何时起施行？", "entry_into_force"),
+    ("骗取培训补贴的会受到什么处罚？", "penalty"),
+    ("三门峡以工代训补贴标准是多少？", None),
+])
+def test_the_kind_of_clause_asked_for_is_read_once_into_the_analysis(hash_assistant, question,
+                                                                      kind):
+    """`Asked` carries every kind of clause the question's form asks for; retrieval reads it
+    from the analysis instead of parsing the question again, and ranks the same either way."""
+    from assistant.lead import asked_for
+
+    asked = hash_assistant.analyse(question).asked
+    assert asked == asked_for(question)
+    kinds = {"purpose": asked.purpose, "defined": bool(asked.defined),
+             "entry_into_force": asked.entry_into_force, "penalty": asked.penalty}
+    assert [k for k, on in kinds.items() if on] == ([kind] if kind else [])
+    if kind == "defined":
+        assert asked.defined == "职业技能等级认定"
+    given = hash_assistant.retriever.search(question, top_k=5, asked=asked)
+    read_again = hash_assistant.retriever.search(question, top_k=5)
+    assert [h.clause.clause_id for h in given] == [h.clause.clause_id for h in read_again]
