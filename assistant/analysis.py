@@ -8,12 +8,13 @@ record instead of working any of it out again from the text.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from corpus import Clause, Document
 from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
+from assistant.abbreviations import Abbreviations
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
@@ -27,10 +28,14 @@ from index.lexical import Tokenizer
 
 class QuestionAnalyser:
     def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer,
-                 thesaurus: Thesaurus | None = None, glossary: EnglishGlossary | None = None):
+                 thesaurus: Thesaurus | None = None, glossary: EnglishGlossary | None = None,
+                 abbreviations: Abbreviations | None = None,
+                 mentioned: Callable[[str], bool] = lambda text: True):
         self.documents = documents
+        self.mentioned = mentioned  # whether some clause of the corpus holds a string
         self.thesaurus = thesaurus
         self.glossary = glossary
+        self.abbreviations = abbreviations
         self.tokenizer = tokenizer
         self.gazetteer = gazetteer
         self.regions = RegionResolver(documents, gazetteer)
@@ -60,6 +65,9 @@ class QuestionAnalyser:
                                     region_words=region_words))
         synonyms = english.words + (self.thesaurus.expansions(terms)
                                     if self.thesaurus is not None else ())
+        if self.abbreviations is not None:
+            synonyms += tuple(form for form in self.abbreviations.expansions(
+                question, self._used_in(scope)) if form not in synonyms)
         if not with_terms:
             terms = ()
         unknown = self.named_documents.unknown_titles(question)
@@ -95,6 +103,14 @@ class QuestionAnalyser:
         """Key terms of any text (a follow-up's own words), region names left in."""
         english = self._english(text, ())
         return key_terms(text, self.tokenizer, extra=" ".join(english.words + english.missing))
+
+    def _used_in(self, scope: RegionScope) -> Callable[[str], bool]:
+        """Whether the documents a question searches hold a string: its scope's, or the
+        corpus's (`mentioned`) when it searches everything."""
+        if not scope.restricted:
+            return self.mentioned
+        documents = [d for d in self.documents if d.doc_id in scope.doc_ids]
+        return lambda text: any(text in clause.text for d in documents for clause in d.clauses)
 
     def _english(self, text: str, region_words: tuple[str, ...]) -> EnglishReading:
         """The dictionary's reading of the English words of `text`, place names left out (the
