@@ -8,6 +8,7 @@ record instead of working any of it out again from the text.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from corpus import Clause, Document
@@ -30,9 +31,12 @@ class QuestionAnalyser:
     def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer,
                  thesaurus: Thesaurus | None = None, glossary: EnglishGlossary | None = None,
                  abbreviations: Abbreviations | None = None,
-                 mentioned: Callable[[str], bool] = lambda text: True):
+                 mentioned: Callable[..., bool] = lambda text, doc_ids=(): True):
         self.documents = documents
         self.mentioned = mentioned  # whether some clause of the corpus holds a string
+        # …or of some documents: remembered per index version, as questions about one place
+        # ask after the same everyday words (~14 lookups a question).
+        self._mentioned_in = lru_cache(maxsize=65536)(mentioned)
         self.thesaurus = thesaurus
         self.glossary = glossary
         self.abbreviations = abbreviations
@@ -63,11 +67,12 @@ class QuestionAnalyser:
             terms = tuple(key_terms(question, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
                                     region_words=region_words))
-        synonyms = english.words + (self.thesaurus.expansions(terms)
+        used = self._used_in(scope)
+        synonyms = english.words + (self.thesaurus.expansions(terms, used)
                                     if self.thesaurus is not None else ())
         if self.abbreviations is not None:
-            synonyms += tuple(form for form in self.abbreviations.expansions(
-                question, self._used_in(scope)) if form not in synonyms)
+            synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
+                              if form not in synonyms)
         if not with_terms:
             terms = ()
         unknown = self.named_documents.unknown_titles(question)
@@ -106,11 +111,10 @@ class QuestionAnalyser:
 
     def _used_in(self, scope: RegionScope) -> Callable[[str], bool]:
         """Whether the documents a question searches hold a string: its scope's, or the
-        corpus's (`mentioned`) when it searches everything."""
+        corpus's when it searches everything (`mentioned`)."""
         if not scope.restricted:
             return self.mentioned
-        documents = [d for d in self.documents if d.doc_id in scope.doc_ids]
-        return lambda text: any(text in clause.text for d in documents for clause in d.clauses)
+        return lambda text: self._mentioned_in(text, scope.doc_ids)
 
     def _english(self, text: str, region_words: tuple[str, ...]) -> EnglishReading:
         """The dictionary's reading of the English words of `text`, place names left out (the

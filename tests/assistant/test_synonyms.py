@@ -74,3 +74,13 @@ def test_a_deployment_can_switch_the_thesaurus_off(hash_settings):
     assert assistant_config(hash_settings).synonyms_per_term > 0
     off = hash_settings.model_copy(update={"thesaurus": False})
     assert assistant_config(off).synonyms_per_term == 0
+
+
+def test_a_scoped_question_gets_synonyms_for_words_its_documents_never_use(hash_assistant):
+    """白城's plan says 女性 where others say 妇女: asked of 白城, 妇女 gets 女性; asked of the
+    whole corpus, which uses 妇女, it gets nothing."""
+    index = hash_assistant.index
+    assert index.mentions("妇女") and not index.mentions("妇女", ("baicheng-2019",))
+    assert index.mentions("女性", ("baicheng-2019",))
+    assert "女性" in hash_assistant.analyse("白城对妇女有什么技能培训？").synonyms
+    assert "女性" not in hash_assistant.analyse("妇女有什么技能培训？").synonyms
