@@ -39,10 +39,10 @@ class FusionWeights:
     Each channel is min-max normalised over the searched scope before weighting; coverage is a
     share in [0, 1] already. The defaults are the grid point best on all 1,674 questions (seeds
     development set + Legal-DC development split), the choice of 2 of the 5 folds (each other
-    fold chose a different point); held-out folds (with the thesaurus's synonyms and CC-CEDICT's
-    words for English in the lexical query, the purpose and the penalty preferences, rows named
-    by label): Legal-DC hit@1/5/10 0.619/0.808/0.878, seeds 0.897/0.962/0.974 (README,
-    "Retrieval").
+    fold chose a different point); held-out folds (with the thesaurus's synonyms, the documents'
+    short forms and CC-CEDICT's words for English in the lexical query, the purpose and the
+    penalty preferences, rows named by label): Legal-DC hit@1/5/10 0.619/0.808/0.878, seeds
+    0.897/0.955/0.974 (README, "Retrieval").
     """
 
     lexical: float = 0.1  # BM25 over jieba words (with the corpus's own terms)
