@@ -8,7 +8,8 @@ into an index from English phrase to the Chinese words that gloss it.
 
 A question's English words are matched left to right, longest phrase first (up to four words,
 "vocational training" before "training"), with words compared by their Snowball stem so that
-"subsidies" meets "subsidy" and "subsidized" meets "to subsidize". Of the Chinese words a
+"subsidies" meets "subsidy" and "subsidized" meets "to subsidize", British spellings as American
+ones ("licence", "labour"). Of the Chinese words a
 phrase glosses, the one most clauses of the loaded corpus use is taken (`per_phrase` of them);
 a phrase the dictionary knows but no clause uses is kept as a key term the corpus lacks
 (`EnglishReading.missing`). Nothing here comes from a question set or from the shipped texts:
@@ -54,8 +55,27 @@ def _stem(word: str) -> str:
     return _stemmer()(word)
 
 
+# British spellings and their American forms (CC-CEDICT writes American English): applied to
+# the glosses and the questions alike, so a rule that also catches a word without a British
+# form (exercise → exercize) changes nothing but its spelling on both sides.
+_SPELLINGS = (
+    (re.compile(r"isation"), "ization"),  # organisation
+    (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"),  # subsidise, subsidised
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|able|ite|ites)?$"), r"or\1"),  # labour, favourable
+    (re.compile(r"ence(s)?$"), r"ense\1"),  # licence, defence
+    (re.compile(r"tre(s)?$"), r"ter\1"),  # centre
+    (re.compile(r"mme(s)?$"), r"m\1"),  # programme
+)
+
+
+def _american(word: str) -> str:
+    for pattern, replacement in _SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def _phrase_key(words: list[str]) -> str:
-    return " ".join(_stem(word) for word in words)
+    return " ".join(_stem(_american(word)) for word in words)
 
 
 @lru_cache(maxsize=1)

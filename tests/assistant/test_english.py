@@ -72,3 +72,13 @@ def test_a_deployment_can_switch_the_dictionary_off(hash_settings):
     off = hash_settings.model_copy(update={"english_dictionary": False})
     assert assistant_config(off).english_words_per_phrase == 0
     assert assistant_config(off).synonyms_per_term > 0
+
+
+def test_british_spellings_meet_the_dictionary_s_american_ones():
+    index = english_index()
+    from assistant.english import _phrase_key
+
+    for british, american in [("driver's licence", "driver's license"), ("labour", "labor"),
+                              ("organisation", "organization"), ("favourable", "favorable")]:
+        assert _phrase_key(english_words(british)) == _phrase_key(english_words(american))
+    assert "驾照" in index[_phrase_key(english_words("driver's licence"))]
