@@ -27,6 +27,10 @@ from assistant.synonyms import Thesaurus
 from index.lexical import Tokenizer
 
 
+# Scopes whose lookups of "does a document of it use this word" are remembered at once.
+_SCOPES_KEPT = 256
+
+
 class QuestionAnalyser:
     def __init__(self, documents: list[Document], tokenizer: Tokenizer, gazetteer: Gazetteer,
                  thesaurus: Thesaurus | None = None, glossary: EnglishGlossary | None = None,
@@ -37,6 +41,7 @@ class QuestionAnalyser:
         # …or of some documents: remembered per index version, as questions about one place
         # ask after the same everyday words (~14 lookups a question).
         self._mentioned_in = lru_cache(maxsize=65536)(mentioned)
+        self._scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.thesaurus = thesaurus
         self.glossary = glossary
         self.abbreviations = abbreviations
@@ -114,7 +119,14 @@ class QuestionAnalyser:
         corpus's when it searches everything (`mentioned`)."""
         if not scope.restricted:
             return self.mentioned
-        return lambda text: self._mentioned_in(text, scope.doc_ids)
+        # Every question builds its scope's id tuple anew (~2,000 ids for a LawRefBook
+        # province): one kept copy per scope, so that the remembered lookups do not each hold
+        # their own; past `_SCOPES_KEPT` scopes both are forgotten.
+        if len(self._scopes) >= _SCOPES_KEPT and scope.doc_ids not in self._scopes:
+            self._scopes.clear()
+            self._mentioned_in.cache_clear()
+        doc_ids = self._scopes.setdefault(scope.doc_ids, scope.doc_ids)
+        return lambda text: self._mentioned_in(text, doc_ids)
 
     def _english(self, text: str, region_words: tuple[str, ...]) -> EnglishReading:
         """The dictionary's reading of the English words of `text`, place names left out (the

@@ -84,3 +84,32 @@ def test_a_scoped_question_gets_synonyms_for_words_its_documents_never_use(hash_
     assert index.mentions("女性", ("baicheng-2019",))
     assert "女性" in hash_assistant.analyse("白城对妇女有什么技能培训？").synonyms
     assert "女性" not in hash_assistant.analyse("妇女有什么技能培训？").synonyms
+
+
+def test_the_remembered_scope_lookups_hold_one_copy_of_each_scope(hash_assistant):
+    """Each question builds its scope's id tuple anew; the remembered lookups are asked with
+    one kept copy of it, and a second question about the same place asks nothing again."""
+    from assistant.analysis import QuestionAnalyser
+
+    asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def mentioned(text: str, doc_ids: tuple[str, ...] = ()) -> bool:
+        asked.append((text, doc_ids))
+        return hash_assistant.index.mentions(text, doc_ids)
+
+    index = hash_assistant.index
+    analyser = QuestionAnalyser(index.documents, index.lexical.tokenizer,
+                                hash_assistant.gazetteer,
+                                Thesaurus(hash_assistant.mentioned), mentioned=mentioned)
+    first = analyser.analyse("白城对妇女有什么技能培训？")
+    scoped = [ids for _, ids in asked if ids]
+    assert scoped and "女性" in first.synonyms
+    asked.clear()
+    second = analyser.analyse("白城对妇女有什么技能培训？")
+    assert second.scope.doc_ids is not first.scope.doc_ids  # built anew…
+    assert asked == [] and second.synonyms == first.synonyms  # …but nothing asked again
+    third = analyser.analyse("白城对家庭妇女和退伍的人有什么培训？")  # new words, same place
+    new = [ids for _, ids in asked if ids]
+    assert new and third.scope.doc_ids is not first.scope.doc_ids
+    # The lookups remember the first copy of the scope, not one tuple per question.
+    assert all(ids is first.scope.doc_ids for ids in scoped + new)
