@@ -116,16 +116,16 @@ class QuestionAnalyser:
 
     def _used_in(self, scope: RegionScope) -> Callable[[str], bool]:
         """Whether the documents a question searches hold a string: its scope's, or the
-        corpus's when it searches everything (`mentioned`)."""
-        if not scope.restricted:
-            return self.mentioned
-        # Every question builds its scope's id tuple anew (~2,000 ids for a LawRefBook
-        # province): one kept copy per scope, so that the remembered lookups do not each hold
-        # their own; past `_SCOPES_KEPT` scopes both are forgotten.
-        if len(self._scopes) >= _SCOPES_KEPT and scope.doc_ids not in self._scopes:
-            self._scopes.clear()
-            self._mentioned_in.cache_clear()
-        doc_ids = self._scopes.setdefault(scope.doc_ids, scope.doc_ids)
+        corpus's when it searches everything; remembered either way (`_mentioned_in`)."""
+        doc_ids: tuple[str, ...] = ()
+        if scope.restricted:
+            # Every question builds its scope's id tuple anew (~2,000 ids for a LawRefBook
+            # province): one kept copy per scope, so that the remembered lookups do not each
+            # hold their own; past `_SCOPES_KEPT` scopes both are forgotten.
+            if len(self._scopes) >= _SCOPES_KEPT and scope.doc_ids not in self._scopes:
+                self._scopes.clear()
+                self._mentioned_in.cache_clear()
+            doc_ids = self._scopes.setdefault(scope.doc_ids, scope.doc_ids)
         return lambda text: self._mentioned_in(text, doc_ids)
 
     def _english(self, text: str, region_words: tuple[str, ...]) -> EnglishReading:

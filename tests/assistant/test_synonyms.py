@@ -113,3 +113,9 @@ def test_the_remembered_scope_lookups_hold_one_copy_of_each_scope(hash_assistant
     assert new and third.scope.doc_ids is not first.scope.doc_ids
     # The lookups remember the first copy of the scope, not one tuple per question.
     assert all(ids is first.scope.doc_ids for ids in scoped + new)
+    # A question about the whole corpus is remembered too: asked again, it asks nothing.
+    analyser.analyse("退伍军人有什么技能培训？")
+    assert any(not ids for _, ids in asked)
+    asked.clear()
+    analyser.analyse("退伍军人有什么技能培训？")
+    assert asked == []
