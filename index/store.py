@@ -189,22 +189,32 @@ class BuiltIndex:
         term = term.lower()
         if not term:
             return True
-        pairs = chinese_bigrams(term)
-        exact = bool(pairs) and len(pairs) + 1 == len(term)  # two Chinese characters or more
-        rows = self.bigrams.rows_with_all(pairs) if pairs else np.arange(len(self.clauses))
-        if doc_ids:
-            rows = rows[self.rows_of(doc_ids)[rows]]
-        if exact and (len(term) == 2 or rows.size == 0):
-            return bool(rows.size)  # a bigram is in a row's postings iff the row has it
-        return any(term in self.row_text(int(row)).lower() for row in rows)
+        return self._mentioned_by(term, self._bigram_rows(term, doc_ids))
 
     def mention_count(self, term: str) -> int:
         """How many clauses hold every Chinese bigram of `term` (exactly those mentioning a
         two-character term, at most that many for a longer one); 0 when none mentions it."""
-        if not self.mentions(term):
+        term = term.lower()
+        if not term:
+            return 1  # as `mentions`: the empty string is in every clause
+        rows = self._bigram_rows(term)
+        if not self._mentioned_by(term, rows):
             return 0
-        pairs = chinese_bigrams(term.lower())
-        return int(self.bigrams.rows_with_all(pairs).size) if pairs else 1
+        return int(rows.size) if chinese_bigrams(term) else 1
+
+    def _bigram_rows(self, term: str, doc_ids: Sequence[str] = ()) -> np.ndarray:
+        """The rows (of `doc_ids`, when given) holding every Chinese bigram of `term`; every
+        row for a term without one."""
+        pairs = chinese_bigrams(term)
+        rows = self.bigrams.rows_with_all(pairs) if pairs else np.arange(len(self.clauses))
+        return rows[self.rows_of(doc_ids)[rows]] if doc_ids else rows
+
+    def _mentioned_by(self, term: str, rows: np.ndarray) -> bool:
+        """Whether one of `rows` (from `_bigram_rows`) holds the lower-cased `term`."""
+        pairs = chinese_bigrams(term)
+        if pairs and len(pairs) + 1 == len(term) and (len(term) == 2 or rows.size == 0):
+            return bool(rows.size)  # a bigram is in a row's postings iff the row has it
+        return any(term in self.row_text(int(row)).lower() for row in rows)
 
     def row_text(self, row: int) -> str:
         """What BM25 and the bigram channels index for a row (`lexical_text`)."""
