@@ -13,6 +13,7 @@ channel's scope minimum; fusion is the same for both.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -29,6 +30,7 @@ from assistant.tables import names_row
 from corpus import Clause
 from index.encoders import Encoder
 from index.clause_store import ChannelScores, ClauseStore, EmbeddedClauseStore, StoreQuery
+from index.sentences import SentenceVectors
 from index.store import BuiltIndex
 
 
@@ -37,19 +39,19 @@ class FusionWeights:
     """How the retrieval channels are blended; chosen by cross-validation (`eval.tune_fusion`).
 
     Each channel is min-max normalised over the searched scope before weighting; coverage is a
-    share in [0, 1] already. The defaults are the grid point best on all 1,674 questions (seeds
+    share in [0, 1] already. The defaults are the grid point best on all 1,685 questions (seeds
     development set + Legal-DC development split), the choice of 2 of the 5 folds (each other
-    fold chose a different point); held-out folds (with the thesaurus's synonyms, the documents'
-    short forms and CC-CEDICT's words for English in the lexical query, the purpose and the
-    penalty preferences, rows named by label): Legal-DC hit@1/5/10 0.619/0.808/0.878, seeds
-    0.897/0.955/0.974 (README, "Retrieval").
+    fold chose a different point). Held-out folds, rerun at stop 23 once a long clause's dense
+    score became its best sentence's (`index.sentences`): Legal-DC hit@1/5/10
+    0.620/0.819/0.881, seeds 0.910/0.968/0.981 (0.619/0.808/0.878 and 0.897/0.955/0.974 with
+    clause vectors alone; README, "Retrieval").
     """
 
     lexical: float = 0.1  # BM25 over jieba words (with the corpus's own terms)
     bigrams: float = 0.1  # BM25 over character bigrams
-    dense: float = 0.4  # cosine similarity of the sentence vectors
-    document: float = 0.2  # BM25 of the clause's whole document (bigrams): topic prior
-    coverage: float = 1.0  # IDF share of the question's bigrams the clause contains
+    dense: float = 0.4  # cosine of the question and the clause (or its best sentence) vectors
+    document: float = 0.1  # BM25 of the clause's whole document (bigrams): topic prior
+    coverage: float = 0.5  # IDF share of the question's bigrams the clause contains
     # Share of the score given to "this clause defines the term asked about" for 什么是X
     # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
     # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
@@ -62,6 +64,11 @@ class FusionWeights:
     # at most `citations_per_hit` each (see `assistant.crossrefs`); 0 turns this off.
     citation_depth: int = 1
     citations_per_hit: int = 1
+    # A long clause's dense score is its best sentence's when that is higher
+    # (`index.sentences`), for the rows among the best `sentence_candidates` of some channel:
+    # scoring every sentence of Legal-DC (52k) cost 7.5 ms a search, the candidates' well under
+    # 1 ms, and the top 5 was the same for all 1,529 Legal-DC questions (for 0.999 with 100).
+    sentence_candidates: int = 300
 
 
 def _min_max(values: np.ndarray, low: float | None = None) -> np.ndarray:
@@ -90,6 +97,31 @@ def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
                        weights.coverage])
     total = vector.sum()
     return vector @ values / total if total > 0 else vector @ values
+
+
+def with_sentences(channels: ChannelScores, sentences: SentenceVectors | None,
+                   candidates: int) -> ChannelScores:
+    """`channels` with the dense score of each candidate row raised to its best sentence's
+    cosine (`index.sentences`); the candidates are the rows among the best `candidates` of
+    some channel (every row of a smaller scope). The dense channel keeps the clause vectors'
+    minimum as its floor, which is what a store that returns candidates knows of the scope."""
+    if sentences is None or not len(sentences) or channels.query_vector is None or \
+            channels.rows.size == 0:
+        return channels
+    own = channels.dense
+    if own.size <= candidates:
+        positions = np.arange(own.size)
+    else:
+        positions = np.unique(np.concatenate([
+            np.argpartition(-values, candidates - 1)[:candidates]
+            for values in (channels.lexical, channels.bigrams, own, channels.coverage)]))
+    dense = np.array(own, dtype=np.float32, copy=True)
+    dense[positions] = sentences.lift_rows(own[positions], channels.rows[positions],
+                                           channels.query_vector)
+    lows = list(channels.lows or (None,) * 5)
+    if lows[2] is None:
+        lows[2] = float(own.min())
+    return dataclasses.replace(channels, dense=dense, lows=tuple(lows))
 
 
 def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
@@ -151,23 +183,32 @@ class HybridRetriever:
         if self.index.dense is None or self.index.dense.kind != "flat" or \
                 self.store.name != "embedded":
             return None
-        return self.channels(question, query_vector=query_vector, synonyms=synonyms)
+        if query_vector is None:
+            query_vector = self.query_vector(question)
+        # Without the sentences: a scope's candidates are picked once it is cut out.
+        return self.store.channels(self.index, StoreQuery(self.lexical_query(question, synonyms),
+                                                          query_vector))
 
     def channels(self, question: str, *, doc_ids: tuple[str, ...] = (),
                  query_vector: np.ndarray | None = None,
                  scored: ChannelScores | None = None,
                  synonyms: Sequence[str] = ()) -> ChannelScores | None:
-        """Raw scores of every channel within `doc_ids` (all documents when empty)."""
+        """Raw scores of every channel within `doc_ids` (all documents when empty), the dense
+        one read by sentence too (`with_sentences`)."""
         if scored is not None:
             rows = np.flatnonzero(self.index.rows_of(doc_ids)) if doc_ids \
                 else np.arange(len(self.index.clauses))
-            return scored.take(rows) if rows.size else None
-        # Embedding the question on a helper thread while the lexical channels are scored was
-        # tried: /search p50 on Legal-DC went from 21.2 to 22.8 ms (GIL hand-offs), so not kept.
-        if query_vector is None:
-            query_vector = self.query_vector(question)
-        return self.store.channels(self.index, StoreQuery(self.lexical_query(question, synonyms),
-                                                          query_vector, doc_ids=doc_ids))
+            found = scored.take(rows) if rows.size else None
+        else:
+            # Embedding the question on a helper thread while the lexical channels are scored
+            # was tried: /search p50 on Legal-DC went from 21.2 to 22.8 ms (GIL hand-offs).
+            if query_vector is None:
+                query_vector = self.query_vector(question)
+            found = self.store.channels(self.index, StoreQuery(
+                self.lexical_query(question, synonyms), query_vector, doc_ids=doc_ids))
+        if found is None:
+            return None
+        return with_sentences(found, self.index.sentences, self.weights.sentence_candidates)
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding: computed once per request and passed to each `search`."""

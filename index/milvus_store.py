@@ -9,7 +9,9 @@ version it serves for the catalogue (documents, clauses, term dictionary) and fo
 channels computed per candidate: the document prior and the question's bigram coverage. It
 loads no vectors, maps the BM25 postings rather than reading them and reads the catalogue on
 demand (`BuiltIndex.without_local_search`): a search touches only the question's columns and
-the documents of the clauses it cites.
+the documents of the clauses it cites. The sentence vectors of long clauses (`index.sentences`)
+stay in the version folder, memory-mapped: retrieval reads the candidates' sentences there
+(`assistant.retriever.with_sentences`), as it does over the embedded store.
 
 One search is: each Milvus channel's best `candidates` rows in scope (dense, words, bigrams),
 then each channel's exact score for the union of those rows (a second search restricted to

@@ -6,6 +6,8 @@ One version folder (see `index.versions` for the pointer, the lock and the layou
     documents.json   every Document with its clauses (the index's own copy of the corpus)
     failures.json    files of the corpus that could not be read or parsed, with the reason
     vectors.npy      clause vectors, one row per clause in reading order (reused by updates)
+    sentences.npy    a vector per sentence of each clause of several (`index.sentences`),
+    sentence_rows.npy  and the clause row each belongs to (reused by updates, as vectors.npy)
     dense.faiss      the FAISS graph, for ``hnsw`` only (``flat`` is rebuilt from vectors.npy)
     lexical/         BM25 (bm25s), the jieba term dictionary, and each row's tokens
     bigrams/         BM25 over character bigrams of each clause (`index.bigrams`)
@@ -57,9 +59,11 @@ from index.dense import DenseIndex, resolve_kind
 from index.encoders import Encoder
 from index.lexical import MAINTAINED_TERMS, TOKENIZER_ID, LexicalIndex, Tokenizer
 from index.fresh_lexical import FreshLexical, LexicalTexts, build_bigrams
+from index.sentences import SentenceVectors, sentences as split_sentences
 from index.token_rows import TokenRows, tokenize_rows
 
-FORMAT_VERSION = 6  # 5: versioned folders, vectors.npy, per-row tokens; 6: bigram channels
+# 5: versioned folders, vectors.npy, per-row tokens; 6: bigram channels; 7: sentence vectors
+FORMAT_VERSION = 7
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
@@ -111,6 +115,8 @@ class BuiltIndex:
     failures: tuple[LoadFailure, ...] = ()
     bigrams: BigramIndex | None = None  # clause rows, same order as `clauses`
     document_bigrams: BigramIndex | None = None  # document rows, same order as `documents`
+    # Vectors of the sentences of long clauses (`index.sentences`), memory-mapped.
+    sentences: SentenceVectors | None = None
 
     @property
     def version(self) -> str:
@@ -248,9 +254,20 @@ def lexical_text(document: Document, clause: Clause) -> str:
     return f"{document.title} {chinese_aliases} {' '.join(clause.section_path)} {clause.text}"
 
 
+def _dense_prefix(document: Document, clause: Clause) -> str:
+    return f"{document.region.short_name}：{' '.join(clause.section_path)}。"
+
+
 def dense_text(document: Document, clause: Clause) -> str:
     """What the encoder sees: region and heading path first, then the clause."""
-    return f"{document.region.short_name}：{' '.join(clause.section_path)}。{clause.text}"
+    return _dense_prefix(document, clause) + clause.text
+
+
+def sentence_texts(document: Document, clause: Clause) -> list[str]:
+    """What the encoder sees of each sentence of a long clause (`index.sentences`): the
+    clause's region and heading path first, as in `dense_text`."""
+    prefix = _dense_prefix(document, clause)
+    return [prefix + sentence for sentence in split_sentences(clause.text)]
 
 
 def _tokenizer(terms: Iterable[str]) -> Tokenizer:
@@ -332,6 +349,8 @@ class _Reuse:
 
     vectors: np.ndarray | None = None  # memory-mapped rows of the current version
     vector_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
+    sentence_vectors: np.ndarray | None = None  # the same for the sentence vectors
+    sentence_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
     token_rows: dict[bytes, int] = dataclasses.field(default_factory=dict)
     tokens: TokenRows | None = None  # every row's token ids in the current version
     terms: list[str] | None = None  # the current term dictionary
@@ -353,6 +372,9 @@ def _read_reuse(index_dir: Path, encoder: Encoder,
             reuse.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
             reuse.vector_rows = {_text_key(dense_text(by_id[c.doc_id], c)): row
                                  for row, c in enumerate(clauses)}
+            reuse.sentence_vectors = SentenceVectors.load(folder).vectors
+            reuse.sentence_rows = {_text_key(text): row for row, text in enumerate(
+                text for c in clauses for text in sentence_texts(by_id[c.doc_id], c))}
         if params.tokenizer_id != TOKENIZER_ID:  # its tokens were cut differently: only vectors
             return reuse
         meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
@@ -377,6 +399,41 @@ def encode_in_batches(encoder: Encoder, texts: Sequence[str], progress: Progress
     if not parts:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.vstack(parts).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class _ToEncode:
+    """Texts to have vectors for, and the previous version's vectors by text."""
+
+    texts: Sequence[str]
+    previous: np.ndarray | None
+    previous_rows: dict[bytes, int]
+
+
+def _vectors(encoder: Encoder, groups: Sequence[_ToEncode],
+             progress: Progress | None) -> tuple[list[np.ndarray], list[int]]:
+    """A vector per text of each group: the previous version's where it encoded the same text,
+    the encoder's for the others (in one pass, so progress counts them all); and how many of
+    each group were encoded."""
+    results, encoded, missing_texts, placements = [], [], [], []
+    for group in groups:
+        keys = [_text_key(text) for text in group.texts]
+        vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
+        kept = [row for row, key in enumerate(keys) if key in group.previous_rows]
+        missing = [row for row, key in enumerate(keys) if key not in group.previous_rows]
+        if kept:
+            vectors[kept] = group.previous[[group.previous_rows[keys[row]] for row in kept]]
+        missing_texts.extend(group.texts[row] for row in missing)
+        placements.append(missing)
+        results.append(vectors)
+        encoded.append(len(missing))
+    fresh = encode_in_batches(encoder, missing_texts, progress)
+    start = 0
+    for vectors, missing in zip(results, placements):
+        if missing:
+            vectors[missing] = fresh[start:start + len(missing)]
+        start += len(missing)
+    return results, encoded
 
 
 # -- building a version --------------------------------------------------------------------------
@@ -414,16 +471,14 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
                 reused_share < MIN_REUSE_TO_KEEP_DICTIONARY:
             fresh = FreshLexical(texts, staging / ".lexical")
 
-        dense_texts = [dense_text(by_id[c.doc_id], c) for c in clauses]
-        keys = [_text_key(text) for text in dense_texts]
-        vectors = np.zeros((len(clauses), encoder.dim), dtype=np.float32)
-        missing = [row for row, key in enumerate(keys) if key not in reuse.vector_rows]
-        kept = [row for row, key in enumerate(keys) if key in reuse.vector_rows]
-        if kept:
-            vectors[kept] = reuse.vectors[[reuse.vector_rows[keys[row]] for row in kept]]
-        if missing:
-            vectors[missing] = encode_in_batches(encoder, [dense_texts[r] for r in missing],
-                                                 progress)
+        per_clause = [sentence_texts(by_id[c.doc_id], c) for c in clauses]
+        (vectors, sentence_vectors), (encoded, _) = _vectors(encoder, [
+            _ToEncode([dense_text(by_id[c.doc_id], c) for c in clauses], reuse.vectors,
+                      reuse.vector_rows),
+            _ToEncode([text for texts in per_clause for text in texts],
+                      reuse.sentence_vectors, reuse.sentence_rows)], progress)
+        sentences = SentenceVectors(sentence_vectors, np.repeat(
+            np.arange(len(clauses), dtype=np.int64), [len(texts) for texts in per_clause]))
 
         if fresh is None:
             terms, dictionary_built_at = reuse.terms, reuse.dictionary_built_at
@@ -448,11 +503,12 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             corpus_hash=corpus_hash, dense_kind=dense_kind, built_at=_now(),
             build_seconds=round(time.perf_counter() - started, 3),
             document_count=len(documents), clause_count=len(clauses), versions=_versions(),
-            encoded_clauses=len(missing), reused_clauses=len(clauses) - len(missing),
+            encoded_clauses=encoded, reused_clauses=len(clauses) - encoded,
             failed_count=len(failures), dictionary_built_at=dictionary_built_at,
             tokenizer_id=TOKENIZER_ID)
 
         np.save(staging / "vectors.npy", vectors)
+        sentences.save(staging)
         if dense_kind != "flat":
             dense.save(staging / "dense.faiss")
         lexical.save(staging / "lexical")
@@ -478,7 +534,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
     log.info("index version %s: %d clauses (%d encoded, %d reused) in %.1f s", folder.name,
              len(clauses), params.encoded_clauses, params.reused_clauses, params.build_seconds)
     return BuiltIndex(params, documents, clauses, dense, lexical, folder, failures,
-                      bigrams=clause_bigrams, document_bigrams=document_bigrams)
+                      bigrams=clause_bigrams, document_bigrams=document_bigrams,
+                      sentences=SentenceVectors.load(folder))
 
 
 def build_index(documents: Sequence[Document], encoder: Encoder, folder: Path, *,
@@ -570,6 +627,9 @@ def load_index(folder: Path, *, local_search: bool = True) -> BuiltIndex:
         else:
             documents, clauses = read_catalogue(version)
         failures = read_failures(version)
+        # Memory-mapped either way: a replica over Milvus lifts the candidates' dense scores
+        # with them too (the engine holds one vector per clause).
+        sentences = SentenceVectors.load(version)
         if not local_search:
             dense = None
         elif params.dense_kind == "flat":
@@ -584,11 +644,13 @@ def load_index(folder: Path, *, local_search: bool = True) -> BuiltIndex:
     if (dense is not None and (dense.ntotal != len(clauses) or dense.dim != params.dim)) or \
             postings["lexical"].size != len(clauses) or \
             postings["bigrams"].size != len(clauses) or \
-            postings["document_bigrams"].size != len(documents):
+            postings["document_bigrams"].size != len(documents) or \
+            (len(sentences) and (sentences.vectors.shape[1] != params.dim or
+                                 sentences.rows[-1] >= len(clauses))):
         raise IndexStateError(f"the index at {version} is inconsistent (vectors and clauses "
                               "differ); run `policy-assistant index` to rebuild it")
     return BuiltIndex(params, documents, clauses, dense, folder=version, failures=failures,
-                      **postings)
+                      sentences=sentences, **postings)
 
 
 def load_or_build(folder: Path, *, encoder: Encoder,

@@ -26,6 +26,7 @@ from index.store import (
     mismatch,
     read_params,
 )
+from index.sentences import sentences
 from index.updates import CorpusUpdater
 
 
@@ -57,10 +58,14 @@ def test_add_encodes_only_the_new_documents_clauses(tmp_path, shipped):
     encoder = CountingEncoder()
     folder = tmp_path / "index"
     first = build_index(shipped[:4], encoder, folder, corpus_hash="a")
-    assert encoder.texts == len(first.clauses)
+    # A vector per clause and one per sentence of each clause of several (`index.sentences`).
+    assert len(first.sentences) > len(first.clauses) / 2
+    assert encoder.texts == len(first.clauses) + len(first.sentences)
     encoder.texts = 0
     second = apply_changes(folder, encoder=encoder, corpus_hash="b", add=[shipped[4]])
-    assert encoder.texts == len(shipped[4].clauses)
+    new_sentences = sum(len(sentences(c.text)) for c in shipped[4].clauses)
+    assert new_sentences > 0
+    assert encoder.texts == len(shipped[4].clauses) + new_sentences
     assert second.params.encoded_clauses == len(shipped[4].clauses)
     assert second.params.reused_clauses == len(first.clauses)
     assert versions.current_name(folder) == second.version != first.version
@@ -69,6 +74,8 @@ def test_add_encodes_only_the_new_documents_clauses(tmp_path, shipped):
                        corpus_hash="b")
     assert np.allclose(np.load(second.folder / "vectors.npy"),
                        np.load(full.folder / "vectors.npy"))
+    assert np.allclose(second.sentences.vectors, full.sentences.vectors)
+    assert np.array_equal(second.sentences.rows, full.sentences.rows)
     loaded = load_index(folder)
     assert loaded.version == second.version
     assert loaded.document("baicheng-2019") is not None
@@ -125,7 +132,7 @@ def test_loading_refuses_a_mismatch(tmp_path, shipped):
     other = CountingEncoder(128)
     index, reason = load_or_build(folder, encoder=other, load_corpus=lambda: shipped,
                                   corpus_hash="a")
-    assert "encoder" in reason and other.texts == len(index.clauses)
+    assert "encoder" in reason and other.texts == len(index.clauses) + len(index.sentences)
     assert index.params.encoder_id == "hash-128"
 
 
@@ -183,7 +190,8 @@ def test_startup_sync_encodes_only_the_changed_file(tmp_path):
     updater = CorpusUpdater(corpus_dir=corpus, library_dir=tmp_path / "library",
                             index_dir=tmp_path / "index", encoder=CountingEncoder())
     index, reason = updater.open()
-    assert reason is not None and updater.encoder.texts == len(index.clauses)
+    assert reason is not None and \
+        updater.encoder.texts == len(index.clauses) + len(index.sentences)
     again, reason = updater.open()
     assert reason is None and again.version == index.version
     path = corpus / "qijiang-2019.txt"
@@ -195,7 +203,7 @@ def test_startup_sync_encodes_only_the_changed_file(tmp_path):
     updater.encoder.texts = 0
     synced, reason = updater.open()
     assert reason == "the corpus changed since the index was built"
-    assert 0 < updater.encoder.texts <= len(changed)
+    assert 0 < updater.encoder.texts <= sum(1 + len(sentences(c.text)) for c in changed)
     assert synced.version != index.version
 
 
