@@ -5,7 +5,8 @@ The labelled set (every question's `DecisionEvidence`, computed by the product's
 
 * **seeds**: the development set's questions, answerable or not as labelled by hand (questions
   answered by section number and those naming a region with no document are left out: fixed
-  rules answer them, not the model);
+  rules answer them, not the model), and the turns of its conversations, each as the standalone
+  question the file gives for it (added at stop 23: the chat's first turns are questions too);
 * **independent**: the odd-numbered half of `questions/independent.jsonl` (paraphrased,
   colloquial and unanswerable questions written apart from the development set); the even half
   is the test set, scored once at the end with the chosen thresholds;
@@ -57,13 +58,14 @@ from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
 from eval.corpus_questions import read_benchmark_questions, unscorable
 from eval.corpus_systems import open_index
-from eval.questions import ClauseCatalog, load_questions
+from eval.questions import ClauseCatalog, load_questions, read_conversations
 from index.encoders import make_encoder
 from index.store import lexical_text, load_or_build
 
 FOLDS = 5
 QUESTIONS = Path(__file__).parent / "questions"
 SEEDS_QUESTIONS = QUESTIONS / "dev.jsonl"
+SEEDS_CONVERSATIONS = QUESTIONS / "conversations.jsonl"
 # Paraphrased, colloquial and unanswerable questions written apart from the development set
 # (`questions/README.md`): the odd-numbered half is used like the other sets, the even half is
 # the test set, scored once with the thresholds chosen on everything else.
@@ -115,6 +117,26 @@ def labelled_examples(assistant: PolicyAssistant, path: Path, dataset: str,
             continue
         examples.append(Example(question.qid, dataset, "labelled", question.category,
                                 question.answerable, assistant.weigh(analysis).evidence))
+    return examples
+
+
+def conversation_examples(assistant: PolicyAssistant, path: Path, dataset: str) -> list[Example]:
+    """The turns of the development conversations, each asked as the standalone question the
+    file gives for it (`reference_resolved_question`, the first turn as it is): a first turn
+    is a question like the development set's, a follow-up what the service asks once it has
+    resolved it. Turns with no standalone form are left out."""
+    examples = []
+    for conversation in read_conversations(path):
+        for turn in conversation.turns:
+            question = turn.reference_resolved or (turn.question if turn.turn <= 1 else None)
+            if question is None:
+                continue
+            analysis = assistant.analyse(question)
+            if _decided_by_rule(analysis):
+                continue
+            kind = "first_turn" if turn.turn <= 1 else "follow_up"
+            examples.append(Example(f"{conversation.cid}.{turn.turn}", dataset, "conversation",
+                                    kind, turn.answerable, assistant.weigh(analysis).evidence))
     return examples
 
 
@@ -286,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
                                  load_corpus=lambda: load_corpus(), corpus_hash=corpus_hash())
         seeds_assistant = PolicyAssistant(seeds, encoder)
         examples = labelled_examples(seeds_assistant, SEEDS_QUESTIONS, "seeds")
+        examples += conversation_examples(seeds_assistant, SEEDS_CONVERSATIONS, "seeds")
         examples += labelled_examples(seeds_assistant, INDEPENDENT_QUESTIONS, "independent")
         legal, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir)
         examples += legal_examples(PolicyAssistant(legal, encoder), args.legal_questions,

@@ -61,7 +61,10 @@ def test_a_named_concept_no_clause_mentions_is_absent():
 
 
 def test_the_rule_reads_each_threshold():
-    rule = DecisionThresholds()
+    # Every bar in use (the cross-validated defaults leave some open: strong coverage above 1,
+    # no coverage minimum), so that each is seen to act.
+    rule = DecisionThresholds(strong_coverage=0.67, min_coverage=0.1, min_dense=0.3,
+                              elsewhere_coverage_gap=0.25, elsewhere_lexical_ratio=1.3)
     assert rule.answers(ANSWERABLE)
     # Every key term found literally is enough, whatever the vectors say.
     assert rule.answers(replace(ANSWERABLE, coverage=rule.strong_coverage, dense=0.0))
