@@ -71,18 +71,25 @@ def _dictionary_tags() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+def _term_credits(terms: list[str], hit: Hit) -> list[float]:
+    """Per key term, 1 when the clause, its heading path, title or region names hold it, 0.5
+    for a compound found split (生活费补贴 vs 生活费…补贴), else 0."""
+    haystack = lexical_text(hit.document, hit.clause).lower()
+    return [1.0 if term in haystack else
+            0.5 if len(term) >= 3 and term[:2] in haystack and term[-2:] in haystack else 0.0
+            for term in terms]
+
+
 def coverage(terms: list[str], hit: Hit) -> float:
     """Share of key terms found in the clause, its heading path, title or region names."""
     if not terms:
         return 0.0
-    haystack = lexical_text(hit.document, hit.clause).lower()
-    found = 0.0
-    for term in terms:
-        if term in haystack:
-            found += 1
-        elif len(term) >= 3 and (term[:2] in haystack and term[-2:] in haystack):
-            found += 0.5  # 生活费补贴 vs 生活费…补贴: partial credit for split compounds
-    return found / len(terms)
+    return sum(_term_credits(terms, hit)) / len(terms)
+
+
+def terms_found(terms: list[str], hit: Hit) -> frozenset[str]:
+    """The key terms the clause holds, whole or split (those `coverage` gives credit)."""
+    return frozenset(term for term, credit in zip(terms, _term_credits(terms, hit)) if credit)
 
 
 def split_sentences(text: str) -> list[str]:
