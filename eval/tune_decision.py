@@ -78,9 +78,14 @@ FALSE_REFUSAL_BUDGETS = (0.03, 0.05, 0.10, 0.15)
 REPEATS = 10
 # Each range brackets the previous hand-tuned value; strong_coverage's 1.0 ("every key term")
 # was added after the first run, whose grid could not express it.
+# Two bars are held as design rules since stop 23 (README, "Answer decision"): an answer's
+# clauses must hold some key term (the whole grid's 0.0 answered questions with a clause that
+# holds none of their words), and the literal-match shortcut stays at 0.67 (dropping it, as the
+# whole grid did, refused English questions, whose cross-lingual cosines run low). Held-out
+# balanced accuracy 0.692 with them, 0.697 over the whole grid (sd 0.007 each).
 GRID = {
-    "min_coverage": (0.0, 0.1, 0.15, 0.2, 0.25, 0.3),
-    "strong_coverage": (0.5, 0.67, 0.8, 1.0, 1.01),  # 1.0: every key term; 1.01: never
+    "min_coverage": (0.1, 0.15, 0.2, 0.25, 0.3),  # 0.0 taken out at stop 23
+    "strong_coverage": (0.67,),  # 0.5, 0.8, 1.0 (every key term), 1.01 (never) until stop 23
     "min_lexical": (2.0, 3.0, 4.0, 6.0, float("inf")),
     "min_dense": (0.3, 0.35, 0.4, 0.45, 0.5, float("inf")),
     "elsewhere_coverage_gap": (0.25, 0.35, 0.5),

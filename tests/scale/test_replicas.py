@@ -112,7 +112,10 @@ def test_a_document_uploaded_through_one_replica_is_answered_from_the_other(depl
     assert created.status_code == 201, created.text
     doc_id = created.json()["doc_id"]
     hits = httpx.post(f"{b.url}/search", json=query, timeout=30).json()["hits"]
-    assert hits and hits[0]["doc_id"] == doc_id and "星际航行" in hits[0]["text"]
+    # B finds A's document: its clauses come first (every one carries the phrase in its title
+    # and most in their heading path; which of them ranks first is the hash encoder's affair).
+    assert hits and all(hit["doc_id"] == doc_id for hit in hits)
+    assert "星际航行" in hits[0]["doc_title"]
     versions = {httpx.get(f"{r.url}/health").json()["index_version"] for r in (a, b)}
     assert len(versions) == 1  # B loaded the version A published
 
