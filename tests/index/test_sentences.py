@@ -17,9 +17,10 @@ from index.store import build_index, load_index, sentence_texts
 
 
 def test_a_clause_of_several_sentences_is_split_and_a_one_sentence_clause_is_not():
-    text = "一、总体要求。为贯彻落实国务院决定，制定本方案；主要任务如下！\n（一）加强培训，提高技能水平"
-    assert sentences(text) == ["一、总体要求。", "为贯彻落实国务院决定，制定本方案；", "主要任务如下！",
-                               "（一）加强培训，提高技能水平"]
+    text = ("一、总体要求。为贯彻落实国务院决定，制定本方案；主要任务如下！\n"
+            "（一）加强培训，提高技能水平")
+    assert sentences(text) == ["一、总体要求。", "为贯彻落实国务院决定，制定本方案；",
+                               "主要任务如下！", "（一）加强培训，提高技能水平"]
     assert sentences("按每人每月200元的标准给予以工代训补贴。") == []
     # Pieces too short to say anything (为此。) are left out; one long piece left is no split.
     assert sentences("为此。按每人每月200元的标准给予以工代训补贴。") == []
@@ -87,7 +88,6 @@ def test_retrieval_scores_a_row_by_its_best_sentence(tmp_path):
 
 def test_only_candidate_rows_are_read_by_sentence():
     """Beyond `candidates` rows, only the best rows of some channel are lifted."""
-    rng = np.random.default_rng(3)
     rows = np.arange(50)
     channels = ChannelScores(rows=rows, lexical=np.zeros(50), bigrams=np.zeros(50),
                              dense=np.linspace(0, 0.49, 50).astype(np.float32),
