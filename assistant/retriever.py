@@ -183,11 +183,19 @@ class HybridRetriever:
         if self.index.dense is None or self.index.dense.kind != "flat" or \
                 self.store.name != "embedded":
             return None
+        # Without the sentences: a scope's candidates are picked once it is cut out.
+        return self._store_channels(question, (), query_vector, synonyms)
+
+    def _store_channels(self, question: str, doc_ids: tuple[str, ...],
+                        query_vector: np.ndarray | None,
+                        synonyms: Sequence[str]) -> ChannelScores | None:
+        """The store's raw channel scores within `doc_ids`, the dense one from clause vectors."""
+        # Embedding the question on a helper thread while the lexical channels are scored was
+        # tried: /search p50 on Legal-DC went from 21.2 to 22.8 ms (GIL hand-offs), so not kept.
         if query_vector is None:
             query_vector = self.query_vector(question)
-        # Without the sentences: a scope's candidates are picked once it is cut out.
         return self.store.channels(self.index, StoreQuery(self.lexical_query(question, synonyms),
-                                                          query_vector))
+                                                          query_vector, doc_ids=doc_ids))
 
     def channels(self, question: str, *, doc_ids: tuple[str, ...] = (),
                  query_vector: np.ndarray | None = None,
@@ -200,12 +208,7 @@ class HybridRetriever:
                 else np.arange(len(self.index.clauses))
             found = scored.take(rows) if rows.size else None
         else:
-            # Embedding the question on a helper thread while the lexical channels are scored
-            # was tried: /search p50 on Legal-DC went from 21.2 to 22.8 ms (GIL hand-offs).
-            if query_vector is None:
-                query_vector = self.query_vector(question)
-            found = self.store.channels(self.index, StoreQuery(
-                self.lexical_query(question, synonyms), query_vector, doc_ids=doc_ids))
+            found = self._store_channels(question, doc_ids, query_vector, synonyms)
         if found is None:
             return None
         return with_sentences(found, self.index.sentences, self.weights.sentence_candidates)

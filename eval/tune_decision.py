@@ -109,20 +109,24 @@ def _decided_by_rule(analysis: QueryAnalysis) -> bool:
     return bool(analysis.referenced) or bool(scope.unknown and not scope.restricted)
 
 
+def _example(assistant: PolicyAssistant, question: str, *, qid: str, dataset: str,
+             procedure: str, category: str, answerable: bool) -> Example | None:
+    """One labelled question's evidence, or None when a fixed rule decides it."""
+    analysis = assistant.analyse(question)
+    if _decided_by_rule(analysis):
+        return None
+    return Example(qid, dataset, procedure, category, answerable,
+                   assistant.weigh(analysis).evidence)
+
+
 def labelled_examples(assistant: PolicyAssistant, path: Path, dataset: str,
                       keep=lambda qid: True) -> list[Example]:
     """Questions in the seeds' format, answerable or not as labelled by hand."""
     catalog = ClauseCatalog.from_documents(assistant.documents)
-    examples = []
-    for question in load_questions(path, catalog):
-        if not keep(question.qid):
-            continue
-        analysis = assistant.analyse(question.question)
-        if _decided_by_rule(analysis):
-            continue
-        examples.append(Example(question.qid, dataset, "labelled", question.category,
-                                question.answerable, assistant.weigh(analysis).evidence))
-    return examples
+    examples = (_example(assistant, q.question, qid=q.qid, dataset=dataset, procedure="labelled",
+                         category=q.category, answerable=q.answerable)
+                for q in load_questions(path, catalog) if keep(q.qid))
+    return [example for example in examples if example is not None]
 
 
 def conversation_examples(assistant: PolicyAssistant, path: Path, dataset: str) -> list[Example]:
@@ -134,15 +138,13 @@ def conversation_examples(assistant: PolicyAssistant, path: Path, dataset: str) 
     for conversation in read_conversations(path):
         for turn in conversation.turns:
             question = turn.reference_resolved or (turn.question if turn.turn <= 1 else None)
-            if question is None:
-                continue
-            analysis = assistant.analyse(question)
-            if _decided_by_rule(analysis):
-                continue
-            kind = "first_turn" if turn.turn <= 1 else "follow_up"
-            examples.append(Example(f"{conversation.cid}.{turn.turn}", dataset, "conversation",
-                                    kind, turn.answerable, assistant.weigh(analysis).evidence))
-    return examples
+            if question is not None:
+                examples.append(_example(
+                    assistant, question, qid=f"{conversation.cid}.{turn.turn}", dataset=dataset,
+                    procedure="conversation",
+                    category="first_turn" if turn.turn <= 1 else "follow_up",
+                    answerable=turn.answerable))
+    return [example for example in examples if example is not None]
 
 
 def in_test_half(qid: str) -> bool:

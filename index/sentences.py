@@ -59,37 +59,23 @@ class SentenceVectors:
     def __len__(self) -> int:
         return int(self.rows.size)
 
-    def lift(self, clause_scores: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
-        """`clause_scores` (one cosine per row of the index) raised to the best cosine of each
-        row's sentences."""
-        if not len(self):
-            return clause_scores
-        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        best = np.maximum.reduceat(self.vectors @ query, self._starts)
-        lifted = np.array(clause_scores, dtype=np.float32, copy=True)
-        lifted[self._run_rows] = np.maximum(lifted[self._run_rows], best)
-        return lifted
-
     def lift_rows(self, clause_scores: np.ndarray, rows: np.ndarray,
                   query_vector: np.ndarray) -> np.ndarray:
-        """As `lift`, for the given index `rows` only (`clause_scores[i]` belongs to
-        `rows[i]`): the candidates of an approximate search."""
+        """`clause_scores` (`clause_scores[i]` the cosine of index row `rows[i]`) raised to the
+        best cosine of each row's sentences; rows of one sentence keep their own."""
         lifted = np.array(clause_scores, dtype=np.float32, copy=True)
         if not len(self) or not len(rows):
             return lifted
-        runs = np.searchsorted(self._run_rows, rows)
-        runs = np.minimum(runs, self._run_rows.size - 1)
+        runs = np.minimum(np.searchsorted(self._run_rows, rows), self._run_rows.size - 1)
         has = self._run_rows[runs] == rows
         if not has.any():
             return lifted
-        starts, ends = self._starts[runs[has]], self._ends[runs[has]]
-        lengths = ends - starts
-        # Every sentence of the candidates with sentences, in candidate order.
-        picked = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + \
-            np.arange(int(lengths.sum()))
+        starts, lengths = self._starts[runs[has]], self._ends[runs[has]] - self._starts[runs[has]]
+        # Every sentence of those rows, row after row: run k's sentences start at offsets[k].
+        offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+        picked = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
         query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        best = np.maximum.reduceat(self.vectors[picked] @ query,
-                                   np.r_[0, np.cumsum(lengths)[:-1]])
+        best = np.maximum.reduceat(self.vectors[picked] @ query, offsets)
         lifted[has] = np.maximum(lifted[has], best)
         return lifted
 
@@ -104,8 +90,4 @@ class SentenceVectors:
                    np.load(folder / ROWS_FILE).astype(np.int64))
 
 
-def empty(dim: int) -> SentenceVectors:
-    return SentenceVectors(np.zeros((0, dim), dtype=np.float32), np.zeros(0, dtype=np.int64))
-
-
-__all__ = ["MIN_SENTENCE_CHARS", "SentenceVectors", "empty", "sentences"]
+__all__ = ["MIN_SENTENCE_CHARS", "SentenceVectors", "sentences"]

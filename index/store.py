@@ -533,6 +533,8 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
         raise
     log.info("index version %s: %d clauses (%d encoded, %d reused) in %.1f s", folder.name,
              len(clauses), params.encoded_clauses, params.reused_clauses, params.build_seconds)
+    # The sentence vectors are read back memory-mapped, as `load_index` gives them: a server
+    # that applied an update then shares their pages with its other workers.
     return BuiltIndex(params, documents, clauses, dense, lexical, folder, failures,
                       bigrams=clause_bigrams, document_bigrams=document_bigrams,
                       sentences=SentenceVectors.load(folder))

@@ -12,7 +12,7 @@ from assistant.retriever import HybridRetriever, with_sentences
 from corpus import read_corpus
 from index.clause_store import ChannelScores, EmbeddedClauseStore, StoreQuery
 from index.encoders import HashEncoder
-from index.sentences import SentenceVectors, empty, sentences
+from index.sentences import SentenceVectors, sentences
 from index.store import build_index, load_index, sentence_texts
 
 
@@ -42,20 +42,19 @@ def test_lift_takes_the_best_of_clause_and_sentences(seed):
     query = rng.normal(size=8).astype(np.float32)
     base = rng.normal(size=12).astype(np.float32)
     expected = _direct(vectors, rows, base, query)
-    assert np.allclose(store.lift(base, query), expected)
+    assert np.allclose(store.lift_rows(base, np.arange(12), query), expected)
     candidates = rng.permutation(12)[:7]  # any order, rows with and without sentences
     assert np.allclose(store.lift_rows(base[candidates], candidates, query),
                        expected[candidates])
     # Rows with no sentences keep the clause's own score.
     alone = np.setdiff1d(np.arange(12), rows)
-    assert np.array_equal(store.lift(base, query)[alone], base[alone])
+    assert np.array_equal(store.lift_rows(base, np.arange(12), query)[alone], base[alone])
 
 
 def test_no_sentences_changes_nothing():
     base = np.array([0.1, 0.5], dtype=np.float32)
-    none = empty(4)
+    none = SentenceVectors(np.zeros((0, 4), dtype=np.float32), np.zeros(0, dtype=np.int64))
     query = np.ones(4, dtype=np.float32)
-    assert np.array_equal(none.lift(base, query), base)
     assert np.array_equal(none.lift_rows(base, np.array([1, 0]), query), base)
 
 
