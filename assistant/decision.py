@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from assistant.answer import coverage
+from assistant.answer import coverage, terms_found
 from assistant.records import Hit
 
 # A key term this long is a named concept (住房公积金, 最低工资标准): no clause mentioning it is
@@ -48,19 +48,28 @@ def absent_concepts(terms: Sequence[str], mentioned: Callable[[str], bool]) -> l
 
 def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
            others: Sequence[Hit], *, depth: int, mentioned: Callable[[str], bool],
-           unknown_document: bool = False) -> DecisionEvidence:
+           unknown_document: bool = False,
+           in_scope: Callable[[str], bool] = lambda term: False) -> DecisionEvidence:
     """The evidence for one question: its first `depth` hits with their key-term coverage
     (`covered[i]` belongs to `hits[i]`; the caller has it already), and the best clauses of the
     other regions when the question is scoped to some (`others`, empty otherwise). `mentioned`
-    says whether any clause of the corpus holds a term."""
+    says whether any clause of the corpus holds a term, `in_scope` whether a clause of the
+    question's own scope does.
+
+    Another region counts as answering better only with a clause that holds a key term the
+    scope's documents never use: "綦江以工代训补贴标准" is answered by Qijiang's clause on
+    以工代训 although Sanmenxia's also says 标准 (a word every plan uses), while "白城以工代训…"
+    is not, as no Baicheng text says 以工代训."""
     terms = list(terms)
     first = list(hits[:depth])
     own_coverage = max(covered[:depth], default=0.0)
     own_lexical = max((hit.lexical_raw for hit in first), default=0.0)
     gap, ratio = 0.0, 1.0
-    if others and terms:
-        gap = max(0.0, max(coverage(terms, hit) for hit in others) - own_coverage)
-        ratio = (max(hit.lexical_raw for hit in others) + 1) / (own_lexical + 1)
+    lacking = frozenset(term for term in terms if not in_scope(term)) if others else frozenset()
+    better = [hit for hit in others if terms_found(terms, hit) & lacking]
+    if better:
+        gap = max(0.0, max(coverage(terms, hit) for hit in better) - own_coverage)
+        ratio = (max(hit.lexical_raw for hit in better) + 1) / (own_lexical + 1)
     return DecisionEvidence(
         coverage=own_coverage, dense=max((hit.dense for hit in first), default=0.0),
         lexical=own_lexical, absent=len(absent_concepts(terms, mentioned)),

@@ -28,7 +28,15 @@ _COMPARE = re.compile(r"(和|与|跟|同|对比)[^，,？?]{0,12}?(相?比|对�
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 # "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
-_SAME_QUESTION = re.compile(r"(?:同样|一样|相同|同一个?)的?问题[，,]?|同上[，,]?")
+# "台儿庄有没有类似的？", "白城是不是也一样？", "綦江也有吗？": the same, asked of another place.
+# Only at the end of the question, or after 有没有: "与公办相同的待遇" asks something of its own.
+_END = r"(?=[？?。！!\s]*$)"
+_SAME_QUESTION = re.compile(
+    r"(?:同样|一样|相同|同一个?)的?问题[，,]?|同上[，,]?"
+    r"|(?:有没有|有无|是否有)(?:类似|相似|相同|同样)的?(?:规定|政策|做法|情况|安排)?(?:吗|么)?"
+    rf"|有?(?:类似|相似)的?(?:规定|政策|做法|情况|安排)?(?:吗|呢|么|没有)?{_END}"
+    rf"|(?:是不是|是否|会不会)?也(?:一样|这样|是这样|如此|相同|有)(?:吗|么|没有|呢)?{_END}"
+    rf"|(?:是)?一样的?(?:吗|么){_END}")
 # A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
 # previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
@@ -37,6 +45,7 @@ _VALUE_WITH_UNIT = re.compile(rf"^(第?){_NUMBER}\s*{_UNIT}$")
 _VALUES = re.compile(rf"(第?)(?<![\d.]){_NUMBER}\s*{_UNIT}")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
                       re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,8 @@ class PolicyAssistant:
         others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
                           depth=self.config.decision_depth, mentioned=self.mentioned,
-                          unknown_document=analysis.names_only_unknown_documents)
+                          unknown_document=analysis.names_only_unknown_documents,
+                          in_scope=lambda term: self.mentioned(term, scope.doc_ids))
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 

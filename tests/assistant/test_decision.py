@@ -53,6 +53,35 @@ def test_other_regions_count_only_when_they_cover_more(docs_by_id):
     assert reversed_roles.elsewhere_gap == 0.0
 
 
+def test_another_region_counts_only_with_a_key_term_the_scope_never_uses(docs_by_id):
+    own = _hit(docs_by_id["sanmenxia-2019"], "1", lexical_raw=1.0)
+    elsewhere = _hit(docs_by_id["sanmenxia-2019"], "2.3.1", lexical_raw=9.0)
+    # The scope's documents use every key term somewhere: its own clause is the answer.
+    uses_all = gather(TERMS, [own], _covered([own]), [elsewhere], depth=3,
+                      mentioned=lambda term: True, in_scope=lambda term: True)
+    assert (uses_all.elsewhere_gap, uses_all.elsewhere_ratio) == (0.0, 1.0)
+    # They never say 以工代训, which the other clause holds: that clause counts.
+    lacks_one = gather(TERMS, [own], _covered([own]), [elsewhere], depth=3,
+                       mentioned=lambda term: True, in_scope=lambda term: term != "以工代训")
+    assert lacks_one.elsewhere_gap > 0.25 and lacks_one.elsewhere_ratio == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize(("place", "answered"), [("綦江", True), ("白城", False), ("台儿庄", False)])
+def test_a_region_that_has_the_topic_is_not_refused_for_another_covering_more_words(
+        hash_assistant, place, answered):
+    # Qijiang's plan grants 以工代训 training subsidies without an amount; Sanmenxia's also says
+    # 标准. Baicheng's and Taierzhuang's never mention 以工代训: there the rule still refuses.
+    # (Whether Qijiang's answer clears the cosine bar depends on the encoder: with USE it does,
+    # dev conversation c01's second turn; the hash encoder's cosines are meaningless.)
+    question = f"{place}以工代训补贴标准是多少？"
+    weighing = hash_assistant.weigh(hash_assistant.analyse(question))
+    assert (weighing.evidence.elsewhere_gap == 0.0) is answered, weighing.evidence
+    if answered:
+        assert weighing.hits[0].clause.clause_id == "qijiang-2019/4.1"
+    else:
+        assert hash_assistant.answer(question).status == "not_found"
+
+
 def test_a_named_concept_no_clause_mentions_is_absent():
     corpus = "职业技能 培训 补贴 比例"
     assert absent_concepts(["住房公积金", "比例", "公积金"], lambda t: t in corpus) == ["住房公积金"]

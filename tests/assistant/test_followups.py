@@ -70,6 +70,25 @@ def test_a_new_subject_in_a_new_place_replaces_both(hash_assistant, question, ex
     assert hash_assistant.resolve_followup(question, TIANJIN) == expected
 
 
+# The same question about another place, said without repeating it.
+_SAME_ELSEWHERE = ("{}有没有类似的？", "{}是不是也一样？", "{}也有吗？", "{}有类似的规定吗？",
+                   "{}是否也如此？", "那{}也这样吗？", "{}有没有相同的政策？")
+
+
+@pytest.mark.parametrize("place", ["白城", "綦江"])
+@pytest.mark.parametrize("pattern", _SAME_ELSEWHERE)
+def test_the_same_again_asks_the_previous_question_of_the_new_place(hash_assistant, pattern,
+                                                                     place):
+    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA)
+    assert resolved == f"{place}以工代训补贴标准是多少？", resolved
+
+
+def test_a_question_of_its_own_that_says_same_is_kept(hash_assistant):
+    # 相同 here is part of what is asked, not "the same question again".
+    resolved = hash_assistant.resolve_followup("民办机构能享受与公办相同的待遇吗？", SANMENXIA)
+    assert resolved == "三门峡民办机构能享受与公办相同的待遇吗？", resolved
+
+
 def test_an_unknown_subject_is_not_taken_for_a_new_one(hash_assistant):
     # No clause mentions 住房公积金: the follow-up keeps the subject, so the answer can say the
     # documents do not cover it rather than answer about another topic.
@@ -105,7 +124,8 @@ def test_a_pointer_to_the_clause_uses_its_heading(hash_assistant, question):
 def test_at_least_sixty_phrasings_are_covered():
     from tests.assistant.test_units import _REGION_SWITCHES
 
-    phrasings = {*_ASPECTS, *_NEW_SUBJECTS, *_COMPARISONS, *_CLAUSE_POINTERS, *_REGION_SWITCHES}
+    phrasings = {*_ASPECTS, *_NEW_SUBJECTS, *_COMPARISONS, *_CLAUSE_POINTERS, *_REGION_SWITCHES,
+                 *_SAME_ELSEWHERE}
     assert len(phrasings) >= 60
 
 
