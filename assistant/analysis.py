@@ -71,7 +71,7 @@ class QuestionAnalyser:
         if with_terms or self.thesaurus is not None:
             terms = tuple(key_terms(question, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
-                                    region_words=region_words))
+                                    region_words=region_words, mentioned=self._in_corpus))
         used = self._used_in(scope)
         synonyms = english.words + (self.thesaurus.expansions(terms, used)
                                     if self.thesaurus is not None else ())
@@ -112,7 +112,11 @@ class QuestionAnalyser:
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""
         english = self._english(text, ())
-        return key_terms(text, self.tokenizer, extra=" ".join(english.words + english.missing))
+        return key_terms(text, self.tokenizer, extra=" ".join(english.words + english.missing),
+                         mentioned=self._in_corpus)
+
+    def _in_corpus(self, text: str) -> bool:
+        return self._mentioned_in(text, ())
 
     def _used_in(self, scope: RegionScope) -> Callable[[str], bool]:
         """Whether the documents a question searches hold a string: its scope's, or the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
@@ -36,14 +37,26 @@ _RESPONSIBILITY_PART = re.compile(r"[（(](?:责任单位|责任部门|责任分
 
 
 def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
-              region_words: tuple[str, ...] = ()) -> list[str]:
-    """The content words of a question: jieba precise-mode words minus question words."""
+              region_words: tuple[str, ...] = (),
+              mentioned: Callable[[str], bool] = lambda word: True) -> list[str]:
+    """The content words of a question: jieba precise-mode words minus question words.
+
+    A word jieba's HMM guessed (`Tokenizer.guessed`) that no clause uses either is mostly a
+    wrong join of a colloquial question's characters (的人建学习记录 → 人建, 厂想): it is
+    replaced by the dictionary words inside it, so that a key term nobody wrote does not count
+    against every clause. `mentioned(word)`: whether some clause holds the word."""
     text = question
     for word in sorted(region_words, key=len, reverse=True):
         text = text.replace(word, " ")
     words = []
     for source in (text, extra):
+        cut = []
         for word in tokenizer.cut(source):
+            if tokenizer.guessed(word) and not mentioned(word):
+                cut.extend(tokenizer.dictionary_cut(word))
+            else:
+                cut.append(word)
+        for word in cut:
             word = word.strip().lower()
             if (len(word) < 2 and not word.isdigit()) or _is_function_word(word) \
                     or not re.search(r"[\u4e00-\u9fff\d]", word):

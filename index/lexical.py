@@ -28,6 +28,7 @@ jieba.setLogLevel(logging.WARNING)
 _HERE = Path(__file__).parent
 _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fffA-Za-z0-9+]{2,10})[”\"」』]")
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:\.\d+)?")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 # Segments up to this length are memoised by `Tokenizer.tokenize`, at most this many at once.
 _CACHED_SEGMENT_CHARS = 40
@@ -144,6 +145,15 @@ class Tokenizer:
     def cut(self, text: str) -> list[str]:
         """Precise-mode words (no stop-word filtering), for finding a question's key terms."""
         return list(self._jieba.cut(text))
+
+    def guessed(self, word: str) -> bool:
+        """A word of Chinese characters in neither jieba's dictionary nor the policy terms:
+        jieba's HMM joined characters it could not place otherwise."""
+        return len(word) > 1 and not self._jieba.FREQ.get(word) and bool(_HAN.search(word))
+
+    def dictionary_cut(self, text: str) -> list[str]:
+        """The dictionary's words only, no HMM guesses (首席技师 → 首席, 技师; 人建 → 人, 建)."""
+        return list(self._jieba.cut(text, HMM=False))
 
     def tokenize(self, text: str) -> list[str]:
         # jieba cuts whitespace-separated segments independently, so tokenizing segment by

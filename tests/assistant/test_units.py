@@ -160,3 +160,14 @@ def test_region_switch_phrasings_keep_the_topic(hash_assistant, pattern, place):
     assert "三门峡" not in resolved, resolved
     # nothing of the switching words is left to search with
     assert not any(word in resolved for word in ("换成", "换到", "看看", "同样", "一样的问题")), resolved
+
+
+def test_a_guessed_word_no_clause_uses_gives_way_to_the_dictionary_words_in_it(hash_assistant):
+    # jieba's HMM joins 人 and 建 of "的人建学习记录" into a word no dictionary or clause has;
+    # 参训 is a guess too, but the documents use it, so it stays a key term.
+    tokenizer = hash_assistant.index.lexical.tokenizer
+    assert tokenizer.guessed("人建") and tokenizer.guessed("参训")
+    assert not tokenizer.guessed("学习") and not tokenizer.guessed("以工代训")
+    terms = hash_assistant.analyse("台儿庄给每个参训的人建学习记录，用什么来作为区分每个人的唯一凭据？").terms
+    assert "人建" not in terms, terms
+    assert {"参训", "学习", "记录", "唯一"} <= set(terms), terms
