@@ -53,14 +53,16 @@ class QuestionAnalyser:
 
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: Clause | None = None,
-                inherited: RegionScope | None = None) -> QueryAnalysis:
+                inherited: RegionScope | None = None,
+                shown: frozenset[str] = frozenset()) -> QueryAnalysis:
         """`region` is the request's explicit region field; it wins over the regions named.
         Without `with_terms` the key terms are left empty: a bare search ranks clauses without
         them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
         is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
         when it lies in the question's scope. `inherited` is the scope a follow-up carries from
         the turn before (`inherited_scope`); it replaces the one read off the text. With a
-        thesaurus, the key terms are cut anyway, for the synonyms every search adds. The
+        thesaurus, the key terms are cut anyway, for the synonyms every search adds. `shown`:
+        clauses already cited, which a "more" follow-up leaves out. The
         Chinese words of an English question (`english`) join both the key terms and the
         synonyms."""
         mentions = self.gazetteer.mentions(question)
@@ -89,7 +91,7 @@ class QuestionAnalyser:
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
                              asked=asked_for(question), synonyms=synonyms,
-                             unknown_documents=unknown)
+                             unknown_documents=unknown, shown=shown)
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
                         mentions: Sequence[Mention]) -> RegionScope | None:

@@ -87,7 +87,8 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
-_TUPLE_FIELDS = ("region_words", "scope_doc_ids", "scope_regions", "scope_documents")
+_TUPLE_FIELDS = ("region_words", "scope_doc_ids", "scope_regions", "scope_documents",
+                 "cited_clauses")
 
 
 def _context(data: dict) -> TurnContext:

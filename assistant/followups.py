@@ -48,6 +48,12 @@ _LEADING = re.compile(r"^(那么?(?![个项条一])|其中|另外|还有|再问�
 
 
 
+# "还有别的吗？", "还有其他规定吗", "其他的呢？": more on the question just answered, beyond the
+# clauses already cited (`asks_for_more`).
+_MORE = re.compile(r"^(?:那么?|那)?(?:还有(?:没有)?(?:别的|其他|其它|更多)的?(?:规定|条款|政策|内容|要求|办法)?"
+                   r"|还有|其他的?|其它的?|别的|更多的?)(?:吗|呢|么|没有|了)?[？?。!！\s]*$")
+
+
 @dataclass(frozen=True)
 class TurnContext:
     """What a later turn may inherit from an earlier one."""
@@ -65,6 +71,14 @@ class TurnContext:
     scope_doc_ids: tuple[str, ...] = ()
     scope_regions: tuple[str, ...] = ()  # names of the regions the scope was made from
     scope_documents: tuple[str, ...] = ()  # documents the turn named by title
+    # The clauses the turn cited (ids), and those its own "more" turns had cited before it:
+    # "还有别的吗？" is answered from the clauses after them.
+    cited_clauses: tuple[str, ...] = ()
+
+
+def asks_for_more(question: str, previous: TurnContext | None) -> bool:
+    """Whether a follow-up asks for more on the previous question ("还有别的吗？")."""
+    return previous is not None and bool(_MORE.match(question.strip()))
 
 
 def _another_value(remainder: str, base: str) -> str | None:
@@ -123,6 +137,8 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     question = question.strip()
     if previous is None:
         return question
+    if asks_for_more(question, previous):
+        return previous.resolved_question
     mentions = [m.alias for m in mentions]
     same_question = bool(_SAME_QUESTION.search(question))
     question = _SAME_QUESTION.sub("", question)

@@ -77,6 +77,9 @@ class QueryAnalysis:
     synonyms: tuple[str, ...] = ()
     # Document titles quoted in book-title marks that no loaded document has (`documents`).
     unknown_documents: tuple[str, ...] = ()
+    # Clauses the conversation has already cited for this question: a follow-up asking for
+    # more ("还有别的吗？", `followups.asks_for_more`) is answered from the others.
+    shown: frozenset[str] = frozenset()
 
     @property
     def names_only_unknown_documents(self) -> bool:

@@ -25,7 +25,7 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage, terms_found
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
-from assistant.followups import TurnContext, clause_in_focus, resolve
+from assistant.followups import TurnContext, asks_for_more, clause_in_focus, resolve
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -125,11 +125,12 @@ class PolicyAssistant:
     # -- search ----------------------------------------------------------------------------
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: str = "",
-                inherited: RegionScope | None = None) -> QueryAnalysis:
+                inherited: RegionScope | None = None,
+                shown: frozenset[str] = frozenset()) -> QueryAnalysis:
         position = self.index.position(focus) if focus else None
         clause = self.index.clauses[position] if position is not None else None
         return self.analyser.analyse(question, region, with_terms=with_terms, focus=clause,
-                                     inherited=inherited)
+                                     inherited=inherited, shown=shown)
 
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
@@ -168,10 +169,12 @@ class PolicyAssistant:
 
     # -- answers ---------------------------------------------------------------------------
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
-               focus: str = "", inherited: RegionScope | None = None) -> Answer:
+               focus: str = "", inherited: RegionScope | None = None,
+               shown: frozenset[str] = frozenset()) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
-        at, which the answer then reads first; `inherited` the scope a follow-up carries."""
-        analysis = self.analyse(question, region, focus=focus, inherited=inherited)
+        at, which the answer then reads first; `inherited` the scope a follow-up carries;
+        `shown` the clauses already cited, left out when a follow-up asks for more."""
+        analysis = self.analyse(question, region, focus=focus, inherited=inherited, shown=shown)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis)
 
@@ -192,14 +195,22 @@ class PolicyAssistant:
 
         weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
         hits, covered = list(weighing.hits), list(weighing.covered)
-        if not hits or not self.config.thresholds.answers(weighing.evidence):
+        if not hits or not self._answers(analysis, weighing):
             missing = analysis.unknown_documents if weighing.evidence.unknown_document else ()
             return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k,
-                                   missing=missing)
+                                   missing=missing, beyond_shown=bool(analysis.shown))
 
         quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted, analysis.asked)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
+
+    def _answers(self, analysis: QueryAnalysis, weighing: Weighing) -> bool:
+        """The calibrated decision; for "more" on a question (`analysis.shown`), only a literal
+        match: after the best clauses are cited, the next ones of the same document are all
+        about as close in vector terms, and only the question's own words tell them apart."""
+        thresholds, evidence = self.config.thresholds, weighing.evidence
+        return thresholds.answers(evidence) and (
+            not analysis.shown or evidence.coverage >= thresholds.strong_coverage)
 
     def weigh(self, analysis: QueryAnalysis, *, top_k: int = 10,
               vector: np.ndarray | None = None, scored: ChannelScores | None = None) -> Weighing:
@@ -208,9 +219,12 @@ class PolicyAssistant:
         question, scope = analysis.question, analysis.scope
         if vector is None:
             vector = self.retriever.query_vector(question)
-        hits = self.retriever.search(question, doc_ids=scope.doc_ids, top_k=max(top_k, 10),
+        hits = self.retriever.search(question, doc_ids=scope.doc_ids,
+                                     top_k=max(top_k, 10) + len(analysis.shown),
                                      query_vector=vector, scored=scored,
                                      synonyms=analysis.synonyms, asked=analysis.asked)
+        if analysis.shown:  # "还有别的吗？": the next clauses, as if those cited were not there
+            hits = [hit for hit in hits if hit.clause.clause_id not in analysis.shown]
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
@@ -312,14 +326,18 @@ class PolicyAssistant:
         others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
         if not others:
             return []
-        return self.retriever.search(analysis.question, doc_ids=others, top_k=20,
-                                     query_vector=vector, scored=scored,
-                                     synonyms=analysis.synonyms, asked=analysis.asked)
+        hits = self.retriever.search(analysis.question, doc_ids=others,
+                                     top_k=20 + len(analysis.shown), query_vector=vector,
+                                     scored=scored, synonyms=analysis.synonyms,
+                                     asked=analysis.asked)
+        return [hit for hit in hits if hit.clause.clause_id not in analysis.shown]
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
                    hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],
-                   top_k: int, *, missing: tuple[str, ...] = ()) -> Answer:
-        """`missing`: the documents the question quotes that are not loaded, said first."""
+                   top_k: int, *, missing: tuple[str, ...] = (),
+                   beyond_shown: bool = False) -> Answer:
+        """`missing`: the documents the question quotes that are not loaded, said first;
+        `beyond_shown`: the question asked for more than the clauses already cited."""
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
@@ -340,6 +358,8 @@ class PolicyAssistant:
             text = f"{titles}没有关于“{topic}”的明确规定。"
         else:
             text = f"现有文件没有关于“{topic}”的明确规定。"
+        if beyond_shown:
+            text = f"除已引用的条款外，{text}"
         if missing:
             text = "现有文件中没有" + "、".join(f"《{title}》" for title in missing) + \
                 "，无法依据该文件回答。"
@@ -368,7 +388,10 @@ class PolicyAssistant:
             focus_entity=row_label(first.clause) if first else "",
             focus_clause=first.clause.clause_id if first else "",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
-            scope_documents=scope.documents)
+            scope_documents=scope.documents,
+            cited_clauses=tuple(sorted(analysis.shown)) + tuple(
+                hit.clause.clause_id for hit in answer.hits
+                if hit.clause.clause_id not in analysis.shown))
 
     def resolve_followup(self, question: str, previous: TurnContext | None,
                          mentions: Sequence[Mention] | None = None) -> str:
@@ -400,10 +423,12 @@ class PolicyAssistant:
         resolved = self.resolve_followup(question, previous, mentions)
         # Scope and the clause in focus come from the previous turn as state; the resolved
         # text is what the search embeds and what the user is shown.
+        shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \
+            else frozenset()
         answer = self.answer(resolved, region=region, top_k=top_k,
                              focus=clause_in_focus(question, previous, mentions),
                              inherited=self.analyser.inherited_scope(question, region, previous,
-                                                                     mentions))
+                                                                     mentions), shown=shown)
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

@@ -249,6 +249,7 @@ def test_a_context_stored_before_the_scope_fields_still_loads():
            "topic": "新型学徒制补贴", "focus_heading": "", "focus_region": "天津"}
     context = _context(old)
     assert context.region_words == ("天津",) and context.scope_doc_ids == ()
+    assert context.cited_clauses == ()
     assert _context({**old, "scope_doc_ids": ["tianjin-2019"]}).scope_doc_ids == ("tianjin-2019",)
 
 
@@ -279,3 +280,39 @@ def test_no_replacement_without_one_value_of_the_unit(hash_assistant, previous, 
     resolved = hash_assistant.resolve_followup(followup, context)
     assert replaced not in resolved
     assert followup.removesuffix("呢？") in resolved
+
+
+# -- "还有别的吗？": more on the same question, beyond what was cited ------------------------------
+@pytest.mark.parametrize("question", ["还有别的吗？", "还有其他规定吗", "还有吗？", "其他的呢？",
+                                      "那还有没有别的条款？", "还有更多的吗"])
+def test_asking_for_more_repeats_the_question(hash_assistant, question):
+    from assistant.followups import asks_for_more
+
+    assert asks_for_more(question, SANMENXIA)
+    assert hash_assistant.resolve_followup(question, SANMENXIA) == SANMENXIA.resolved_question
+
+
+@pytest.mark.parametrize("question", ["还有别的补贴吗？", "其他地区呢？", "还有生活费补贴吗？"])
+def test_a_follow_up_naming_something_is_not_a_request_for_more(question):
+    from assistant.followups import asks_for_more
+
+    assert not asks_for_more(question, SANMENXIA)
+    assert not asks_for_more("还有别的吗？", None)
+
+
+def test_more_is_answered_from_the_clauses_not_yet_cited(hash_settings, tmp_path):
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("天津哪些人可以参加免费职业技能培训？")
+    cited = [h.clause.clause_id for h in first.answer.hits]
+    assert cited
+    more = assistant.ask("还有别的吗？", conversation_id=first.conversation_id)
+    assert more.answer.resolved_question == "天津哪些人可以参加免费职业技能培训？"
+    again = [h.clause.clause_id for h in more.answer.hits]
+    assert again and not set(again) & set(cited), (cited, again)
+    if more.answer.status == "not_found":
+        assert more.answer.text.startswith("除已引用的条款外"), more.answer.text
+    # A second "more" leaves out both turns' citations.
+    stored = assistant.conversations.last_context(more.conversation_id)
+    assert set(cited) | set(again) <= set(stored.cited_clauses)
+    third = assistant.ask("还有吗？", conversation_id=first.conversation_id)
+    assert not {h.clause.clause_id for h in third.answer.hits} & (set(cited) | set(again))
