@@ -16,7 +16,7 @@ from typing import Sequence
 from corpus.gazetteer import Mention
 
 _FOLLOWUP_START = re.compile(
-    r"^(那么?|那如果|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
+    r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
     r"what if|also)", re.IGNORECASE)
 _PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|那一条|那条|那项|那个|上述|上面|刚才|"
                       r"它的|它|这些|该政策|这一|this|that|it\b|these)", re.IGNORECASE)
@@ -43,10 +43,18 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+
 _UNIT = r"(个月|年度|年|月|日|天|周|季度|批|期|人次|次|人|万元|元|岁)"
 _VALUE_WITH_UNIT = re.compile(rf"^(第?){_NUMBER}\s*{_UNIT}$")
 _VALUES = re.compile(rf"(第?)(?<![\d.]){_NUMBER}\s*{_UNIT}")
-_LEADING = re.compile(r"^(那么?(?![个项条一])|其中|另外|还有|再问一下|what about|how about|and)\s*[,，]?\s*",
+_LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另外|还有|再问一下|what about|how about|and)"
+                      r"\s*[,，]?\s*",
                       re.IGNORECASE)
 
 
+
+# "那X怎么申请？", "那三门峡计划培训多少退役军人？": a shift marker, then a question of its own.
+_SHIFT = re.compile(r"^(那么?|那如果|要是|如果是)(?![个项条些])")
+_ASKS = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|谁|吗|是否|能否|可否|有没有|能不能|可不可以")
+# A term this long that the documents use names a subject (退役军人, 生活费补贴, 培训机构);
+# shorter ones are mostly the aspect asked (要求, 材料, 期限) of the subject carried over.
+SUBJECT_CHARS = 4
 
 # "还有别的吗？", "还有其他规定吗", "其他的呢？": more on the question just answered, beyond the
 # clauses already cited (`asks_for_more`).
@@ -99,6 +107,16 @@ def _another_value(remainder: str, base: str) -> str | None:
     return f"{base[:found[0].start()]}{remainder}{base[found[0].end():]}"
 
 
+def _with_place(previous: TurnContext, place: str, base: str) -> str:
+    """The previous question asked of `place`: its one place word replaced where it stood
+    ("我是退役士兵，在台儿庄培训能领生活费吗？" → "…在三门峡培训…"), else `place` in front of
+    `base` (the previous question without its place words)."""
+    words = previous.region_words
+    if len(words) == 1 and previous.resolved_question.count(words[0]) == 1:
+        return previous.resolved_question.replace(words[0], place)
+    return f"{place}{base}"
+
+
 def _strip_regions(text: str, words: tuple[str, ...]) -> str:
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, "")
@@ -115,6 +133,18 @@ def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnConte
             and "".join(own_topic) == remainder
             and remainder != previous.topic and all(known(term) for term in own_topic)
             and not _NAMES_UNIT.search(remainder))
+
+
+def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
+                           previous: TurnContext, known) -> bool:
+    """A follow-up that opens with a shift marker (那, 那么, 要是) and asks, in a question form,
+    about a subject of its own: a term of `SUBJECT_CHARS` or more that some clause uses and the
+    previous question does not hold ("那三门峡计划培训多少退役军人？"). Without the marker the turn
+    is read as a new aspect of the subject carried over ("培训机构需要什么资质？" after a question
+    about a subsidy keeps the subsidy)."""
+    return (bool(_SHIFT.match(question)) and bool(_ASKS.search(remainder))
+            and any(len(term) >= SUBJECT_CHARS and term not in previous.resolved_question
+                    and known(term) for term in own_topic))
 
 
 def clause_in_focus(question: str, previous: TurnContext | None,
@@ -164,10 +194,14 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
         return f"{'和'.join(places)}{base}"
     if mentions and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
-        return f"{region}{base}"
+        return _with_place(previous, region, base)
     other_value = _another_value(remainder, base)
     if other_value is not None:
         return f"{region}{other_value}"
+    if _asks_its_own_question(question, remainder, own_topic, previous, known):
+        # "那綦江的生活费补贴标准是多少？": a question of its own, in the place named or else
+        # the same place; nothing of the previous question is carried but the place.
+        return f"{region}{remainder.removeprefix('的')}？"
     subject = remainder.removeprefix("的")  # "白城的职业培训补贴呢" once 白城 is taken out
     if _names_a_new_topic(subject, own_topic, previous, pronoun, known) and \
             previous.topic and previous.topic in base:

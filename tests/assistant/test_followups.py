@@ -316,3 +316,29 @@ def test_more_is_answered_from_the_clauses_not_yet_cited(hash_settings, tmp_path
     assert set(cited) | set(again) <= set(stored.cited_clauses)
     third = assistant.ask("还有吗？", conversation_id=first.conversation_id)
     assert not {h.clause.clause_id for h in third.answer.hits} & (set(cited) | set(again))
+
+
+# -- a shift marker with a question of its own: only the place is carried ----------------------
+@pytest.mark.parametrize(("previous", "question", "expected"), [
+    (SANMENXIA, "那綦江的生活费补贴标准是多少？", "綦江生活费补贴标准是多少？"),
+    (TIANJIN, "那三门峡计划培训多少退役军人？", "三门峡计划培训多少退役军人？"),
+    (SANMENXIA, "那职业技能鉴定补贴怎么申请？", "三门峡职业技能鉴定补贴怎么申请？"),
+    (TIANJIN, "要是培训机构的话有什么要求？", "天津培训机构的话有什么要求？"),
+])
+def test_a_shift_to_a_question_of_its_own_carries_only_the_place(hash_assistant, previous,
+                                                                 question, expected):
+    assert hash_assistant.resolve_followup(question, previous) == expected
+
+
+@pytest.mark.parametrize("question", ["那培训时间有要求吗？", "那么它由哪个部门负责？",
+                                      "那要交什么材料？"])
+def test_a_shift_to_an_aspect_keeps_the_subject(hash_assistant, question):
+    resolved = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolved.startswith("三门峡以工代训补贴"), resolved
+
+
+def test_a_new_place_takes_the_old_one_s_position_in_the_question(hash_assistant):
+    previous = TurnContext("我是自主就业退役士兵，在台儿庄培训能领生活费吗？", ("台儿庄",),
+                           "自主就业退役士兵培训生活费")
+    resolved = hash_assistant.resolve_followup("那在三门峡呢？", previous)
+    assert resolved == "我是自主就业退役士兵，在三门峡培训能领生活费吗？"
