@@ -50,6 +50,7 @@ def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUp
                          index_dir=settings.index_dir,
                          encoder=encoder or make_encoder_for(settings),
                          dense_kind=settings.dense_index,
+                         sentence_vectors=settings.sentence_vectors,
                          local_search=settings.clause_store != "milvus")
 
 
@@ -184,7 +185,8 @@ class LiveAssistant:
                 index = load_index(self.updater.index_dir,
                                    local_search=self.updater.local_search)
                 problem = mismatch(index.params, encoder_id=self.encoder.encoder_id,
-                                   corpus_hash=None, dense_kind=self.updater.dense_kind)
+                                   corpus_hash=None, dense_kind=self.updater.dense_kind,
+                                   sentence_vectors=self.updater.sentence_vectors)
                 if problem:
                     raise RuntimeError(problem)
             except Exception as exc:  # keep serving the version we have, and say why

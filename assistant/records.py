@@ -20,6 +20,7 @@ class Hit:
     score: float  # fused score in [0, 1] (1.0 for a direct section reference)
     lexical: float = 0.0  # min-max normalised BM25 within the searched scope
     dense: float = 0.0  # cosine of the question's and the clause's (or its best sentence's) vectors
+    clause_dense: float = 0.0  # cosine with the clause's own vector (the sentences' left out)
     lexical_raw: float = 0.0
     via: str = "hybrid"  # hybrid | section_reference | followup_focus
 

@@ -121,7 +121,7 @@ def with_sentences(channels: ChannelScores, sentences: SentenceVectors | None,
     lows = list(channels.lows or (None,) * 5)
     if lows[2] is None:
         lows[2] = float(own.min())
-    return dataclasses.replace(channels, dense=dense, lows=tuple(lows))
+    return dataclasses.replace(channels, dense=dense, lows=tuple(lows), clause_dense=own)
 
 
 def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
@@ -243,6 +243,8 @@ class HybridRetriever:
             hits.append(Hit(clause=clause, document=self.index.document(clause.doc_id),
                             score=float(fused[position]), lexical=float(lexical_norm[position]),
                             dense=float(channels.dense[position]),
+                            clause_dense=float((channels.dense if channels.clause_dense is None
+                                                else channels.clause_dense)[position]),
                             lexical_raw=float(channels.lexical[position])))
         return follow_citations(hits, self._clause, depth=weights.citation_depth,
                                 per_hit=weights.citations_per_hit, top_k=top_k)

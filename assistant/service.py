@@ -44,6 +44,17 @@ class AssistantConfig:
     weights: FusionWeights = field(default_factory=FusionWeights)
     # When to answer rather than say not_found (`assistant.decision`, `eval.tune_decision`).
     thresholds: DecisionThresholds = field(default_factory=DecisionThresholds)
+    # The same, for an index built without sentence vectors (`Settings.sentence_vectors`):
+    # its hits and their scores differ, and with the service's thresholds it refused 0.225 of
+    # the independent answerable questions (before the decision read the clause's own cosine).
+    # Chosen by the same procedure on indexes built without them (`eval.tune_decision
+    # --no-sentence-vectors`, record `eval/decision-cv-clause-vectors.json`): cosine 0.3, no
+    # BM25 bar, the other-region ratio 1.3 (every fold chose it); held-out balanced accuracy
+    # 0.726 (sd 0.008) over ten fold splits, false / correct refusals seeds 0.029 / 0.622,
+    # independent 0.083 / 0.667, Legal-DC 0.003 / 0.209; the independent test half 0.050 / 0.533.
+    thresholds_without_sentences: DecisionThresholds = field(
+        default_factory=lambda: DecisionThresholds(min_dense=0.3, min_lexical=float("inf"),
+                                                   elsewhere_lexical_ratio=1.3))
     # A clause shown as "related" under a not_found must hold this share of the key terms (the
     # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
@@ -102,6 +113,12 @@ class PolicyAssistant:
                                          thesaurus, glossary, abbreviations, self.mentioned)
         self.regions = self.analyser.regions
         self.conversations = conversations
+
+    @property
+    def thresholds(self) -> DecisionThresholds:
+        """The decision's thresholds for how this index scores a clause's cosine."""
+        return (self.config.thresholds if self.index.params.sentence_vectors
+                else self.config.thresholds_without_sentences)
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -208,7 +225,7 @@ class PolicyAssistant:
         """The calibrated decision; for "more" on a question (`analysis.shown`), only a literal
         match: after the best clauses are cited, the next ones of the same document are all
         about as close in vector terms, and only the question's own words tell them apart."""
-        thresholds, evidence = self.config.thresholds, weighing.evidence
+        thresholds, evidence = self.thresholds, weighing.evidence
         return thresholds.answers(evidence) and (
             not analysis.shown or evidence.coverage >= thresholds.strong_coverage)
 
@@ -343,7 +360,7 @@ class PolicyAssistant:
         elsewhere: list[Hit] = []
         seen_docs: set[str] = set()
         for hit in others:  # one clause per document that does address the topic
-            if hit.document.doc_id not in seen_docs and self.config.thresholds.answers(
+            if hit.document.doc_id not in seen_docs and self.thresholds.answers(
                     gather(terms, [hit], [coverage(terms, hit)], [], depth=1,
                            mentioned=self.mentioned)):
                 elsewhere.append(hit)

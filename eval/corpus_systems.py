@@ -29,14 +29,16 @@ Progress = Callable[[int, int], None]
 
 
 def open_index(load: CorpusLoad, encoder: Encoder, index_dir: Path, *,
-               progress: Progress | None = None) -> tuple[BuiltIndex, str | None]:
+               progress: Progress | None = None,
+               sentence_vectors: bool = True) -> tuple[BuiltIndex, str | None]:
     """The product index of `load` at `index_dir`: reused when it matches, else built.
 
     Returns the index and why it was built (None when reused).
     """
     return load_or_build(Path(index_dir), encoder=encoder, load_corpus=lambda: load,
                          corpus_hash=documents_fingerprint(load.documents),
-                         dense_kind=DENSE_KIND, progress=progress)
+                         dense_kind=DENSE_KIND, progress=progress,
+                         sentence_vectors=sentence_vectors)
 
 
 def _failed(qid: str, error: Exception, latency_ms: float) -> Retrieved:

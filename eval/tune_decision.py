@@ -306,18 +306,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, help="pickle of the examples: reused when present")
     parser.add_argument("--out", type=Path, default=Path("eval/decision-cv.json"))
     parser.add_argument("--repeats", type=int, default=REPEATS, help="fold splits per budget")
+    parser.add_argument("--no-sentence-vectors", dest="sentence_vectors", action="store_false",
+                        help="indexes without sentence vectors (the service's thresholds for "
+                             "POLICY_ASSISTANT_SENTENCE_VECTORS=false); use other index dirs")
     args = parser.parse_args(argv)
     if args.cache and args.cache.exists():
         examples = pickle.loads(args.cache.read_bytes())
     else:
         encoder = make_encoder(args.encoder)
         seeds, _ = load_or_build(args.seeds_index_dir, encoder=encoder,
-                                 load_corpus=lambda: load_corpus(), corpus_hash=corpus_hash())
+                                 load_corpus=lambda: load_corpus(), corpus_hash=corpus_hash(),
+                                 sentence_vectors=args.sentence_vectors)
         seeds_assistant = PolicyAssistant(seeds, encoder)
         examples = labelled_examples(seeds_assistant, SEEDS_QUESTIONS, "seeds")
         examples += conversation_examples(seeds_assistant, SEEDS_CONVERSATIONS, "seeds")
         examples += labelled_examples(seeds_assistant, INDEPENDENT_QUESTIONS, "independent")
-        legal, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir)
+        legal, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir,
+                              sentence_vectors=args.sentence_vectors)
         examples += legal_examples(PolicyAssistant(legal, encoder), args.legal_questions,
                                    args.limit)
         if args.cache:

@@ -55,12 +55,17 @@ class ChannelScores:
     # Each channel's lowest score over the whole scope, in `FusionWeights` order, when `rows`
     # are only candidates; None when `rows` are the whole scope (the minimum is among them).
     lows: tuple[float | None, ...] | None = None  # None inside: the minimum is among `rows`
+    # The clause vectors' own cosines when `dense` was raised to the best sentence's
+    # (`retriever.with_sentences`); None when `dense` is the clause's own.
+    clause_dense: np.ndarray | None = None
 
     def take(self, rows: np.ndarray) -> ChannelScores:
         """The scores of `rows`, from scores computed for every row of the index."""
         return ChannelScores(rows=rows, lexical=self.lexical[rows], bigrams=self.bigrams[rows],
                              dense=self.dense[rows], document=self.document[rows],
-                             coverage=self.coverage[rows], query_vector=self.query_vector)
+                             coverage=self.coverage[rows], query_vector=self.query_vector,
+                             clause_dense=None if self.clause_dense is None
+                             else self.clause_dense[rows])
 
 
 class StoreUnavailable(PolicyAssistantError):

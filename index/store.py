@@ -96,6 +96,9 @@ class IndexParams:
     failed_count: int = 0
     dictionary_built_at: str = ""  # when the term dictionary was last derived from the corpus
     tokenizer_id: str = ""  # `lexical.TOKENIZER_ID` of the tokenizer that cut the clauses
+    # Whether long clauses were also encoded sentence by sentence (`index.sentences`); every
+    # version of format 7 written before the setting existed was.
+    sentence_vectors: bool = True
 
 
 # Scopes whose document masks a loaded index keeps (a region's scope is a few KB).
@@ -372,9 +375,10 @@ def _read_reuse(index_dir: Path, encoder: Encoder,
             reuse.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
             reuse.vector_rows = {_text_key(dense_text(by_id[c.doc_id], c)): row
                                  for row, c in enumerate(clauses)}
-            reuse.sentence_vectors = SentenceVectors.load(folder).vectors
-            reuse.sentence_rows = {_text_key(text): row for row, text in enumerate(
-                text for c in clauses for text in sentence_texts(by_id[c.doc_id], c))}
+            if params.sentence_vectors:  # a version built without them has none to give
+                reuse.sentence_vectors = SentenceVectors.load(folder).vectors
+                reuse.sentence_rows = {_text_key(text): row for row, text in enumerate(
+                    text for c in clauses for text in sentence_texts(by_id[c.doc_id], c))}
         if params.tokenizer_id != TOKENIZER_ID:  # its tokens were cut differently: only vectors
             return reuse
         meta = json.loads((folder / "lexical" / "terms.json").read_text(encoding="utf-8"))
@@ -440,8 +444,10 @@ def _vectors(encoder: Encoder, groups: Sequence[_ToEncode],
 def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: Path, *,
                    corpus_hash: str, dense_kind: str, failures: Iterable[LoadFailure],
                    reuse: _Reuse, progress: Progress | None,
-                   known_json: dict[int, dict] | None = None) -> BuiltIndex:
+                   known_json: dict[int, dict] | None = None,
+                   sentence_vectors: bool = True) -> BuiltIndex:
     """Write a new version from `documents`, reusing what `reuse` holds; caller holds the lock.
+    Without `sentence_vectors` no sentence is encoded (the version's sentence file is empty).
 
     `known_json` maps id(document) to the stored JSON of documents taken unchanged from the
     current version, so they are not serialised again (a third of an update's time at 20k).
@@ -471,13 +477,14 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
                 reused_share < MIN_REUSE_TO_KEEP_DICTIONARY:
             fresh = FreshLexical(texts, staging / ".lexical")
 
-        per_clause = [sentence_texts(by_id[c.doc_id], c) for c in clauses]
-        (vectors, sentence_vectors), (encoded, _) = _vectors(encoder, [
+        per_clause = [sentence_texts(by_id[c.doc_id], c) if sentence_vectors else []
+                      for c in clauses]
+        (vectors, sentence_array), (encoded, _) = _vectors(encoder, [
             _ToEncode([dense_text(by_id[c.doc_id], c) for c in clauses], reuse.vectors,
                       reuse.vector_rows),
             _ToEncode([text for texts in per_clause for text in texts],
                       reuse.sentence_vectors, reuse.sentence_rows)], progress)
-        sentences = SentenceVectors(sentence_vectors, np.repeat(
+        sentences = SentenceVectors(sentence_array, np.repeat(
             np.arange(len(clauses), dtype=np.int64), [len(texts) for texts in per_clause]))
 
         if fresh is None:
@@ -505,7 +512,7 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
             document_count=len(documents), clause_count=len(clauses), versions=_versions(),
             encoded_clauses=encoded, reused_clauses=len(clauses) - encoded,
             failed_count=len(failures), dictionary_built_at=dictionary_built_at,
-            tokenizer_id=TOKENIZER_ID)
+            tokenizer_id=TOKENIZER_ID, sentence_vectors=sentence_vectors)
 
         np.save(staging / "vectors.npy", vectors)
         sentences.save(staging)
@@ -557,7 +564,7 @@ def build_index(documents: Sequence[Document], encoder: Encoder, folder: Path, *
 def apply_changes(folder: Path, *, encoder: Encoder, corpus_hash: str,
                   add: Sequence[Document] = (), remove: Iterable[str] = (),
                   failures: Iterable[LoadFailure] | None = None, dense_kind: str = "flat",
-                  progress: Progress | None = None) -> BuiltIndex:
+                  progress: Progress | None = None, sentence_vectors: bool = True) -> BuiltIndex:
     """A new version: the current documents minus `remove`, with `add` replacing or appended.
 
     A document in `add` whose id is already indexed replaces it in place. Only the clauses of
@@ -583,12 +590,12 @@ def apply_changes(folder: Path, *, encoder: Encoder, corpus_hash: str,
             updated, encoder, folder, corpus_hash=corpus_hash, dense_kind=dense_kind,
             failures=read_failures(current) if failures is None else failures,
             progress=progress, reuse=_read_reuse(folder, encoder, documents),
-            known_json=known_json)
+            known_json=known_json, sentence_vectors=sentence_vectors)
 
 
 # -- loading -------------------------------------------------------------------------------------
 def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | None,
-             dense_kind: str) -> str | None:
+             dense_kind: str, sentence_vectors: bool = True) -> str | None:
     """Why an existing index cannot be used, or None when it can (corpus_hash None: any)."""
     if params is None:
         return "no finished index in the folder"
@@ -604,6 +611,10 @@ def mismatch(params: IndexParams | None, *, encoder_id: str, corpus_hash: str | 
     wanted = resolve_kind(dense_kind, params.clause_count)
     if params.dense_kind != wanted:
         return f"index uses dense kind {params.dense_kind}, not {wanted}"
+    if params.sentence_vectors != sentence_vectors:
+        return ("index has sentence vectors and the setting turns them off"
+                if params.sentence_vectors else
+                "index has no sentence vectors and the setting turns them on")
     return None
 
 
@@ -659,7 +670,8 @@ def load_or_build(folder: Path, *, encoder: Encoder,
                   load_corpus: Callable[[], CorpusLoad | Sequence[Document]],
                   corpus_hash: str | Callable[[], str], dense_kind: str = "flat",
                   force: bool = False, progress: Progress | None = None,
-                  local_search: bool = True) -> tuple[BuiltIndex, str | None]:
+                  local_search: bool = True,
+                  sentence_vectors: bool = True) -> tuple[BuiltIndex, str | None]:
     """Load the current version when it matches corpus and encoder; otherwise write a new one.
 
     A changed corpus is re-read whole but only its new or changed clauses are encoded; `force`
@@ -673,7 +685,7 @@ def load_or_build(folder: Path, *, encoder: Encoder,
     def reason_now() -> str | None:
         return "rebuild requested" if force else mismatch(
             read_params(folder), encoder_id=encoder.encoder_id, corpus_hash=hash_now(),
-            dense_kind=dense_kind)
+            dense_kind=dense_kind, sentence_vectors=sentence_vectors)
 
     if reason_now() is None:
         try:
@@ -696,5 +708,6 @@ def load_or_build(folder: Path, *, encoder: Encoder,
             loaded = CorpusLoad(tuple(loaded))
         built = _build_version(loaded.documents, encoder, Path(folder), corpus_hash=fingerprint,
                                dense_kind=dense_kind, failures=loaded.failures, progress=progress,
-                               reuse=_Reuse() if force else _read_reuse(Path(folder), encoder))
+                               reuse=_Reuse() if force else _read_reuse(Path(folder), encoder),
+                               sentence_vectors=sentence_vectors)
         return (built if local_search else built.without_local_search()), reason

@@ -59,12 +59,14 @@ class CorpusUpdater:
     """Corpus folder + library + index folder, updated together under the index's lock."""
 
     def __init__(self, *, corpus_dir: Path, library_dir: Path, index_dir: Path,
-                 encoder: Encoder, dense_kind: str = "flat", local_search: bool = True):
+                 encoder: Encoder, dense_kind: str = "flat", local_search: bool = True,
+                 sentence_vectors: bool = True):
         self.corpus_dir = Path(corpus_dir)
         self.library = Library(library_dir)
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self.dense_kind = dense_kind
+        self.sentence_vectors = sentence_vectors  # long clauses also read by sentence
         # False for a replica over a shared clause store: indexes are loaded without the dense
         # index and with mapped postings (`BuiltIndex.without_local_search`).
         self.local_search = local_search
@@ -83,7 +85,8 @@ class CorpusUpdater:
         """The current index, synced with the corpus first when it changed."""
         return load_or_build(self.index_dir, encoder=self.encoder, load_corpus=self.read,
                              corpus_hash=self.corpus_hash, dense_kind=self.dense_kind,
-                             force=force, progress=progress, local_search=self.local_search)
+                             force=force, progress=progress, local_search=self.local_search,
+                             sentence_vectors=self.sentence_vectors)
 
     # -- adding --------------------------------------------------------------------------------
     def _parse(self, relative: PurePosixPath, data: bytes, gazetteer) -> Document:
@@ -164,6 +167,7 @@ class CorpusUpdater:
                 index = apply_changes(
                     self.index_dir, encoder=self.encoder, corpus_hash=self.corpus_hash(),
                     add=[c.document for c in accepted], dense_kind=self.dense_kind,
+                    sentence_vectors=self.sentence_vectors,
                     failures=[f for f in current.failures if f.file not in added_keys])
             except BaseException:
                 self._restore_files(backups)
@@ -199,7 +203,8 @@ class CorpusUpdater:
                     self.library.exclude(doc_id, key)
                 return apply_changes(self.index_dir, encoder=self.encoder,
                                      corpus_hash=self.corpus_hash(), remove=[doc_id],
-                                     dense_kind=self.dense_kind)
+                                     dense_kind=self.dense_kind,
+                                     sentence_vectors=self.sentence_vectors)
             except BaseException:
                 if relative is not None and backup is not None:
                     self.library.store(relative, backup)

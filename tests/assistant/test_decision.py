@@ -19,8 +19,12 @@ def _covered(hits: list[Hit]) -> list[float]:
     return [coverage(TERMS, hit) for hit in hits]
 
 
-def _hit(document, section: str, *, dense: float = 0.5, lexical_raw: float = 5.0) -> Hit:
-    return Hit(clause=document.clause(section), document=document, score=0.9, dense=dense,
+def _hit(document, section: str, *, dense: float = 0.5, lexical_raw: float = 5.0,
+         sentence_dense: float | None = None) -> Hit:
+    """A hit whose clause vector has cosine `dense`; `sentence_dense`, its best sentence's
+    when higher (the score retrieval ranks by)."""
+    return Hit(clause=document.clause(section), document=document, score=0.9,
+               dense=max(dense, sentence_dense or dense), clause_dense=dense,
                lexical_raw=lexical_raw)
 
 
@@ -39,6 +43,14 @@ def test_evidence_is_the_best_of_the_first_hits(docs_by_id):
     only_first = gather(TERMS, [unrelated, subsidy], _covered([unrelated, subsidy]), [], depth=1,
                         mentioned=lambda term: True)
     assert only_first.coverage < 1.0 and only_first.lexical == 1.0
+
+
+def test_the_decision_reads_the_clause_s_own_cosine_not_its_best_sentence_s(docs_by_id):
+    lifted = _hit(docs_by_id["sanmenxia-2019"], "2.3.1", dense=0.2, sentence_dense=0.6)
+    assert lifted.dense == 0.6
+    evidence = gather(TERMS, [lifted], _covered([lifted]), [], depth=1,
+                      mentioned=lambda term: True)
+    assert evidence.dense == 0.2
 
 
 def test_other_regions_count_only_when_they_cover_more(docs_by_id):
@@ -93,13 +105,18 @@ def test_the_rule_reads_each_threshold():
     # Every bar in use (the cross-validated defaults leave some open: strong coverage above 1,
     # no coverage minimum), so that each is seen to act.
     rule = DecisionThresholds(strong_coverage=0.67, min_coverage=0.1, min_dense=0.3,
-                              elsewhere_coverage_gap=0.25, elsewhere_lexical_ratio=1.3)
+                              min_lexical=6.0, elsewhere_coverage_gap=0.25,
+                              elsewhere_lexical_ratio=1.3)
     assert rule.answers(ANSWERABLE)
     # Every key term found literally is enough, whatever the vectors say.
-    assert rule.answers(replace(ANSWERABLE, coverage=rule.strong_coverage, dense=0.0))
-    # Below that, the vectors must be close enough…
-    assert rule.answers(replace(ANSWERABLE, coverage=0.3, dense=rule.min_dense))
-    assert not rule.answers(replace(ANSWERABLE, coverage=0.3, dense=rule.min_dense - 0.01))
+    assert rule.answers(replace(ANSWERABLE, coverage=rule.strong_coverage, dense=0.0,
+                                lexical=0.0))
+    # Below that, the vectors or BM25 must find the clause close enough…
+    weak_words = replace(ANSWERABLE, lexical=rule.min_lexical - 0.1)
+    assert rule.answers(replace(weak_words, coverage=0.3, dense=rule.min_dense))
+    assert not rule.answers(replace(weak_words, coverage=0.3, dense=rule.min_dense - 0.01))
+    assert rule.answers(replace(ANSWERABLE, coverage=0.3, dense=rule.min_dense - 0.01,
+                                lexical=rule.min_lexical))
     # …and some key term must be there at all.
     assert not rule.answers(replace(ANSWERABLE, coverage=0.0, dense=0.9))
     # A question with no usable key term is answered on the vectors alone.

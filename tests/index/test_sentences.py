@@ -83,6 +83,9 @@ def test_retrieval_scores_a_row_by_its_best_sentence(tmp_path):
     assert read.lows[2] == pytest.approx(float(own.dense.min()))
     hits = retriever.search(text, top_k=1)
     assert hits[0].clause.clause_id == index.clauses[row].clause_id
+    # The hit keeps its clause vector's own cosine beside the lifted one (the decision reads it).
+    assert hits[0].dense == pytest.approx(1.0, abs=1e-5)
+    assert hits[0].clause_dense == pytest.approx(float(own.dense[row]), abs=1e-5)
 
 
 def test_only_candidate_rows_are_read_by_sentence():
@@ -102,3 +105,18 @@ def test_only_candidate_rows_are_read_by_sentence():
     assert np.array_equal(with_sentences(channels, sentences_of_all, candidates=50).dense,
                           np.ones(50, dtype=np.float32))
     assert with_sentences(channels, None, candidates=5) is channels
+
+
+def test_the_setting_turns_sentence_vectors_off_for_the_service(tmp_path, monkeypatch):
+    from api.deps import open_assistant
+    from api.settings import Settings
+
+    monkeypatch.setenv("POLICY_ASSISTANT_SENTENCE_VECTORS", "false")
+    settings = Settings(encoder="hash", index_dir=tmp_path / "index",
+                        db_path=tmp_path / "conversations.sqlite3")
+    assert settings.sentence_vectors is False
+    assistant, _ = open_assistant(settings)
+    assert len(assistant.index.sentences) == 0
+    assert not assistant.index.params.sentence_vectors
+    answer = assistant.answer("三门峡以工代训补贴标准是多少？")
+    assert answer.hits and answer.hits[0].document.doc_id == "sanmenxia-2019"

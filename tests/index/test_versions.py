@@ -219,3 +219,30 @@ def test_failures_are_persisted_with_the_version(tmp_path):
     stored = json.loads((index.folder / "failures.json").read_text(encoding="utf-8"))
     assert stored[0]["file"] == "scan.pdf" and stored[0]["reason"]
     assert index.params.failed_count == 1
+
+
+def test_sentence_vectors_can_be_turned_off_and_on_again(tmp_path, shipped):
+    """The setting is part of what an index must match: switched off, the index is rebuilt
+    with no sentence encoded and the clause vectors reused; switched on again, only the
+    sentences are encoded."""
+    folder = tmp_path / "index"
+    built = build_index(shipped, HashEncoder(256), folder, corpus_hash="a")
+    assert built.params.sentence_vectors and len(built.sentences) > 0
+    assert "turns them off" in mismatch(built.params, encoder_id="hash-256",
+                                                  corpus_hash="a", dense_kind="flat",
+                                                  sentence_vectors=False)
+    counting = CountingEncoder(256)
+    off, reason = load_or_build(folder, encoder=counting, load_corpus=lambda: shipped,
+                                corpus_hash="a", sentence_vectors=False)
+    assert "sentence vectors" in reason
+    assert counting.texts == 0 and len(off.sentences) == 0 and not off.params.sentence_vectors
+    assert load_index(folder).params.sentence_vectors is False
+    # An update keeps the setting of the updater.
+    updated = apply_changes(folder, encoder=counting, corpus_hash="b",
+                            remove=["tianjin-2019"], sentence_vectors=False)
+    assert len(updated.sentences) == 0 and counting.texts == 0
+    on, reason = load_or_build(folder, encoder=counting, load_corpus=lambda: shipped,
+                               corpus_hash="a")
+    assert "sentence vectors" in reason or "corpus changed" in reason
+    assert on.params.sentence_vectors and len(on.sentences) == len(built.sentences)
+    assert counting.texts == len(on.sentences) + on.params.encoded_clauses
