@@ -3,7 +3,10 @@
 Frontline staff ask the way people talk. A follow-up inherits what it leaves out from the turn
 before: a new region keeps the topic ("那綦江呢？"), a new aspect keeps region and topic
 ("最长能补多久？"), a pronoun points at the clause just discussed ("这项培训由哪个部门负责？"), and
-"其中和平区呢？" drills into the table just cited. A complete question replaces what it names.
+"其中和平区呢？" drills into the table just cited. A complete question replaces what it names;
+one opening with 那/要是 that asks about a subject of its own keeps only the place ("那三门峡计划
+培训多少退役军人？"); "台儿庄有没有类似的？" asks the previous question of the new place; "还有别的
+吗？" asks it again, to be answered from the clauses not yet cited (`asks_for_more`).
 No language model is involved: it is fast, predictable and testable.
 """
 
@@ -47,8 +50,6 @@ _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另�
                       r"\s*[,，]?\s*",
                       re.IGNORECASE)
 
-
-
 # "那X怎么申请？", "那三门峡计划培训多少退役军人？": a shift marker, then a question of its own.
 _SHIFT = re.compile(r"^(那么?|那如果|要是|如果是)(?![个项条些])")
 _ASKS = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|谁|吗|是否|能否|可否|有没有|能不能|可不可以")
@@ -58,7 +59,7 @@ SUBJECT_CHARS = 4
 
 # "还有别的吗？", "还有其他规定吗", "其他的呢？": more on the question just answered, beyond the
 # clauses already cited (`asks_for_more`).
-_MORE = re.compile(r"^(?:那么?|那)?(?:还有(?:没有)?(?:别的|其他|其它|更多)的?(?:规定|条款|政策|内容|要求|办法)?"
+_MORE = re.compile(r"^(?:那么?)?(?:还有(?:没有)?(?:别的|其他|其它|更多)的?(?:规定|条款|政策|内容|要求|办法)?"
                    r"|还有|其他的?|其它的?|别的|更多的?)(?:吗|呢|么|没有|了)?[？?。!！\s]*$")
 
 

@@ -438,8 +438,9 @@ class PolicyAssistant:
         # The places the follow-up names, read once for the three readings of it below.
         mentions = self.gazetteer.mentions(question) if previous is not None else ()
         resolved = self.resolve_followup(question, previous, mentions)
-        # Scope and the clause in focus come from the previous turn as state; the resolved
-        # text is what the search embeds and what the user is shown.
+        # Scope, the clause in focus and (for "还有别的吗？") the clauses already cited come
+        # from the previous turn as state; the resolved text is what the search embeds and
+        # what the user is shown.
         shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \
             else frozenset()
         answer = self.answer(resolved, region=region, top_k=top_k,
