@@ -74,7 +74,7 @@ class QuestionAnalyser:
             terms = tuple(key_terms(question, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
                                     region_words=region_words, mentioned=self._in_corpus))
-        used = self._used_in(scope)
+        used = self.used_in(scope)
         synonyms = english.words + (self.thesaurus.expansions(terms, used)
                                     if self.thesaurus is not None else ())
         if self.abbreviations is not None:
@@ -120,9 +120,10 @@ class QuestionAnalyser:
     def _in_corpus(self, text: str) -> bool:
         return self._mentioned_in(text, ())
 
-    def _used_in(self, scope: RegionScope) -> Callable[[str], bool]:
+    def used_in(self, scope: RegionScope) -> Callable[[str], bool]:
         """Whether the documents a question searches hold a string: its scope's, or the
-        corpus's when it searches everything; remembered either way (`_mentioned_in`)."""
+        corpus's when it searches everything; remembered either way (`_mentioned_in`). The
+        thesaurus asks it here, the answer decision (`PolicyAssistant.weigh`) after the search."""
         doc_ids: tuple[str, ...] = ()
         if scope.restricted:
             # Every question builds its scope's id tuple anew (~2,000 ids for a LawRefBook

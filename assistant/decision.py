@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from assistant.answer import coverage, terms_found
+from assistant.quantities import NUMBER, UNITS
 from assistant.records import Hit
 
 # A key term this long is a named concept (住房公积金, 最低工资标准): no clause mentioning it is
@@ -28,8 +29,7 @@ ABSENT_CONCEPT_CHARS = 5
 
 # A quantity (三年, 6个月, 2020年): written in many forms (三年, 3年, 2019—2021年), so a scope
 # that never writes it this way may well state it; it does not make another region answer better.
-_QUANTITY = re.compile(r"^(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
-                       r"(?:个月|年度|年|月|日|天|周|季度|批|期|人次|次|人|万元|元|岁|个)?$")
+_QUANTITY = re.compile(rf"^{NUMBER}(?:{UNITS}|个)?$")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from typing import Sequence
 
 from corpus.gazetteer import Mention
 
+from assistant.quantities import NUMBER, UNITS
+
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
     r"what if|also)", re.IGNORECASE)
@@ -42,10 +44,9 @@ _SAME_QUESTION = re.compile(
     rf"|(?:是)?一样的?(?:吗|么){_END}")
 # A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
 # previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
-_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
-_UNIT = r"(个月|年度|年|月|日|天|周|季度|批|期|人次|次|人|万元|元|岁)"
-_VALUE_WITH_UNIT = re.compile(rf"^(第?){_NUMBER}\s*{_UNIT}$")
-_VALUES = re.compile(rf"(第?)(?<![\d.]){_NUMBER}\s*{_UNIT}")
+_UNIT = rf"({UNITS})"
+_VALUE_WITH_UNIT = re.compile(rf"^(第?){NUMBER}\s*{_UNIT}$")
+_VALUES = re.compile(rf"(第?)(?<![\d.]){NUMBER}\s*{_UNIT}")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另外|还有|再问一下|what about|how about|and)"
                       r"\s*[,，]?\s*",
                       re.IGNORECASE)

@@ -237,14 +237,15 @@ class HybridRetriever:
             order = candidates[np.argsort(-fused[candidates], kind="stable")]
         else:
             order = np.argsort(-fused, kind="stable")
+        # The clause vectors' own cosines (the decision reads them), when `dense` was lifted.
+        own_dense = channels.dense if channels.clause_dense is None else channels.clause_dense
         hits = []
         for position in order:
             clause = self.index.clauses[channels.rows[position]]
             hits.append(Hit(clause=clause, document=self.index.document(clause.doc_id),
                             score=float(fused[position]), lexical=float(lexical_norm[position]),
                             dense=float(channels.dense[position]),
-                            clause_dense=float((channels.dense if channels.clause_dense is None
-                                                else channels.clause_dense)[position]),
+                            clause_dense=float(own_dense[position]),
                             lexical_raw=float(channels.lexical[position])))
         return follow_citations(hits, self._clause, depth=weights.citation_depth,
                                 per_hit=weights.citations_per_hit, top_k=top_k)

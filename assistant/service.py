@@ -236,18 +236,13 @@ class PolicyAssistant:
         question, scope = analysis.question, analysis.scope
         if vector is None:
             vector = self.retriever.query_vector(question)
-        hits = self.retriever.search(question, doc_ids=scope.doc_ids,
-                                     top_k=max(top_k, 10) + len(analysis.shown),
-                                     query_vector=vector, scored=scored,
-                                     synonyms=analysis.synonyms, asked=analysis.asked)
-        if analysis.shown:  # "还有别的吗？": the next clauses, as if those cited were not there
-            hits = [hit for hit in hits if hit.clause.clause_id not in analysis.shown]
+        hits = self._search(analysis, scope.doc_ids, max(top_k, 10), vector, scored)
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
         evidence = gather(analysis.terms, hits, covered, others,
                           depth=self.config.decision_depth, mentioned=self.mentioned,
                           unknown_document=analysis.names_only_unknown_documents,
-                          in_scope=lambda term: self.mentioned(term, scope.doc_ids))
+                          in_scope=self.analyser.used_in(scope))
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 
@@ -343,10 +338,18 @@ class PolicyAssistant:
         others = tuple(d.doc_id for d in self.documents if d.doc_id not in scope.doc_ids)
         if not others:
             return []
-        hits = self.retriever.search(analysis.question, doc_ids=others,
-                                     top_k=20 + len(analysis.shown), query_vector=vector,
+        return self._search(analysis, others, 20, vector, scored)
+
+    def _search(self, analysis: QueryAnalysis, doc_ids: tuple[str, ...], top_k: int,
+                vector: np.ndarray, scored: ChannelScores | None) -> list[Hit]:
+        """The question's best `top_k` clauses within `doc_ids`, leaving out those the
+        conversation already cited when it asks for more ("还有别的吗？", `analysis.shown`)."""
+        hits = self.retriever.search(analysis.question, doc_ids=doc_ids,
+                                     top_k=top_k + len(analysis.shown), query_vector=vector,
                                      scored=scored, synonyms=analysis.synonyms,
                                      asked=analysis.asked)
+        if not analysis.shown:
+            return hits
         return [hit for hit in hits if hit.clause.clause_id not in analysis.shown]
 
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
