@@ -161,9 +161,14 @@ class LiveAssistant:
             self._synced_version = assistant.index.version
 
     def warm_up(self) -> None:
-        """Load the encoder's weights now (USE loads lazily on the first encode)."""
+        """Load the encoder's weights now (USE loads lazily on the first encode), and the
+        English dictionary: either would otherwise hold up the first question that needs it
+        for seconds (a fuzzing client timed out on it)."""
         self.encoder.encode(["政策"], is_query=True)
         self.encoder_ready = True
+        glossary = self._assistant.analyser.glossary
+        if glossary is not None:
+            glossary.load()
 
     def get(self) -> PolicyAssistant:
         """The assistant to answer this request with (a newer version if one was published)."""

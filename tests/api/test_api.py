@@ -246,3 +246,13 @@ def test_openapi_docs_are_served(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/ask", "/search", "/documents", "/documents/{doc_id}", "/clauses/{clause_id}",
             "/health", "/conversations/{conversation_id}"} <= set(paths)
+
+
+def test_the_english_dictionary_is_read_before_the_first_question(client):
+    # A server that read it on the first English question held that request up for seconds.
+    from assistant.english import english_index
+
+    english_index.cache_clear()
+    client.app.state.live.warm_up()  # what the app does at start-up
+    assert english_index.cache_info().currsize == 1
+    assert client.post("/ask", json={"question": "What does Tianjin's plan say?"}).status_code == 200
