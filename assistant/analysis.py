@@ -19,7 +19,7 @@ from assistant.abbreviations import Abbreviations
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
-from assistant.followups import TurnContext
+from assistant.followups import Resolution, TurnContext
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
@@ -54,7 +54,8 @@ class QuestionAnalyser:
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: Clause | None = None,
                 inherited: RegionScope | None = None,
-                shown: frozenset[str] = frozenset()) -> QueryAnalysis:
+                shown: frozenset[str] = frozenset(),
+                resolution: Resolution | None = None) -> QueryAnalysis:
         """`region` is the request's explicit region field; it wins over the regions named.
         Without `with_terms` the key terms are left empty: a bare search ranks clauses without
         them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
@@ -64,8 +65,11 @@ class QuestionAnalyser:
         thesaurus, the key terms are cut anyway, for the synonyms every search adds. `shown`:
         clauses already cited, which a "more" follow-up leaves out. The
         Chinese words of an English question (`english`) join both the key terms and the
-        synonyms."""
-        mentions = self.gazetteer.mentions(question)
+        synonyms. A follow-up's `resolution` gives the places its scope is read from (its
+        `question`, the search text, names none) and the previous turn's key terms it carries,
+        which stay key terms."""
+        mentions = self.gazetteer.mentions(
+            "、".join(resolution.places) if resolution is not None else question)
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
         english = self._english(question, region_words)
@@ -74,6 +78,9 @@ class QuestionAnalyser:
             terms = tuple(key_terms(question, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
                                     region_words=region_words, mentioned=self._in_corpus))
+            if resolution is not None:  # carried terms the text's own do not already hold
+                terms += tuple(t for t in resolution.carried
+                               if not any(t in own for own in terms))
         used = self.used_in(scope)
         synonyms = english.words + (self.thesaurus.expansions(terms, used)
                                     if self.thesaurus is not None else ())

@@ -7,7 +7,14 @@ before: a new region keeps the topic ("那綦江呢？"), a new aspect keeps reg
 one opening with 那/要是 that asks about a subject of its own keeps only the place ("那三门峡计划
 培训多少退役军人？"); "台儿庄有没有类似的？" asks the previous question of the new place; "还有别的
 吗？" asks it again, to be answered from the clauses not yet cited (`asks_for_more`).
-No language model is involved: it is fast, predictable and testable.
+A demonstrative (这类企业, 这种做法, 这笔资金) points at the subject unless it follows a noun of
+its own (培训机构这块); "綦江那边呢，…" moves to a place; "跟綦江比，期限有什么不同？" compares an
+aspect.
+
+`resolve` gives a `Resolution`: the rewrite the user is shown, and apart from it the state the
+search is built from (places, what is asked, the key terms carried), so that a rewrite that reads
+badly does not change what is searched. No language model is involved: it is fast, predictable
+and testable.
 """
 
 from __future__ import annotations
@@ -23,14 +30,31 @@ from assistant.quantities import NUMBER, UNITS
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
     r"what if|also)", re.IGNORECASE)
+# Demonstratives with a classifier or a noun of reference (这类企业, 这种做法, 这笔资金, 这部分人),
+# and 人家 ("they", the place just named), point at the subject discussed too.
 _PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|那一条|那条|那项|那个|上述|上面|刚才|"
-                      r"它的|它|这些|该政策|这一|this|that|it\b|these)", re.IGNORECASE)
+                      r"它的|它|这些|该政策|这一|这(?:类|种|样的|方面|块|件事|件|事|笔|部分)|"
+                      r"那(?:类|种|方面|笔|部分)|此类|该类|人家|this|that|it\b|these)", re.IGNORECASE)
 # Pronouns that point at the clause itself ("这条由哪些单位负责"), not at the topic.
 _CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此条|那一条|那条|那项|上述|上面)")
 # "和綦江比呢？", "与白城相比如何", "跟天津对比一下": the same question about both places.
-_COMPARE = re.compile(r"(和|与|跟|同|对比)[^，,？?]{0,12}?(相?比|对比|比较)")
+_COMPARE = re.compile(r"(和|与|跟|同|对比)[^，,？?]{0,12}?(相?比|对比|比较)[起来一下较]*呢?[，,]?")
+# "綦江那边呢，谁负责？", "台儿庄那边有没有…": a place, then a word for "over there", opens a
+# follow-up about that place; the word is not part of what is asked.
+_PLACE_SIDE = re.compile(r"^(?:(?:那边|这边|那里|那儿|这里)(?:的|呢)?|呢)[，,]?")
+# The same demonstratives right after a content word are appositive: 创业培训这方面, 培训机构这块
+# name their own referent, the word before them, and point at nothing said earlier.
+_APPOSITIVE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![对在的于把给跟和与是了有从按就都也])"
+                         r"(?:这|那)(?:类|种|方面|块|部分)")
+# A 呢 that closes a clause before the question goes on ("綦江呢，谁负责？") marks a follow-up as
+# much as one at the end.
+_INNER_NE = re.compile(r"呢[，,]")
+# 去不去, 办不办, 有没有: an A-not-A question.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FOLLOWING = " (following: "
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 # "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
 # "台儿庄有没有类似的？", "白城是不是也一样？", "綦江也有吗？": the same, asked of another place.
@@ -45,7 +69,7 @@ _SAME_QUESTION = re.compile(
 # A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
 # previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
 _UNIT = rf"({UNITS})"
-_VALUE_WITH_UNIT = re.compile(rf"^(第?){NUMBER}\s*{_UNIT}$")
+_VALUE_WITH_UNIT = re.compile(rf"^(?:到|至|在|截至|截止到)?(第?){NUMBER}\s*{_UNIT}$")
 _VALUES = re.compile(rf"(第?)(?<![\d.]){NUMBER}\s*{_UNIT}")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另外|还有|再问一下|what about|how about|and)"
                       r"\s*[,，]?\s*",
@@ -53,10 +77,12 @@ _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另�
 
 # "那X怎么申请？", "那三门峡计划培训多少退役军人？": a shift marker, then a question of its own.
 _SHIFT = re.compile(r"^(那么?|那如果|要是|如果是)(?![个项条些])")
-_ASKS = re.compile(r"多少|几|什么|怎么|怎样|如何|哪|谁|吗|是否|能否|可否|有没有|能不能|可不可以")
+_ASKS = re.compile(r"多少|几|什么|啥|怎么|怎样|如何|哪|谁|吗|是否|能否|可否|有没有|能不能|可不可以")
 # A term this long that the documents use names a subject (退役军人, 生活费补贴, 培训机构);
 # shorter ones are mostly the aspect asked (要求, 材料, 期限) of the subject carried over.
 SUBJECT_CHARS = 4
+# Key terms of a turn that a new aspect carries as its subject: the topic the rewrite shows.
+_SUBJECT_TERMS = 3
 
 # "还有别的吗？", "还有其他规定吗", "其他的呢？": more on the question just answered, beyond the
 # clauses already cited (`asks_for_more`).
@@ -84,6 +110,49 @@ class TurnContext:
     # The clauses the turn cited (ids), and those its own "more" turns had cited before it:
     # "还有别的吗？" is answered from the clauses after them.
     cited_clauses: tuple[str, ...] = ()
+    # What the turn was searched with, its places left to the scope ("以工代训补贴标准是多少？"),
+    # and its key terms in order: a later turn builds its search from these, not from the
+    # rewrite it is shown. Turns stored before these existed fall back to the rewrite.
+    search_text: str = ""
+    topic_terms: tuple[str, ...] = ()
+
+    @property
+    def searched(self) -> str:
+        """The text this turn was searched with, without its places."""
+        return self.search_text or without_places(self.resolved_question,
+                                                  self.region_words).strip(" ，,")
+
+    @property
+    def subject_terms(self) -> tuple[str, ...]:
+        """The key terms a new aspect of this turn's subject carries over."""
+        return self.topic_terms[:_SUBJECT_TERMS] if self.topic_terms else \
+            ((self.topic,) if self.topic else ())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A turn read against the one before it: the rewrite the user is shown, and the state the
+    search is built from. The rewrite is display only; retrieval reads `search` (the places, then
+    `asked`: subject and aspect, composed from the previous turn's search text and key terms),
+    `places` (for the scope) and `carried` (the previous turn's key terms kept as the subject,
+    which stay key terms however the rewrite reads)."""
+
+    question: str  # the standalone rewrite: "綦江以工代训补贴标准是多少？"
+    asked: str  # the subject and aspect asked, no place words: "以工代训补贴标准是多少？"
+    places: tuple[str, ...] = ()  # place words the turn is about, its own or carried
+    carried: tuple[str, ...] = ()  # key terms carried from the previous turn
+    kind: str = "standalone"  # which reading applied (for logs and tests)
+    # A question that stands alone and names its own places is searched as typed.
+    standalone: bool = False
+
+    @property
+    def search(self) -> str:
+        """What retrieval embeds and scores: the places, then what is asked. A first question
+        names its place the same way, and the decision's lexical bar was chosen on such
+        questions (without the place word, BM25 scores of the same clauses drop)."""
+        if self.standalone:
+            return self.question
+        return joined("和".join(self.places), self.asked)
 
 
 def asks_for_more(question: str, previous: TurnContext | None) -> bool:
@@ -116,12 +185,47 @@ def _with_place(previous: TurnContext, place: str, base: str) -> str:
     words = previous.region_words
     if len(words) == 1 and previous.resolved_question.count(words[0]) == 1:
         return previous.resolved_question.replace(words[0], place)
-    return f"{place}{base}"
+    return joined(place, base)
 
 
-def _strip_regions(text: str, words: tuple[str, ...]) -> str:
-    for word in sorted(words, key=len, reverse=True):
-        text = text.replace(word, "")
+def joined(place: str, text: str) -> str:
+    """`place` put before `text`, with a space between two Latin words ("Tianjin How many…")."""
+    if place and text and place[-1].isascii() and place[-1].isalpha() and text[0].isascii() \
+            and text[0].isalpha():
+        return f"{place} {text}"
+    return f"{place}{text}"
+
+
+def _shown(question: str, previous: TurnContext, composed: str) -> str:
+    """The rewrite shown for a follow-up composed from the previous turn's key terms: those are
+    Chinese, so a follow-up written without Chinese is shown as typed, after the question it
+    follows, rather than as a mixed-language rewrite."""
+    if _CJK.search(question):
+        return composed
+    root = previous.resolved_question
+    if _FOLLOWING in root:  # the turn before was shown this way: follow what it followed
+        root = root[root.index(_FOLLOWING) + len(_FOLLOWING):-1]
+    return f"{question}{_FOLLOWING}{root})"
+
+
+def without_places(text: str, places: Sequence[str]) -> str:
+    """`text` with its place words taken out (longest first: 三门峡市 before 三门峡)."""
+    for place in sorted(places, key=len, reverse=True):
+        text = text.replace(place, "")
+    return text
+
+
+def _topic_beside(previous: TurnContext, own: str) -> str:
+    """The previous turn's subject terms put before a follow-up's own words, less those the
+    follow-up repeats itself ("退役军人，每年计划多少" after a question about 退役军人) and those
+    inside another of them: each turn's subject is then no longer than the last one's plus the
+    new words (joining a term with the terms inside it made it double every turn)."""
+    terms = previous.subject_terms
+    kept = [t for t in terms if t not in own and not any(t != other and t in other
+                                                          for other in terms)]
+    text = ""
+    for term in kept:
+        text = joined(text, term)
     return text
 
 
@@ -138,15 +242,16 @@ def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnConte
 
 
 def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
-                           previous: TurnContext, known) -> bool:
-    """A follow-up that opens with a shift marker (那, 那么, 要是) and asks, in a question form,
-    about a subject of its own: a term of `SUBJECT_CHARS` or more that some clause uses and the
-    previous question does not hold ("那三门峡计划培训多少退役军人？"). Without the marker the turn
-    is read as a new aspect of the subject carried over ("培训机构需要什么资质？" after a question
-    about a subsidy keeps the subsidy)."""
-    return (bool(_SHIFT.match(question)) and bool(_ASKS.search(remainder))
-            and any(len(term) >= SUBJECT_CHARS and term not in previous.resolved_question
-                    and known(term) for term in own_topic))
+                           previous: TurnContext, known, new_place: bool) -> bool:
+    """A follow-up that opens with a shift marker (那, 那么, 要是) or names a new place, and asks,
+    in a question form, about a subject of its own: a term of `SUBJECT_CHARS` or more that some
+    clause uses and the previous question does not hold ("那三门峡计划培训多少退役军人？",
+    "白城那边办不办创业培训"). Without either the turn is read as a new aspect of the subject
+    carried over ("培训机构需要什么资质？" after a question about a subsidy keeps the subsidy)."""
+    return (bool(_SHIFT.match(question)) or new_place) and \
+        bool(_ASKS.search(remainder) or _A_NOT_A.search(remainder)) and \
+        any(len(term) >= SUBJECT_CHARS and term not in previous.resolved_question and known(term)
+            for term in own_topic)
 
 
 def clause_in_focus(question: str, previous: TurnContext | None,
@@ -161,65 +266,99 @@ def clause_in_focus(question: str, previous: TurnContext | None,
 
 
 def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
-            topic_of: callable, known: callable = lambda term: True) -> str:
-    """The standalone question to search with. `mentions`: the places the question names (its
+            topic_of: callable, known: callable = lambda term: True) -> Resolution:
+    """A turn read against the one before it. `mentions`: the places the question names (its
     gazetteer mentions, read once per turn); `topic_of(text)` gives a text's key terms;
     `known(term)` tells whether some clause contains a term: a follow-up naming a new region
     whose other words no clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
     question = question.strip()
+    places = tuple(m.alias for m in mentions)
     if previous is None:
-        return question
+        return Resolution(question, without_places(question, places), places, standalone=True)
+    previous_places = previous.region_words
     if asks_for_more(question, previous):
-        return previous.resolved_question
-    mentions = [m.alias for m in mentions]
+        return Resolution(previous.resolved_question, previous.searched, previous_places,
+                          previous.subject_terms, "more")
     same_question = bool(_SAME_QUESTION.search(question))
     question = _SAME_QUESTION.sub("", question)
-    own_topic = topic_of(_strip_regions(question, tuple(mentions)))
-    pronoun = bool(_PRONOUN.search(question))
+    own_topic = topic_of(without_places(question, places))
+    pronoun = bool(_PRONOUN.search(_APPOSITIVE.sub("", without_places(question, places))))
+    compared = bool(places and _COMPARE.search(question))
     marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢") \
-        or same_question
+        or same_question or compared or bool(_INNER_NE.search(question)) or \
+        bool(places and _PLACE_SIDE.match(without_places(question, places)))
     short = len(_TRAILING.sub("", question)) <= 8
     if not (marked or pronoun or short or not own_topic):
         # A complete question: keep it, but inherit the region when it names none.
-        if mentions or not previous.region_words:
-            return question
-        return f"{previous.region_words[0]}{question}"
+        if places or not previous_places:
+            return Resolution(question, without_places(question, places), places,
+                              standalone=True)
+        return Resolution(joined(previous_places[0], question), question, previous_places[:1],
+                          kind="own_question")
 
     remainder = _TRAILING.sub("", _LEADING.sub("", question))
-    remainder = _strip_regions(remainder, tuple(mentions)).strip(" ，,")
-    region = mentions[0] if mentions else (previous.region_words[0] if previous.region_words
-                                           else previous.focus_region)
-    base = _strip_regions(previous.resolved_question, previous.region_words).strip(" ，,")
-    if mentions and _COMPARE.search(question) and previous.region_words:
-        # "和綦江比呢？": the previous question, asked of its place and the new one together.
-        places = [previous.region_words[0], *(m for m in mentions if m not in previous.region_words)]
-        return f"{'和'.join(places)}{base}"
-    if mentions and not any(known(term) for term in own_topic):
+    remainder = without_places(remainder, places).strip(" ，,")
+    if compared:
+        remainder = _COMPARE.sub("", remainder, count=1)
+    remainder = _INNER_NE.sub("，", _PLACE_SIDE.sub("", remainder, count=1)).strip(" ，,")
+    region = places[0] if places else (previous_places[0] if previous_places
+                                       else previous.focus_region)
+    here = (region,) if region else ()
+    base = without_places(previous.resolved_question, previous_places).strip(" ，,")
+    searched = previous.searched
+    if compared and previous_places:
+        # "和綦江比呢？": the previous question, asked of its place and the new one together;
+        # "跟綦江比，范围有啥不同？": an aspect of the subject, asked of both.
+        both = (previous_places[0], *(p for p in places if p not in previous_places))
+        aspect = _PRONOUN.sub("", remainder).strip(" ，,")
+        if not any(known(term) for term in topic_of(aspect)):
+            return Resolution(joined("和".join(both), base), searched, both,
+                              previous.subject_terms, "comparison")
+        asked = f"{_topic_beside(previous, aspect)}{aspect}？"
+        return Resolution(joined("和".join(both), asked), asked, both, previous.subject_terms,
+                          "comparison")
+    if places and not any(known(term) for term in own_topic):
         # "那綦江呢？": the previous question with its region replaced.
-        return _with_place(previous, region, base)
+        return Resolution(_with_place(previous, region, base), searched, here,
+                          previous.subject_terms, "same_question")
     other_value = _another_value(remainder, base)
     if other_value is not None:
-        return f"{region}{other_value}"
-    if _asks_its_own_question(question, remainder, own_topic, previous, known):
+        return Resolution(joined(region, other_value),
+                          _another_value(remainder, searched) or other_value, here,
+                          kind="another_value")
+    new_place = any(p not in previous_places for p in places)
+    if _asks_its_own_question(question, remainder, own_topic, previous, known, new_place):
         # "那綦江的生活费补贴标准是多少？": a question of its own, in the place named or else
         # the same place; nothing of the previous question is carried but the place.
-        return f"{region}{remainder.removeprefix('的')}？"
+        own = f"{remainder.removeprefix('的')}？"
+        return Resolution(joined(region, own), own, here, kind="own_question")
     subject = remainder.removeprefix("的")  # "白城的职业培训补贴呢" once 白城 is taken out
     if _names_a_new_topic(subject, own_topic, previous, pronoun, known) and \
             previous.topic and previous.topic in base:
         # "那生活费补贴呢？", "白城的职业培训补贴呢？": the previous question about another
         # subject, in the place named or else the same place.
-        return f"{region}{base.replace(previous.topic, subject, 1)}"
+        asked = searched.replace(previous.topic, subject, 1) if previous.topic in searched \
+            else base.replace(previous.topic, subject, 1)
+        return Resolution(joined(region, base.replace(previous.topic, subject, 1)), asked, here,
+                          kind="new_subject")
     # A table row just discussed stays the subject ("新型学徒制呢？" after 和平区's row),
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \
         previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
     if pronoun and previous.focus_heading and (
             _CLAUSE_PRONOUN.search(question) or not previous.topic):
-        cleaned = _PRONOUN.sub("", remainder)
-        return f"{region}{previous.focus_heading}{cleaned}？"
+        # "这条由哪个部门负责？": the clause in focus (carried as state) is the subject.
+        own = f"{previous.focus_heading}{_PRONOUN.sub('', remainder)}？"
+        return Resolution(_shown(question, previous, joined(region, own)), own, here,
+                          kind="clause_pointer")
     if pronoun:
         remainder = _PRONOUN.sub("", remainder).strip()
         if entity:  # "它的配合单位是谁？" after a table row: the row's unit is the subject
-            return f"{region}{entity}{remainder}？"
-    return f"{region}{previous.topic}{entity}{remainder}？"
+            own = f"{entity}{remainder}？"
+            return Resolution(_shown(question, previous, joined(region, own)), own, here,
+                              kind="row_pointer")
+    # A new aspect of the subject carried over ("最长能补多久？"): its key terms stay key
+    # terms of the search whatever the rewrite reads like.
+    asked = f"{_topic_beside(previous, remainder)}{entity}{remainder}？"
+    return Resolution(_shown(question, previous, joined(region, asked)), asked, here,
+                      previous.subject_terms, "new_aspect")

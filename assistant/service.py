@@ -25,7 +25,8 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage, terms_found
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.conversations import ConversationStore, ConversationsUnwritable
-from assistant.followups import TurnContext, asks_for_more, clause_in_focus, resolve
+from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
+                                 resolve, without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -143,11 +144,16 @@ class PolicyAssistant:
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: str = "",
                 inherited: RegionScope | None = None,
-                shown: frozenset[str] = frozenset()) -> QueryAnalysis:
-        position = self.index.position(focus) if focus else None
-        clause = self.index.clauses[position] if position is not None else None
-        return self.analyser.analyse(question, region, with_terms=with_terms, focus=clause,
-                                     inherited=inherited, shown=shown)
+                shown: frozenset[str] = frozenset(),
+                resolution: Resolution | None = None) -> QueryAnalysis:
+        return self.analyser.analyse(question, region, with_terms=with_terms,
+                                     focus=self._clause_or_none(focus), inherited=inherited,
+                                     shown=shown, resolution=resolution)
+
+    def _clause_or_none(self, clause_id: str) -> Clause | None:
+        """The clause of an id carried from an earlier turn; None when it is gone (reindexed)."""
+        position = self.index.position(clause_id) if clause_id else None
+        return self.index.clauses[position] if position is not None else None
 
     def scope_for(self, question: str, region: str | None) -> RegionScope:
         """Documents the question names win; otherwise the region asked or named."""
@@ -187,13 +193,18 @@ class PolicyAssistant:
     # -- answers ---------------------------------------------------------------------------
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
                focus: str = "", inherited: RegionScope | None = None,
-               shown: frozenset[str] = frozenset()) -> Answer:
+               shown: frozenset[str] = frozenset(),
+               resolution: Resolution | None = None) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
         at, which the answer then reads first; `inherited` the scope a follow-up carries;
-        `shown` the clauses already cited, left out when a follow-up asks for more."""
-        analysis = self.analyse(question, region, focus=focus, inherited=inherited, shown=shown)
+        `shown` the clauses already cited, left out when a follow-up asks for more. With a
+        follow-up's `resolution`, the search is built from it (`resolution.search`, its places
+        and carried terms) and `question` (its rewrite) is only what the answer shows."""
+        searched = resolution.search if resolution is not None else question
+        analysis = self.analyse(searched, region, focus=focus, inherited=inherited, shown=shown,
+                                resolution=resolution)
         answer = self._answer(analysis, top_k)
-        return dataclasses.replace(answer, analysis=analysis)
+        return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
 
     def _answer(self, analysis: QueryAnalysis, top_k: int) -> Answer:
         question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
@@ -402,7 +413,8 @@ class PolicyAssistant:
         scope = analysis.scope
         return TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
-            topic="".join(terms[:3]),
+            topic="".join(terms[:3]), topic_terms=tuple(terms),
+            search_text=without_places(analysis.question, region_words).strip(" ，,"),
             focus_heading=first.clause.heading if first else "",
             focus_region=first.document.region.short_name if first else "",
             focus_entity=row_label(first.clause) if first else "",
@@ -414,9 +426,9 @@ class PolicyAssistant:
                 if hit.clause.clause_id not in analysis.shown))
 
     def resolve_followup(self, question: str, previous: TurnContext | None,
-                         mentions: Sequence[Mention] | None = None) -> str:
-        """The standalone question a follow-up asks (`mentions`: the places it names, when
-        already read)."""
+                         mentions: Sequence[Mention] | None = None) -> Resolution:
+        """A follow-up read against the previous turn: its rewrite and the state its search is
+        built from (`mentions`: the places it names, when already read)."""
         if mentions is None:
             mentions = self.gazetteer.mentions(question)
         return resolve(question, previous, mentions, self.analyser.terms,
@@ -438,15 +450,15 @@ class PolicyAssistant:
             previous = None
         else:
             previous = self.conversations.last_context(conversation_id)
-        # The places the follow-up names, read once for the three readings of it below.
-        mentions = self.gazetteer.mentions(question) if previous is not None else ()
-        resolved = self.resolve_followup(question, previous, mentions)
-        # Scope, the clause in focus and (for "还有别的吗？") the clauses already cited come
-        # from the previous turn as state; the resolved text is what the search embeds and
-        # what the user is shown.
+        # The places the turn names, read once for the readings of it below.
+        mentions = self.gazetteer.mentions(question)
+        resolution = self.resolve_followup(question, previous, mentions)
+        # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
+        # cited come from the previous turn as state; the rewrite is only shown to the user.
         shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \
             else frozenset()
-        answer = self.answer(resolved, region=region, top_k=top_k,
+        answer = self.answer(resolution.question, resolution=resolution, region=region,
+                             top_k=top_k,
                              focus=clause_in_focus(question, previous, mentions),
                              inherited=self.analyser.inherited_scope(question, region, previous,
                                                                      mentions), shown=shown)

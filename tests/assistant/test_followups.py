@@ -39,7 +39,7 @@ def _content(question: str) -> str:
 @pytest.mark.parametrize("previous", [TIANJIN, SANMENXIA], ids=["tianjin", "sanmenxia"])
 @pytest.mark.parametrize("question", _ASPECTS)
 def test_a_new_aspect_keeps_place_and_subject(hash_assistant, previous, question):
-    resolved = hash_assistant.resolve_followup(question, previous)
+    resolved = hash_assistant.resolve_followup(question, previous).question
     assert resolved.startswith(previous.region_words[0]), resolved
     assert previous.topic in resolved, resolved
     assert not _POINTERS.search(resolved.replace(previous.topic, "")), resolved
@@ -57,7 +57,7 @@ _NEW_SUBJECTS = ("那生活费补贴呢？", "职业培训补贴呢？", "创业
 @pytest.mark.parametrize("question", _NEW_SUBJECTS)
 def test_a_new_subject_replaces_the_old_one(hash_assistant, previous, question):
     subject = re.sub(r"^那么?|呢？?$", "", question)
-    resolved = hash_assistant.resolve_followup(question, previous)
+    resolved = hash_assistant.resolve_followup(question, previous).question
     assert resolved == f"{previous.region_words[0]}{subject}标准是多少？", resolved
 
 
@@ -67,7 +67,7 @@ def test_a_new_subject_replaces_the_old_one(hash_assistant, previous, question):
     ("那么台儿庄的创业培训呢", "台儿庄创业培训标准是多少？"),
 ])
 def test_a_new_subject_in_a_new_place_replaces_both(hash_assistant, question, expected):
-    assert hash_assistant.resolve_followup(question, TIANJIN) == expected
+    assert hash_assistant.resolve_followup(question, TIANJIN).question == expected
 
 
 # The same question about another place, said without repeating it.
@@ -79,20 +79,20 @@ _SAME_ELSEWHERE = ("{}有没有类似的？", "{}是不是也一样？", "{}也�
 @pytest.mark.parametrize("pattern", _SAME_ELSEWHERE)
 def test_the_same_again_asks_the_previous_question_of_the_new_place(hash_assistant, pattern,
                                                                      place):
-    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA)
+    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA).question
     assert resolved == f"{place}以工代训补贴标准是多少？", resolved
 
 
 def test_a_question_of_its_own_that_says_same_is_kept(hash_assistant):
     # 相同 here is part of what is asked, not "the same question again".
-    resolved = hash_assistant.resolve_followup("民办机构能享受与公办相同的待遇吗？", SANMENXIA)
+    resolved = hash_assistant.resolve_followup("民办机构能享受与公办相同的待遇吗？", SANMENXIA).question
     assert resolved == "三门峡民办机构能享受与公办相同的待遇吗？", resolved
 
 
 def test_an_unknown_subject_is_not_taken_for_a_new_one(hash_assistant):
     # No clause mentions 住房公积金: the follow-up keeps the subject, so the answer can say the
     # documents do not cover it rather than answer about another topic.
-    resolved = hash_assistant.resolve_followup("那住房公积金呢？", TIANJIN)
+    resolved = hash_assistant.resolve_followup("那住房公积金呢？", TIANJIN).question
     assert "新型学徒制补贴" in resolved and "住房公积金" in resolved, resolved
 
 
@@ -103,7 +103,7 @@ _COMPARISONS = ("和{}比呢？", "与{}相比呢？", "跟{}对比呢？", "和
 @pytest.mark.parametrize("place", ["白城", "綦江"])
 @pytest.mark.parametrize("pattern", _COMPARISONS)
 def test_a_comparison_asks_about_both_places(hash_assistant, pattern, place):
-    resolved = hash_assistant.resolve_followup(pattern.format(place), TIANJIN)
+    resolved = hash_assistant.resolve_followup(pattern.format(place), TIANJIN).question
     assert resolved == f"天津和{place}新型学徒制补贴标准是多少？", resolved
     names = [r.name for r in hash_assistant.scope_for(resolved, None).named]
     assert all(any(p in name for name in names) for p in ("天津", place)), names
@@ -116,7 +116,7 @@ _CLAUSE_POINTERS = ("上面那条说的是什么？", "这条规定的对象是�
 
 @pytest.mark.parametrize("question", _CLAUSE_POINTERS)
 def test_a_pointer_to_the_clause_uses_its_heading(hash_assistant, question):
-    resolved = hash_assistant.resolve_followup(question, SANMENXIA)
+    resolved = hash_assistant.resolve_followup(question, SANMENXIA).question
     assert resolved.startswith("三门峡开展以工代训"), resolved
     assert not _POINTERS.search(resolved), resolved
 
@@ -140,7 +140,7 @@ def test_a_pointer_to_the_clause_carries_the_clause_itself(hash_assistant, quest
     from assistant.followups import clause_in_focus
 
     assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == "sanmenxia-2019/2.3.1"
-    resolved = hash_assistant.resolve_followup(question, FOCUSED)
+    resolved = hash_assistant.resolve_followup(question, FOCUSED).question
     answer = hash_assistant.answer(resolved, focus="sanmenxia-2019/2.3.1")
     assert answer.status == "answered"
     assert [h.clause.clause_id for h in answer.hits] == ["sanmenxia-2019/2.3.1"]
@@ -263,7 +263,7 @@ def test_a_context_stored_before_the_scope_fields_still_loads():
 def test_another_value_of_the_same_unit(hash_assistant, previous, followup, expected):
     region = hash_assistant.gazetteer.mentions(previous)[0].alias
     context = TurnContext(previous, (region,), "", focus_region=region)
-    assert hash_assistant.resolve_followup(followup, context) == expected
+    assert hash_assistant.resolve_followup(followup, context).question == expected
 
 
 # Two values of the unit (which one?), or another unit (人 is not 人次): no replacement; the
@@ -277,7 +277,7 @@ def test_no_replacement_without_one_value_of_the_unit(hash_assistant, previous, 
                                                       replaced):
     region = hash_assistant.gazetteer.mentions(previous)[0].alias
     context = TurnContext(previous, (region,), "", focus_region=region)
-    resolved = hash_assistant.resolve_followup(followup, context)
+    resolved = hash_assistant.resolve_followup(followup, context).question
     assert replaced not in resolved
     assert followup.removesuffix("呢？") in resolved
 
@@ -289,7 +289,7 @@ def test_asking_for_more_repeats_the_question(hash_assistant, question):
     from assistant.followups import asks_for_more
 
     assert asks_for_more(question, SANMENXIA)
-    assert hash_assistant.resolve_followup(question, SANMENXIA) == SANMENXIA.resolved_question
+    assert hash_assistant.resolve_followup(question, SANMENXIA).question == SANMENXIA.resolved_question
 
 
 @pytest.mark.parametrize("question", ["还有别的补贴吗？", "其他地区呢？", "还有生活费补贴吗？"])
@@ -327,18 +327,127 @@ def test_more_is_answered_from_the_clauses_not_yet_cited(hash_settings, tmp_path
 ])
 def test_a_shift_to_a_question_of_its_own_carries_only_the_place(hash_assistant, previous,
                                                                  question, expected):
-    assert hash_assistant.resolve_followup(question, previous) == expected
+    assert hash_assistant.resolve_followup(question, previous).question == expected
 
 
 @pytest.mark.parametrize("question", ["那培训时间有要求吗？", "那么它由哪个部门负责？",
                                       "那要交什么材料？"])
 def test_a_shift_to_an_aspect_keeps_the_subject(hash_assistant, question):
-    resolved = hash_assistant.resolve_followup(question, SANMENXIA)
+    resolved = hash_assistant.resolve_followup(question, SANMENXIA).question
     assert resolved.startswith("三门峡以工代训补贴"), resolved
 
 
 def test_a_new_place_takes_the_old_one_s_position_in_the_question(hash_assistant):
     previous = TurnContext("我是自主就业退役士兵，在台儿庄培训能领生活费吗？", ("台儿庄",),
                            "自主就业退役士兵培训生活费")
-    resolved = hash_assistant.resolve_followup("那在三门峡呢？", previous)
+    resolved = hash_assistant.resolve_followup("那在三门峡呢？", previous).question
     assert resolved == "我是自主就业退役士兵，在三门峡培训能领生活费吗？"
+
+
+# -- the search is built from state; the rewrite is only shown -----------------------------------
+def test_a_new_place_searches_the_previous_search_with_the_new_place(hash_assistant):
+    # The previous turn was shown as an English rewrite; its search text is what is carried.
+    previous = TurnContext("What about Sanmenxia? (following: …)", ("三门峡",), "以工代训补贴",
+                           search_text="以工代训补贴标准是多少？",
+                           topic_terms=("以工代训", "补贴", "标准"))
+    resolution = hash_assistant.resolve_followup("那綦江呢？", previous)
+    assert resolution.kind == "same_question"
+    assert resolution.search == "綦江以工代训补贴标准是多少？"
+    assert resolution.places == ("綦江",)
+    assert resolution.carried == ("以工代训", "补贴", "标准")
+
+
+def test_a_first_question_is_searched_as_typed(hash_assistant):
+    resolution = hash_assistant.resolve_followup("我在台儿庄培训能领生活费吗？", None)
+    assert resolution.search == resolution.question == "我在台儿庄培训能领生活费吗？"
+    assert resolution.places == ("台儿庄",) and resolution.kind == "standalone"
+
+
+def test_carried_subject_terms_stay_key_terms_of_the_follow_up(hash_settings, tmp_path):
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("三门峡以工代训补贴标准是多少？")
+    context = assistant.conversations.last_context(first.conversation_id)
+    assert context.search_text == "以工代训补贴标准是多少？"
+    assert "以工代训" in context.topic_terms
+    second = assistant.ask("最长能补多久？", conversation_id=first.conversation_id)
+    analysis = second.answer.analysis
+    assert "以工代训" in analysis.terms
+    assert analysis.question.startswith("三门峡") and "以工代训" in analysis.question
+    assert second.answer.resolved_question == "三门峡以工代训补贴标准最长能补多久？"
+
+
+def test_an_english_follow_up_is_shown_in_english_and_searched_with_the_subject(hash_assistant):
+    previous = TurnContext("How much is Sanmenxia's work-based training subsidy?", ("Sanmenxia",),
+                           "以工代训补贴", search_text="How much is 's work-based training subsidy?",
+                           topic_terms=("以工代训", "补贴"))
+    resolution = hash_assistant.resolve_followup("Who is responsible for it?", previous)
+    assert not re.search(r"[\u4e00-\u9fff]", resolution.question), resolution.question
+    assert resolution.question.startswith("Who is responsible for it?")
+    assert "以工代训补贴" in resolution.search and resolution.places == ("Sanmenxia",)
+
+
+# Demonstratives with a classifier ("this kind of", "this part") point at the subject discussed.
+_DEMONSTRATIVES = ("这类人能参加吗？", "这种做法怎么申请？", "这方面由谁牵头？", "这笔资金从哪里出？",
+                   "剩下的这部分怎么办？", "这事由谁来办？", "那类企业能申请吗？")
+
+
+@pytest.mark.parametrize("question", _DEMONSTRATIVES)
+def test_a_demonstrative_carries_the_subject(hash_assistant, question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolution.kind == "new_aspect", resolution
+    assert resolution.question.startswith("三门峡以工代训补贴"), resolution.question
+    assert not re.search(r"这(类|种|方面|笔|部分|事)|那类", resolution.question)
+
+
+@pytest.mark.parametrize("question", ["职业院校这块有什么政策？", "创业培训这方面有什么规定？"])
+def test_a_demonstrative_after_its_own_noun_points_at_nothing_earlier(hash_assistant, question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolution.kind == "own_question", resolution
+    assert resolution.question == f"三门峡{question}"
+    assert "以工代训" not in resolution.search
+
+
+# "綦江那边呢，…", "白城那边…": a place and a word for "over there" open a follow-up about it.
+@pytest.mark.parametrize("question", ["綦江那边呢，谁负责？", "綦江那边谁负责？", "綦江这边呢，由谁负责？"])
+def test_a_place_over_there_carries_the_subject_to_it(hash_assistant, question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolution.places == ("綦江",)
+    assert resolution.question.startswith("綦江以工代训补贴"), resolution.question
+    assert "那边" not in resolution.question and "这边" not in resolution.question
+    assert "负责" in resolution.question
+
+
+def test_a_new_place_with_a_subject_of_its_own_carries_only_the_place(hash_assistant):
+    resolution = hash_assistant.resolve_followup("白城那边办不办创业培训？", SANMENXIA)
+    assert resolution.kind == "own_question", resolution
+    assert resolution.places == ("白城",) and "以工代训" not in resolution.search
+
+
+@pytest.mark.parametrize("question", ["跟綦江比，期限有什么不同？", "和綦江相比呢，期限有啥区别？"])
+def test_a_comparison_with_an_aspect_asks_it_of_both_places(hash_assistant, question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolution.kind == "comparison"
+    assert resolution.places == ("三门峡", "綦江")
+    assert resolution.question.startswith("三门峡和綦江以工代训补贴"), resolution.question
+    assert "期限" in resolution.search
+
+
+@pytest.mark.parametrize("followup, expected", [
+    ("到2022年呢？", "綦江到2022年计划培训多少人次？"),
+    ("那截至2020年呢", "綦江截至2020年计划培训多少人次？"),
+])
+def test_another_value_after_a_preposition(hash_assistant, followup, expected):
+    context = TurnContext("綦江2019年计划培训多少人次？", ("綦江",), "", focus_region="綦江")
+    assert hash_assistant.resolve_followup(followup, context).question == expected
+
+
+def test_a_long_run_of_bare_follow_ups_does_not_grow_the_search(hash_settings, tmp_path):
+    # Schemathesis found it: the subject joined with the terms inside it doubled every turn
+    # ("6byet0" → "6byet06byet0" → …), until one turn took minutes.
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    conversation = assistant.ask("6BYet{P}").conversation_id
+    for _ in range(25):
+        assistant.ask("0", conversation_id=conversation)
+    context = assistant.conversations.last_context(conversation)
+    assert len(context.search_text) < 60, context.search_text
+    assert all(len(term) < 60 for term in context.topic_terms), context.topic_terms

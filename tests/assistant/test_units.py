@@ -99,13 +99,13 @@ SANMENXIA = _context("三门峡以工代训补贴标准是多少？", ("三门�
     (SANMENXIA, "綦江新型学徒制企业能拿多少补贴？", ["綦江新型学徒制"], ["以工代训", "三门峡"]),
 ])
 def test_followup_resolution(hash_assistant, previous, question, must_contain, must_not_contain):
-    resolved = hash_assistant.resolve_followup(question, previous)
+    resolved = hash_assistant.resolve_followup(question, previous).question
     assert all(part in resolved for part in must_contain), resolved
     assert not any(part in resolved for part in must_not_contain), resolved
 
 
 def test_first_turn_is_kept_as_asked():
-    assert resolve("  三门峡以工代训？ ", None, default_gazetteer().mentions("三门峡以工代训？"), lambda text: []) == "三门峡以工代训？"
+    assert resolve("  三门峡以工代训？ ", None, default_gazetteer().mentions("三门峡以工代训？"), lambda text: []).question == "三门峡以工代训？"
 
 
 def test_row_label(docs_by_id):
@@ -155,7 +155,7 @@ _REGION_SWITCHES = ("换成{}呢？", "{}那边呢？", "同样的问题，{}怎
 @pytest.mark.parametrize("place", ["白城", "綦江", "天津", "台儿庄"])
 @pytest.mark.parametrize("pattern", _REGION_SWITCHES)
 def test_region_switch_phrasings_keep_the_topic(hash_assistant, pattern, place):
-    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA)
+    resolved = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA).question
     assert resolved.startswith(place) and "以工代训补贴" in resolved, resolved
     assert "三门峡" not in resolved, resolved
     # nothing of the switching words is left to search with
