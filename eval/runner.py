@@ -65,15 +65,23 @@ def _open_systems(url: str | None, settings, client, workdir: Path, progress: Pr
     return LocalSystems(assistant, workdir / "conversations.sqlite3")
 
 
-def _floor(meta: dict, ranking: dict, answers: dict, questions_path: Path) -> dict | None:
+def _shipped_floors(path: Path) -> tuple:
+    """The floors of one of the project's own question or conversations files; () for others."""
+    shipped = path.resolve().parent == DEFAULT_QUESTIONS.resolve().parent
+    return FLOORS_BY_FILE.get(path.name, ()) if shipped else ()
+
+
+def _floor(meta: dict, ranking: dict, answers: dict, multi_turn: dict, questions_path: Path,
+           conversations_path: Path) -> dict | None:
     """The regression floors only mean something for the project's own question files (the
-    development set, the independent questions) with the USE encoder."""
-    shipped = questions_path.resolve().parent == DEFAULT_QUESTIONS.resolve().parent
-    floors = FLOORS_BY_FILE.get(questions_path.name) if shipped else None
+    development set, the independent questions) with the USE encoder; the floors of the
+    conversations file run beside them are checked with them."""
+    floors = _shipped_floors(questions_path)
     if "hybrid" not in ranking or not str(meta["encoder"] or "").startswith("use-") or \
-            floors is None:
+            not floors:
         return None
-    return check_floors(ranking, answers, floors)
+    return check_floors(ranking, answers, floors + _shipped_floors(conversations_path),
+                        multi_turn)
 
 
 def run_evaluation(*, questions: Path | None = None, conversations: Path | None = None,
@@ -126,14 +134,15 @@ def run_evaluation(*, questions: Path | None = None, conversations: Path | None 
         "systems": list(systems.systems), "skipped_systems": dict(systems.skipped),
     }
     answer_summary = answer_metrics(items, answers)
+    multiturn_summary = multiturn_metrics(dialogues, turns)
     meta["regression_floor"] = _floor(meta, ranking_summary, {"hybrid": answer_summary},
-                                      questions_path)
+                                      multiturn_summary, questions_path, conversations_path)
     meta["seconds"] = round(time.perf_counter() - clock, 2)
     report = build_report(
         meta=meta, questions=items, conversations=dialogues, rankings=rankings, scores=scores,
         ranking_summary=ranking_summary, answers=answers,
         answer_summary=answer_summary, turns=turns,
-        multiturn_summary=multiturn_metrics(dialogues, turns), errors=systems.errors)
+        multiturn_summary=multiturn_summary, errors=systems.errors)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

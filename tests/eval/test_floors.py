@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from eval.floors import FLOORS_BY_FILE, INDEPENDENT_FLOORS, REGRESSION_FLOORS, check_floors
+from eval.floors import (DEV_CONVERSATION_FLOORS, FLOORS_BY_FILE, INDEPENDENT_CONVERSATION_FLOORS,
+                         INDEPENDENT_FLOORS, REGRESSION_FLOORS, check_floors)
 
 
 def _report(hit5: float, false_refusals: float, refusals: float, precision: float,
@@ -35,7 +36,8 @@ def test_a_missing_metric_fails_rather_than_passing_silently():
 
 
 def test_the_independent_questions_have_floors_of_their_own():
-    assert FLOORS_BY_FILE == {"dev.jsonl": REGRESSION_FLOORS, "independent.jsonl": INDEPENDENT_FLOORS}
+    assert FLOORS_BY_FILE["dev.jsonl"] == REGRESSION_FLOORS
+    assert FLOORS_BY_FILE["independent.jsonl"] == INDEPENDENT_FLOORS
     measured = _report(0.883, 0.108, 0.567, 0.723)
     assert check_floors(*measured, INDEPENDENT_FLOORS)["passed"]
     # The dev set's floors are stricter: the same figures fail them.
@@ -44,3 +46,21 @@ def test_the_independent_questions_have_floors_of_their_own():
                       "marked_citation_precision"]
     worse = check_floors(*_report(0.883, 0.15, 0.567, 0.723), INDEPENDENT_FLOORS)
     assert [c["metric"] for c in worse["checks"] if not c["passed"]] == ["false_refusal_rate"]
+
+
+def _turns(hit5: float, answered: float, refused: float) -> dict:
+    return {"follow_ups": {"n": 79, "hit@5": hit5, "hit@1": 0.7, "answered": answered},
+            "unanswerable_turns": {"n": 7, "not_found_accuracy": refused}}
+
+
+def test_conversations_have_floors_on_follow_ups_and_unanswerable_turns():
+    assert FLOORS_BY_FILE["conversations.jsonl"] == DEV_CONVERSATION_FLOORS
+    assert FLOORS_BY_FILE["conversations-independent.jsonl"] == INDEPENDENT_CONVERSATION_FLOORS
+    floors = INDEPENDENT_CONVERSATION_FLOORS
+    assert check_floors({}, {}, floors, _turns(0.899, 0.911, 1.0))["passed"]
+    for bad, metric in [((0.80, 0.911, 1.0), "hit@5"), ((0.899, 0.80, 1.0), "answered"),
+                        ((0.899, 0.911, 0.57), "not_found_accuracy")]:
+        result = check_floors({}, {}, floors, _turns(*bad))
+        assert [c["metric"] for c in result["checks"] if not c["passed"]] == [metric]
+    # Without the conversations' figures the floors fail rather than pass unseen.
+    assert not check_floors({}, {}, floors)["passed"]
