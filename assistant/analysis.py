@@ -66,10 +66,11 @@ class QuestionAnalyser:
         clauses already cited, which a "more" follow-up leaves out. The
         Chinese words of an English question (`english`) join both the key terms and the
         synonyms. A follow-up's `resolution` gives the places its scope is read from (its
-        `question`, the search text, names none) and the previous turn's key terms it carries,
-        which stay key terms."""
+        search text may hold carried places only) and the previous turn's key terms it carries,
+        which stay key terms; a question that stands alone is read as typed."""
+        read_as_typed = resolution is None or resolution.standalone
         mentions = self.gazetteer.mentions(
-            "、".join(resolution.places) if resolution is not None else question)
+            question if read_as_typed else "、".join(resolution.places))
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
         english = self._english(question, region_words)

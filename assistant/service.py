@@ -450,8 +450,9 @@ class PolicyAssistant:
             previous = None
         else:
             previous = self.conversations.last_context(conversation_id)
-        # The places the turn names, read once for the readings of it below.
-        mentions = self.gazetteer.mentions(question)
+        # The places a follow-up names, read once for the readings of it below (a first turn's
+        # are read by the analyser, from the question as typed).
+        mentions = self.gazetteer.mentions(question) if previous is not None else ()
         resolution = self.resolve_followup(question, previous, mentions)
         # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
         # cited come from the previous turn as state; the rewrite is only shown to the user.
