@@ -47,6 +47,10 @@ class DecisionEvidence:
     # The question quotes a document title (《X法》) that no loaded document has, and names no
     # loaded one: it asks about a text the corpus does not hold.
     unknown_document: bool = False
+    # Scoped, asking for a figure (how much, how long, how many times): no hit in scope states
+    # one beside a key term, while another region's clause on the same subject does
+    # (`_figure_elsewhere`, `figures.states_asked_figure`).
+    figure_elsewhere: bool = False
 
 
 def absent_concepts(terms: Sequence[str], mentioned: Callable[[str], bool]) -> list[str]:
@@ -57,7 +61,8 @@ def absent_concepts(terms: Sequence[str], mentioned: Callable[[str], bool]) -> l
 def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
            others: Sequence[Hit], *, depth: int, mentioned: Callable[[str], bool],
            unknown_document: bool = False,
-           in_scope: Callable[[str], bool] = lambda term: False) -> DecisionEvidence:
+           in_scope: Callable[[str], bool] = lambda term: False,
+           states_figure: Callable[[Hit, int], bool] | None = None) -> DecisionEvidence:
     """The evidence for one question: its first `depth` hits with their key-term coverage
     (`covered[i]` belongs to `hits[i]`; the caller has it already), and the best clauses of the
     other regions when the question is scoped to some (`others`, empty otherwise). `mentioned`
@@ -67,7 +72,12 @@ def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
     Another region counts as answering better only with a clause that holds a key term the
     scope's documents never use: "綦江以工代训补贴标准" is answered by Qijiang's clause on
     以工代训 although Sanmenxia's also says 标准 (a word every plan uses), while "白城以工代训…"
-    is not, as no Baicheng text says 以工代训."""
+    is not, as no Baicheng text says 以工代训.
+
+    `states_figure(hit, n)`, for a question asking for a figure, says whether a hit states one
+    of the kind asked in a sentence holding `n` key terms; it is read on every hit in scope (a
+    figure ranked below the first few still shows the region sets one) and on the other
+    regions' first `depth` clauses."""
     terms = list(terms)
     first = list(hits[:depth])
     own_coverage = max(covered[:depth], default=0.0)
@@ -80,10 +90,25 @@ def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
         gap = max(0.0, max(coverage(terms, hit) for hit in better) - own_coverage)
         ratio = (max(hit.lexical_raw for hit in better) + 1) / (own_lexical + 1)
     return DecisionEvidence(
+        figure_elsewhere=_figure_elsewhere(terms, hits, others[:depth], states_figure),
         coverage=own_coverage, dense=max((hit.clause_dense for hit in first), default=0.0),
         lexical=own_lexical, absent=len(absent_concepts(terms, mentioned)),
         has_terms=bool(terms), elsewhere_gap=gap, elsewhere_ratio=ratio,
         unknown_document=unknown_document)
+
+
+def _figure_elsewhere(terms: list[str], scope_hits: Sequence[Hit], others: Sequence[Hit],
+                      states_figure: Callable[[Hit, int], bool] | None) -> bool:
+    """The figure asked for is stated by none of the scope's hits and by one of the other
+    regions' best clauses, in a sentence holding two key terms or more (one word in common, 比例
+    or 标准, does not make the same subject), its clause holding at least as many key terms as
+    the scope's best: the question's region sets no such figure."""
+    if states_figure is None or not others or len(terms) < 2 or \
+            any(states_figure(hit, 1) for hit in scope_hits):
+        return False
+    held = max((len(terms_found(terms, hit)) for hit in scope_hits), default=0)
+    return any(len(terms_found(terms, hit)) >= held and states_figure(hit, 2)
+               for hit in others)
 
 
 @dataclass(frozen=True)
@@ -123,7 +148,8 @@ class DecisionThresholds:
     elsewhere_lexical_ratio: float = 1.1
 
     def answers(self, evidence: DecisionEvidence) -> bool:
-        if evidence.absent or evidence.unknown_document:
+        # Held as a design rule, with no bar to tune (README, "Answer decision").
+        if evidence.absent or evidence.unknown_document or evidence.figure_elsewhere:
             return False
         if (evidence.elsewhere_gap >= self.elsewhere_coverage_gap
                 and evidence.elsewhere_ratio >= self.elsewhere_lexical_ratio):

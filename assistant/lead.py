@@ -20,15 +20,18 @@ from assistant.definitions import asked_term
 from assistant.entry_into_force import asks_entry_into_force
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
+from assistant.figures import BOUND, COUNT, MONEY, PERIOD, asked_unit
 from assistant.records import Asked, Hit
 
+# 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many".
+_ASKING_JI = r"(?<![十好这那近前头后])几"
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
-_ASKS_PERIOD = re.compile(r"多久|多长时间|多长期限|几(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
+_ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
                           r"how long")
 # 多少 (多大, 多高) / 几 + a measure word / 标准 / 金额 / 比例 / 最高 / 最多: asking for a figure.
 # 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
 # 职业技能标准 is a standard to meet, not an amount.
-_ASKS_AMOUNT = re.compile(r"多[少大高远重]|几(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
+_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|{_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
@@ -44,18 +47,6 @@ _ASKS_WHO = re.compile(r"(?:哪些|什么|哪类|哪种)(?:人|群体|对象|劳
 _WHO_OPENING = re.compile(r"^(?:对于|对|面向|针对|凡|为)")
 _BENEFIT = re.compile(r"给予|可|按|享受|予以|纳入|免|补贴|发放|开展|提供")
 
-_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
-# An amount, strongest first: money, a share or a multiple; then a count with its measure word
-# (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
-_MONEY = re.compile(rf"{_NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{_NUMBER}")
-_COUNT = re.compile(rf"{_NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|[：:]\s*\d")
-# A period: a number and a unit of time. Four-digit numbers are years of the calendar
-# (2019年), and 月 or 日 after a month is a date (5月1日), so neither counts. A bound
-# (最长不超过6个月, 三年内) answers "how long"; a period without one is often a condition
-# (就业6个月以上), so it comes second.
-_PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十百半]+)\s*"
-                     r"(?:个月|年|日|天|周|小时|学时|课时|工作日)")
-_BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
 # How a text says that it leaves the figure to other rules or bodies.
 _DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
                        r"由[^，。；]{1,30}?(?:确定|制定|规定)|结合实际(?:确定|制定)|另行(?:制定|规定)")
@@ -102,27 +93,23 @@ def _quoted(pieces: list[tuple[int, str]]) -> str:
     return "".join(parts)
 
 
-# The measure word a question asks in (多少人次, 几个, 多少元): a figure in that unit answers it.
-_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|元|人次|人|个|家|所|项|次|名|户|倍)")
-
-
 def _strength(asked: Asked, piece: str) -> int:
     """How directly a piece states what was asked: for a period 2 with a bound, 1 without;
     for an amount 1 for any figure; 0 none."""
     if asked.period:
-        return (2 if _BOUND.search(piece) else 1) if _PERIOD.search(piece) else 0
-    return 1 if _MONEY.search(piece) or _COUNT.search(piece) else 0
+        return (2 if BOUND.search(piece) else 1) if PERIOD.search(piece) else 0
+    return 1 if MONEY.search(piece) or COUNT.search(piece) else 0
 
 
 def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
                  quoted: Sequence[tuple[int, Sequence[str]]]) -> str:
-    unit = _ASKED_UNIT.search(question)
+    unit = asked_unit(question)
     pieces = _pieces(quoted, _FIGURE_PIECE)
 
     def rank(entry: tuple[int, tuple[int, str]]) -> tuple:
         i, (_, piece) = entry
         strength = _strength(asked, piece)
-        in_unit = bool(strength and unit and re.search(rf"\d\s*(?:万|亿)?{unit.group(1)}", piece))
+        in_unit = bool(strength and unit and re.search(rf"\d\s*(?:万|亿)?{unit}", piece))
         # In the unit asked first, then the most direct statement, then the piece sharing most
         # of the question's words, then the first.
         return (in_unit, strength, _relevance(piece, terms), -i)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from corpus.gazetteer import Mention, default_gazetteer
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import answered_text, cite, coverage, terms_found
 from assistant.decision import DecisionThresholds, Weighing, gather
+from assistant.figures import states_asked_figure
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
                                  resolve, without_places)
@@ -225,8 +226,15 @@ class PolicyAssistant:
         hits, covered = list(weighing.hits), list(weighing.covered)
         if not hits or not self._answers(analysis, weighing):
             missing = analysis.unknown_documents if weighing.evidence.unknown_document else ()
-            return self._not_found(question, scope, terms, hits, covered, weighing.others, top_k,
-                                   missing=missing, beyond_shown=bool(analysis.shown))
+            others = weighing.others
+            figure = ""
+            if weighing.evidence.figure_elsewhere:  # point to the regions that set the figure
+                figure = "期限" if analysis.asked.period else "数额"
+                states = self._states_figure(analysis)
+                others = tuple(hit for hit in others if states is not None and states(hit, 2))
+            return self._not_found(question, scope, terms, hits, covered, others, top_k,
+                                   missing=missing, beyond_shown=bool(analysis.shown),
+                                   figure=figure)
 
         quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted, analysis.asked)
@@ -253,9 +261,21 @@ class PolicyAssistant:
         evidence = gather(analysis.terms, hits, covered, others,
                           depth=self.config.decision_depth, mentioned=self.mentioned,
                           unknown_document=analysis.names_only_unknown_documents,
-                          in_scope=self.analyser.used_in(scope))
+                          in_scope=self.analyser.used_in(scope),
+                          states_figure=self._states_figure(analysis))
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
+
+    @staticmethod
+    def _states_figure(analysis: QueryAnalysis) -> Callable[[Hit, int], bool] | None:
+        """For a question asking for a figure, whether a hit states one of the kind asked in a
+        sentence holding so many key terms (`figures.states_asked_figure`); None for any other
+        question."""
+        if not analysis.asked.figure or not analysis.terms:
+            return None
+        asked, question, terms = analysis.asked, analysis.question, analysis.terms
+        return lambda hit, min_terms: states_asked_figure(asked, question, terms,
+                                                         hit.clause.text, min_terms=min_terms)
 
     def mentioned(self, term: str, doc_ids: Sequence[str] = ()) -> bool:
         """Whether some clause of the corpus (its text, heading, title or region) holds `term`;
@@ -366,9 +386,11 @@ class PolicyAssistant:
     def _not_found(self, question: str, scope: RegionScope, terms: list[str],
                    hits: Sequence[Hit], covered: list[float], others: Sequence[Hit],
                    top_k: int, *, missing: tuple[str, ...] = (),
-                   beyond_shown: bool = False) -> Answer:
+                   beyond_shown: bool = False, figure: str = "") -> Answer:
         """`missing`: the documents the question quotes that are not loaded, said first;
-        `beyond_shown`: the question asked for more than the clauses already cited."""
+        `beyond_shown`: the question asked for more than the clauses already cited; `figure`:
+        what kind of figure (数额, 期限) the scope's documents do not set on the topic, when
+        that is why (another region's do)."""
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
@@ -386,7 +408,8 @@ class PolicyAssistant:
             titles = "、".join(f"《{self.index.document(d).title}》" for d in shown)
             if len(scope.doc_ids) > len(shown):
                 titles += f"等{len(scope.doc_ids)}份文件"
-            text = f"{titles}没有关于“{topic}”的明确规定。"
+            text = f"{titles}没有写明“{topic}”的具体{figure}。" if figure \
+                else f"{titles}没有关于“{topic}”的明确规定。"
         else:
             text = f"现有文件没有关于“{topic}”的明确规定。"
         if beyond_shown:

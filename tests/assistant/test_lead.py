@@ -30,6 +30,10 @@ from eval.metrics import verbatim_segments
     ("谁可以申请这项补贴？", Asked(who=True)),
     ("申请需要符合什么条件？", Asked(who=True)),
     ("创业培训面向什么群体？", Asked(who=True)),
+    # 几 after 十/好/这 says "some", not "how many": no figure is asked.
+    ("我在厂里干了十几年，想学技术，有补贴吗", Asked()),
+    ("我干家政好几年了，还能再培训吗", Asked()),
+    ("这几年计划培训多少人次？", Asked(amount=True)),
 ])
 def test_what_a_question_asks_for(question, expected):
     assert asked_for(question) == expected

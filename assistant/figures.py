@@ -1,0 +1,83 @@
+"""Figures in policy text, and whether a text states the figure a question asks for.
+
+A question asking 补贴多少钱, 最长多久 or 每年几次 wants a figure of one kind: money, a period,
+or a count in the unit it names. The answer's lead (`lead`) quotes the piece of a clause that
+states it; the answer decision (`decision`) asks whether the clauses found in the question's
+own scope state one at all, when another region's clause on the same subject does — then the
+question asks for something its region's text does not set, and the honest answer is "not
+here, but there" (三门峡每人每年最多能享受几次职业培训补贴: Sanmenxia's plan sets no number of
+times, Qijiang's sets 3).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.records import Asked
+
+NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+# An amount, strongest first: money, a share or a multiple; then a count with its measure word
+# (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
+MONEY = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{NUMBER}")
+COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|[：:]\s*\d")
+# A figure in a table cell (指导计划2020年：500): the unit is in the column's name.
+CELL = re.compile(r"[：:]\s*\d")
+# A period: a number and a unit of time. Four-digit numbers are years of the calendar
+# (2019年), and 月 or 日 after a month is a date (5月1日), so neither counts. 1—2个学期 is a
+# period too.
+PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十百半]+)\s*"
+                    r"(?:个月|年|日|天|周|小时|学时|课时|工作日|个?学期|个?学年)")
+# A bound (最长不超过6个月, 三年内) answers "how long"; a period without one is often a
+# condition (就业6个月以上).
+BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
+# The measure word a question asks in (多少人次, 几个, 多少元, 多少钱): a figure in that unit
+# answers it; 钱 is asked in 元.
+ASKED_UNIT = re.compile(r"(?:多少|几)(万元|元|钱|人次|人|个(?!月)|家|所|项|次|名|户|倍)")
+_MONEY_UNITS = ("万元", "元", "钱")
+_SENTENCE = re.compile(r"[^。；！？\n]+")
+
+
+def asked_unit(question: str) -> str:
+    """The unit the question asks its figure in ("" when it names none); 钱 reads as 元."""
+    found = ASKED_UNIT.search(question)
+    if not found:
+        return ""
+    return "元" if found.group(1) in _MONEY_UNITS else found.group(1)
+
+
+def states_figure(asked: Asked, unit: str, piece: str) -> bool:
+    """Whether `piece` states a figure of the kind asked: a period for "how long"; for "how
+    much" a figure in the asked `unit` (money for 元) or a table cell, any amount when the
+    question names no unit."""
+    if asked.period:
+        return bool(PERIOD.search(piece))
+    if not asked.amount:
+        return False
+    if not unit:
+        return bool(MONEY.search(piece) or COUNT.search(piece))
+    if unit == "元":
+        return bool(MONEY.search(piece))
+    return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or CELL.search(piece))
+
+
+def states_asked_figure(asked: Asked, question: str, terms: Sequence[str], text: str, *,
+                        min_terms: int = 1) -> bool:
+    """Whether some sentence of `text` holding at least `min_terms` of the question's key
+    `terms` states a figure of the kind the question asks for (`states_figure`). A figure in a
+    sentence about something else (the months of 以工代训 beside a question on apprentices)
+    does not count. A table's cell (指导计划2020年：500) holds no key term, its column's name
+    does: a cell's figure counts on its own."""
+    unit = asked_unit(question)
+    for sentence in _SENTENCE.findall(text):
+        if not states_figure(asked, unit, sentence):
+            continue
+        if CELL.search(sentence):
+            return True
+        if sum(term in sentence for term in terms) >= min_terms:
+            return True
+    return False
+
+
+__all__ = ["BOUND", "COUNT", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_asked_figure",
+           "states_figure"]

@@ -1,0 +1,82 @@
+"""Whether a clause states the figure a question asks for (`assistant.figures`), on the real
+clauses of the shipped plans, and the decision it feeds: a region is not answered with a clause
+that lacks the figure when another region's clause on the same subject states one."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.decision import DecisionThresholds, gather
+from assistant.answer import coverage
+from assistant.figures import asked_unit, states_asked_figure, states_figure
+from assistant.lead import asked_for
+from assistant.records import Hit
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("每人每年最多能享受几次补贴？", "次"), ("每个学徒一年补贴多少钱？", "元"),
+    ("补贴多少万元？", "元"), ("计划培训多少人次？", "人次"), ("最长补几个月？", ""),
+    ("补贴标准是多少？", ""),
+])
+def test_the_unit_a_question_asks_in(question, unit):
+    assert asked_unit(question) == unit
+
+
+def test_a_figure_counts_only_in_the_unit_asked():
+    times, money = asked_for("每人每年最多享受几次？"), asked_for("每人补贴多少钱？")
+    assert states_figure(times, "次", "原则上每人每年可享受不超过3次")
+    assert not states_figure(times, "次", "按每人每月200元的标准给予补贴")
+    assert states_figure(money, "元", "按每人每月200元的标准给予补贴")
+    assert not states_figure(money, "元", "原则上每人每年可享受不超过3次")
+    # A table's cell holds the figure; its unit is in the column's name.
+    assert states_figure(asked_for("计划培训多少人次？"), "人次", "指导计划2020年：500")
+    # Any figure for an amount asked in no unit; a period for "how long", 学期 too.
+    assert states_figure(asked_for("补贴标准是多少？"), "", "其中60%以上用于一线职工培训")
+    how_long = asked_for("要学多长时间？")
+    assert states_figure(how_long, "", "组织“两后生”参加1—2个学期的技能储备培训")
+    assert not states_figure(how_long, "", "2019年培训18万人次以上")
+
+
+def test_the_figure_must_stand_beside_a_key_term(docs_by_id):
+    # Sanmenxia's 以工代训 clause states 200 元 a month, about 以工代训, not about apprentices.
+    clause = docs_by_id["sanmenxia-2019"].clause("2.3.1").text
+    question = "新型学徒制每个学徒一年补贴多少钱？"
+    assert not states_asked_figure(asked_for(question), question, ["新型学徒制", "学徒"], clause)
+    assert states_asked_figure(asked_for(question), question, ["以工代训"], clause)
+
+
+def _hit(document, section: str) -> Hit:
+    return Hit(clause=document.clause(section), document=document, score=0.9, dense=0.5,
+               clause_dense=0.5, lexical_raw=8.0)
+
+
+def test_a_figure_only_another_region_sets_refuses_the_region(docs_by_id):
+    question = "每人每年最多能享受几次职业培训补贴？"
+    asked, terms = asked_for(question), ["每人每年", "享受", "职业培训补贴"]
+
+    def states(hit: Hit, min_terms: int) -> bool:
+        return states_asked_figure(asked, question, terms, hit.clause.text, min_terms=min_terms)
+
+    # Sanmenxia's subsidy clauses set amounts, not a number of times; Qijiang's sets 3.
+    own = [_hit(docs_by_id["sanmenxia-2019"], "2.3.1")]
+    qijiang = [_hit(docs_by_id["qijiang-2019"], "4.2")]
+    covered = [coverage(terms, hit) for hit in own]
+    refused = gather(terms, own, covered, qijiang, depth=3, mentioned=lambda term: True,
+                     states_figure=states)
+    assert refused.figure_elsewhere and not DecisionThresholds().answers(refused)
+    # The region that states it is answered; and with no test given, nothing is read.
+    kept = gather(terms, qijiang, [coverage(terms, h) for h in qijiang], own, depth=3,
+                  mentioned=lambda term: True, states_figure=states)
+    assert not kept.figure_elsewhere
+    assert not gather(terms, own, covered, qijiang, depth=3,
+                      mentioned=lambda term: True).figure_elsewhere
+
+
+def test_the_not_found_names_the_missing_figure_and_the_region_that_sets_it(hash_assistant):
+    answer = hash_assistant.answer("三门峡每人每年最多能享受几次职业培训补贴？")
+    assert answer.status == "not_found"
+    assert "没有写明" in answer.text and "具体数额" in answer.text
+    elsewhere = [h for h in answer.hits if h.document.doc_id != "sanmenxia-2019"]
+    assert elsewhere and all("次" in hit.clause.text for hit in elsewhere)
+    # Qijiang's plan sets the number of times: asked there, it is answered.
+    assert hash_assistant.answer("綦江每人每年最多能享受几次职业培训补贴？").status == "answered"
