@@ -131,7 +131,9 @@ class DecisionThresholds:
     accuracy over ten fold splits 0.712 (sd 0.006; 0.692 at stop 23, 0.705 with the first two
     changes alone); held-out false / correct refusals seeds 0.029 / 0.622, independent 0.117 /
     0.667, Legal-DC 0.002 / 0.199; on the independent test half, used in no choice, 0.083 /
-    0.600 (0.117 / 0.533 at stop 23) (`eval/decision-cv.json`; README "Answer decision")."""
+    0.600 (0.117 / 0.533 at stop 23). Rerun at stop 26 with the figure rule
+    (`_figure_elsewhere`): the same point; 0.721 (sd 0.006), seeds 0.029 / 0.676, the test half
+    0.083 / 0.667 (`eval/decision-cv.json`; README "Answer decision")."""
 
     # Answer when the first hits hold this share of the key terms (a literal match)…
     strong_coverage: float = 0.67
