@@ -46,6 +46,19 @@ def asked_unit(question: str) -> str:
     return "元" if found.group(1) in _MONEY_UNITS else found.group(1)
 
 
+def _counts(piece: str, unit: str) -> bool:
+    """A count in `piece`: a number of times (3次) only for a question asking in 次; a limit on
+    how often (每人每年可享受不超过3次) is not the amount of a subsidy or a target."""
+    return any(not match.group(0).endswith("次") or match.group(0).endswith("人次")
+               or unit == "次" for match in COUNT.finditer(piece))
+
+
+def states_amount(unit: str, piece: str) -> bool:
+    """Whether `piece` states an amount for a question asking in `unit` ("" for none), in any
+    unit but times (`_counts`): the answer's lead ranks pieces in the asked unit first."""
+    return bool(MONEY.search(piece)) or _counts(piece, unit)
+
+
 def states_figure(asked: Asked, unit: str, piece: str) -> bool:
     """Whether `piece` states a figure of the kind asked: a period for "how long"; for "how
     much" a figure in the asked `unit` (money for 元) or a table cell, any amount when the
@@ -55,7 +68,7 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
     if not asked.amount:
         return False
     if not unit:
-        return bool(MONEY.search(piece) or COUNT.search(piece))
+        return states_amount(unit, piece)
     if unit == "元":
         return bool(MONEY.search(piece))
     return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or CELL.search(piece))
@@ -79,5 +92,5 @@ def states_asked_figure(asked: Asked, question: str, terms: Sequence[str], text:
     return False
 
 
-__all__ = ["BOUND", "COUNT", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_asked_figure",
-           "states_figure"]
+__all__ = ["BOUND", "COUNT", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
+           "states_asked_figure", "states_figure"]

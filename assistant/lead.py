@@ -20,7 +20,7 @@ from assistant.definitions import asked_term
 from assistant.entry_into_force import asks_entry_into_force
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
-from assistant.figures import BOUND, COUNT, MONEY, PERIOD, asked_unit
+from assistant.figures import BOUND, PERIOD, asked_unit, states_amount
 from assistant.records import Asked, Hit
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many".
@@ -93,12 +93,13 @@ def _quoted(pieces: list[tuple[int, str]]) -> str:
     return "".join(parts)
 
 
-def _strength(asked: Asked, piece: str) -> int:
+def _strength(asked: Asked, unit: str, piece: str) -> int:
     """How directly a piece states what was asked: for a period 2 with a bound, 1 without;
-    for an amount 1 for any figure; 0 none."""
+    for an amount 1 for any figure but a number of times not asked for
+    (`figures.states_amount`); 0 none."""
     if asked.period:
         return (2 if BOUND.search(piece) else 1) if PERIOD.search(piece) else 0
-    return 1 if MONEY.search(piece) or COUNT.search(piece) else 0
+    return 1 if states_amount(unit, piece) else 0
 
 
 def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
@@ -108,7 +109,7 @@ def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
 
     def rank(entry: tuple[int, tuple[int, str]]) -> tuple:
         i, (_, piece) = entry
-        strength = _strength(asked, piece)
+        strength = _strength(asked, unit, piece)
         in_unit = bool(strength and unit and re.search(rf"\d\s*(?:万|亿)?{unit}", piece))
         # In the unit asked first, then the most direct statement, then the piece sharing most
         # of the question's words, then the first.

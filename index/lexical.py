@@ -50,8 +50,9 @@ MAINTAINED_TERMS = tuple(_read_list(_HERE / "policy_terms.txt"))
 STOPWORDS = frozenset(stopwordsiso.stopwords("zh"))
 
 
-# Bump when `Tokenizer` changes how it cuts text in a way its inputs below do not show.
-TOKENIZATION_RULES = 1
+# Bump when `Tokenizer` changes how it cuts text in a way its inputs below do not show: 2 when
+# derived terms stopped starting with a number's unit (年培训 from 2019年培训, `corpus_terms`).
+TOKENIZATION_RULES = 2
 
 
 def _tokenizer_id() -> str:
@@ -90,10 +91,15 @@ def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 
     counts: Counter[str] = Counter()
     for text in texts:
         seen: set[str] = set()
-        for run in _CJK_RUN.findall(text):
+        for found in _CJK_RUN.finditer(text):
+            run = found.group(0)
             bounds = [0]
             for word in plain.cut(run):
                 bounds.append(bounds[-1] + len(word))
+            # A run right after a digit opens with the number's unit (2019年培训, 60万人次以上):
+            # an n-gram starting there (年培训) is a fragment, not a term.
+            if found.start() and text[found.start() - 1].isdigit():
+                bounds = bounds[1:]
             # Pairs of word boundaries with at least one boundary between them (two words or more).
             for first, start in enumerate(bounds):
                 for end in bounds[first + 2:]:

@@ -71,6 +71,18 @@ def test_a_period_prefers_the_bound_to_a_condition(docs_by_id):
     assert _all_verbatim(text, hits)
 
 
+def test_a_number_of_times_is_not_the_amount_of_a_subsidy(docs_by_id):
+    # Qijiang's 以工代训 clause sets no amount; the next clause limits the subsidy to 3 times a
+    # year, which answers 几次 but not 标准是多少.
+    hits = [_hit(docs_by_id, "qijiang-2019", "4.1"), _hit(docs_by_id, "qijiang-2019", "4.2")]
+    text, lines = _answer("以工代训补贴标准是多少？", ["以工代训", "补贴", "标准"], hits)
+    assert "未写明具体数额" in lines[0] and "3次" not in lines[0]
+    assert _all_verbatim(text, hits)
+    text, lines = _answer("每人每年最多能享受几次补贴？", ["每人每年", "享受", "补贴"], hits)
+    assert "“原则上每人每年可享受不超过3次”[2]" in lines[0]
+    assert _all_verbatim(text, hits)
+
+
 def test_a_clause_without_a_figure_says_so_and_quotes_what_it_says_instead(docs_by_id):
     hits = [_hit(docs_by_id, "tianjin-2019", "3.3.1")]
     text, lines = _answer("新型学徒制培训补贴标准是多少？", ["新型学徒制", "培训", "补贴"], hits)

@@ -148,3 +148,17 @@ def test_derived_terms_are_bounded_keeping_the_most_widespread(corpus_documents)
     # A larger bound keeps everything a smaller one kept: one order, the most widespread first.
     wider = corpus_terms(texts, max_terms=bound + 20)
     assert len(wider) == bound + 20 and set(kept) < set(wider) <= set(every)
+
+
+def test_a_derived_term_never_starts_with_a_number_s_unit(corpus_documents):
+    """2019年培训18万人次 is cut into runs after each digit (年培训, 万人次以上): the unit there
+    belongs to the number, so no term starts with it; the same words elsewhere still make one."""
+    from index.lexical import corpus_terms
+
+    texts = [clause.text for document in corpus_documents for clause in document.clauses]
+    terms = set(corpus_terms(texts))
+    assert "年培训" not in terms and "万人次" not in terms
+    assert "职业技能培训" in terms or "技能培训" in terms
+    made_up = ["其中2019年培训18万人次以上"] * 4 + ["组织三年培训计划"] * 4
+    assert set(corpus_terms(made_up)) >= {"三年培训", "培训计划"}
+    assert not {term for term in corpus_terms(made_up) if term.startswith(("年", "万"))}
