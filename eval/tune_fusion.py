@@ -69,6 +69,12 @@ class Prepared:
     satisfies: list[frozenset[int]]  # per candidate, which gold items it contains
     gold_count: int
     needs_all: bool  # Legal-DC: every gold string; seeds: any gold clause
+    # The candidates' raw channel values, each channel's (min, max, mean, sd) over the whole
+    # scope and the candidates' ranks in it: what other normalisations read
+    # (`eval.fusion_normalisation`).
+    raw: np.ndarray | None = None  # (5, n)
+    scope_stats: np.ndarray | None = None  # (5, 4)
+    ranks: np.ndarray | None = None  # (5, n), 0 = best in the scope
 
 
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
@@ -82,6 +88,8 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     if channels is None:
         return None
     values = normalised(channels)
+    raw = np.vstack([channels.lexical, channels.bigrams, channels.dense, channels.document,
+                     channels.coverage]).astype(np.float64)
     picked: set[int] = set()
     for row in values:
         count = min(CANDIDATES_PER_CHANNEL, row.size)
@@ -93,7 +101,18 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
         wanted=np.array([wanted(c) for c in clauses], dtype=bool),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
-        needs_all=needs_all)
+        needs_all=needs_all, raw=raw[:, candidates],
+        scope_stats=np.stack([_lows(channels, raw), raw.max(1), raw.mean(1), raw.std(1)], axis=1),
+        ranks=np.argsort(np.argsort(-raw, axis=1, kind="stable"), axis=1)[:, candidates])
+
+
+def _lows(channels, raw: np.ndarray) -> np.ndarray:
+    """Each channel's low end as `retriever.normalised` reads it: the scope minimum the
+    channels carry (the clause vectors' own for a dense channel lifted by sentences), else the
+    minimum of the values."""
+    lows = channels.lows or (None,) * len(raw)
+    return np.array([min(float(low), float(row.min())) if low is not None else float(row.min())
+                     for low, row in zip(lows, raw)])
 
 
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
@@ -206,8 +225,9 @@ def _legal_items(encoder: Encoder, docs: Path, questions_file: Path,
     return items
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def question_arguments(parser: argparse.ArgumentParser, out: str) -> None:
+    """The options naming the questions and indexes to prepare (shared with
+    `eval.fusion_normalisation`)."""
     parser.add_argument("--legal-docs", type=Path)
     parser.add_argument("--legal-questions", type=Path)
     parser.add_argument("--index-dir", type=Path, default=Path(tempfile.gettempdir()) / "ldc-index")
@@ -215,20 +235,30 @@ def main(argv: list[str] | None = None) -> None:
                         default=Path(tempfile.gettempdir()) / "seeds-tune-index")
     parser.add_argument("--encoder", default="use")
     parser.add_argument("--limit", type=int)
-    parser.add_argument("--out", type=Path, default=Path("eval/out/fusion-cv.json"))
+    parser.add_argument("--out", type=Path, default=Path(out))
     parser.add_argument("--cache", type=Path,
                         help="pickle of the prepared questions: reused when present")
-    args = parser.parse_args(argv)
+
+
+def prepared_items(args: argparse.Namespace) -> list[Prepared]:
+    """Every question of the sets `question_arguments` named, prepared (or read from --cache)."""
     if args.cache and args.cache.exists():
-        items = pickle.loads(args.cache.read_bytes())
-    else:
-        encoder = make_encoder(args.encoder)
-        items = _seed_items(encoder, args.seeds_index_dir)
-        if args.legal_docs and args.legal_questions:
-            items += _legal_items(encoder, args.legal_docs, args.legal_questions,
-                                  args.index_dir, args.limit)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(items))
+        return pickle.loads(args.cache.read_bytes())
+    encoder = make_encoder(args.encoder)
+    items = _seed_items(encoder, args.seeds_index_dir)
+    if args.legal_docs and args.legal_questions:
+        items += _legal_items(encoder, args.legal_docs, args.legal_questions,
+                              args.index_dir, args.limit)
+    if args.cache:
+        args.cache.write_bytes(pickle.dumps(items))
+    return items
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    question_arguments(parser, "eval/out/fusion-cv.json")
+    args = parser.parse_args(argv)
+    items = prepared_items(args)
     report = cross_validate(items, _grid())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
