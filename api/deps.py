@@ -42,7 +42,8 @@ def get_settings() -> Settings:
 
 def make_encoder_for(settings: Settings) -> Encoder:
     return make_encoder(settings.encoder, model_name=settings.model_name,
-                        query_instruction=settings.query_instruction)
+                        query_instruction=settings.query_instruction,
+                        cache_dir=settings.cache_path)
 
 
 def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUpdater:
