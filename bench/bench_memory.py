@@ -148,7 +148,8 @@ def breakdown(args: argparse.Namespace) -> dict:
     from index.dense import DenseIndex
     from index.versions import current_version
     step("project modules imported (fastapi, pydantic, ...)")
-    encoder = make_encoder("use")
+    # As a server does (`api.deps.make_encoder_for`): the table mapped from the cache folder.
+    encoder = make_encoder("use", cache_dir=args.cache_dir or args.index_dir.parent / "cache")
     step("USE encoder object")
     encoder.encode(["政策"], is_query=True)
     step("USE weights (first encode)")
@@ -165,9 +166,9 @@ def breakdown(args: argparse.Namespace) -> dict:
     lexical = store._load_lexical(version / "lexical")
     step("jieba BM25 (bm25s) + jieba dictionary and terms")
     from index.bigrams import BigramIndex
-    bigrams = BigramIndex.load(version / "bigrams", mmap=False)
+    bigrams = BigramIndex.load(version / "bigrams", mmap=True)
     step("clause bigram BM25")
-    document_bigrams = BigramIndex.load(version / "document_bigrams", mmap=False)
+    document_bigrams = BigramIndex.load(version / "document_bigrams", mmap=True)
     step("document bigram BM25")
     index = store.BuiltIndex(params, documents, clauses, dense, folder=version,
                              failures=store.read_failures(version), sentences=sentences,
@@ -215,6 +216,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus-dir", type=Path, help="serve: the corpus the index was built "
                         "from (a mismatch makes the server rebuild the index)")
     parser.add_argument("--library-dir", type=Path)
+    parser.add_argument("--cache-dir", type=Path, help="breakdown: the USE table's cache folder "
+                        "(default: `cache` beside the index folder, as a server's)")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--search", type=int, default=600)
     parser.add_argument("--ask", type=int, default=100)
