@@ -277,10 +277,12 @@ def serve(host: Optional[str] = typer.Option(None, help="Default from settings (
     """
     import uvicorn
 
-    from api.app import create_app
-    from api.deps import get_settings
+    # The settings alone, not `api.deps`: with several workers this process only supervises,
+    # and importing the app's modules here (numpy, faiss, jieba, bm25s, ...) kept ~65 MB
+    # resident in it for nothing (bench/bench_memory.py).
+    from api.settings import Settings
 
-    settings = get_settings()
+    settings = Settings()
     # Build (with a progress bar) before serving, in a child process: this process goes on to
     # supervise the workers, and a loaded index held here would stay resident for its whole life
     # (416 MB at 21,834 clauses, beside each worker's own).
@@ -291,6 +293,8 @@ def serve(host: Optional[str] = typer.Option(None, help="Default from settings (
     address = f"http://{host or settings.host}:{port or settings.port}"
     console.print(f"serving on {address} with {count} worker{'s' if count > 1 else ''}")
     if count == 1:
+        from api.app import create_app
+
         uvicorn.run(create_app(settings.model_copy(update={"workers": 1})),
                     host=host or settings.host, port=port or settings.port)
     else:  # worker processes build the app themselves from the same POLICY_ASSISTANT_* settings

@@ -20,6 +20,7 @@ import threading
 import time
 from functools import lru_cache
 
+from api.heap import release_free_heap
 from api.settings import Settings
 from assistant.conversations import ConversationStore, StoreState
 from assistant.sqlite_conversations import SQLiteConversationStore
@@ -42,7 +43,8 @@ def get_settings() -> Settings:
 
 def make_encoder_for(settings: Settings) -> Encoder:
     return make_encoder(settings.encoder, model_name=settings.model_name,
-                        query_instruction=settings.query_instruction)
+                        query_instruction=settings.query_instruction,
+                        cache_dir=settings.cache_path)
 
 
 def make_updater(settings: Settings, encoder: Encoder | None = None) -> CorpusUpdater:
@@ -163,12 +165,14 @@ class LiveAssistant:
     def warm_up(self) -> None:
         """Load the encoder's weights now (USE loads lazily on the first encode), and the
         English dictionary: either would otherwise hold up the first question that needs it
-        for seconds (a fuzzing client timed out on it)."""
+        for seconds (a fuzzing client timed out on it). Then the memory loading freed is
+        given back."""
         self.encoder.encode(["政策"], is_query=True)
         self.encoder_ready = True
         glossary = self._assistant.analyser.glossary
         if glossary is not None:
             glossary.load()
+        release_free_heap()  # what loading freed (api.heap: ~30 MB per worker)
 
     def get(self) -> PolicyAssistant:
         """The assistant to answer this request with (a newer version if one was published)."""

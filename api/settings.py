@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     library_dir: Path | None = Field(
         None, description="documents added while running (files/) and removals (removed.json); "
                           "default: a `library` folder beside the index folder (var/library)")
+    cache_dir: Path | None = Field(
+        None, description="files derived from installed packages that every process maps "
+                          "(the USE embedding table); default: a `cache` folder beside the "
+                          "index folder (var/cache)")
     db_path: Path = Field(_DEFAULT_VAR / "conversations.sqlite3",
                           description="SQLite file for conversations")
     conversations_url: SecretStr | None = Field(
@@ -123,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def library_path(self) -> Path:
         return self.library_dir or Path(self.index_dir).parent / "library"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir or Path(self.index_dir).parent / "cache"
 
     @property
     def admin_token_value(self) -> str | None:

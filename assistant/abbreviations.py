@@ -10,13 +10,19 @@ per index version; a question naming one form gets the other in its lexical quer
 A short form that is an everyday word (企业, 考试, 目录: words of jieba's own dictionary) is not
 expanded to the full form one law gave it: across hundreds of documents it means many things.
 Nothing here comes from a question set: the pairs are what the loaded documents define.
+
+Memory: tagging the full forms needs jieba's own word dictionary (~65 MB of Python objects),
+which nothing else in a server uses (its tokenizer has a dictionary of its own, with the corpus's
+terms added). `Abbreviations` loads it into a tagger of its own and drops it once the corpus is
+read, instead of leaving it in jieba's global tokenizer for the life of every worker
+(bench/bench_memory.py). The part-of-speech table is jieba's global one, which answering uses
+anyway (`assistant.answer`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
 # （以下简称“两后生”）, （以下称两后生）, （以下统称“两后生”）, （简称《管理条例》）, (下称…)
 _DEFINITION = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|统称|称)\s*[：:]?\s*[“\"「]"
@@ -31,18 +37,19 @@ _LEADING_TAGS = ("p", "c", "u", "d", "r")
 _LONGEST_FULL_FORM = 40
 
 
-def full_form(before: str) -> str:
+def full_form(before: str, tagger=None) -> str:
     """The full form a definition names, from the text just before it: a title in book-title
     marks whole; otherwise the phrase back to the last punctuation, from after its last verb
     (城乡未继续升学的初高中毕业生 → 升学的初高中毕业生 by jieba's tags), leading prepositions and
-    the like dropped. Only a synonym for BM25 is made of it, so a word too many costs little."""
+    the like dropped. Only a synonym for BM25 is made of it, so a word too many costs little.
+    `tagger`: a jieba POSTokenizer (`_own_tagger`); jieba's global one by default."""
     if _TITLE_BEFORE.search(before):
         return ""
     phrase = _LEFT_BOUNDARY.split(before)[-1]
     phrase = _ARTICLE_HEADING.sub("", phrase).strip()
     if not phrase:
         return ""
-    words = _tagged(phrase)
+    words = _tagged(phrase, tagger)
     # After the last verb (v, not the verbal nouns vn of 考试服务方) that leaves a name of two
     # characters or more: "…可以提供培训的机构" → 机构, not the clause around it.
     for i in range(len(words) - 1, -1, -1):
@@ -55,31 +62,48 @@ def full_form(before: str) -> str:
     return name if len(name) <= _LONGEST_FULL_FORM else ""
 
 
-def _tagged(phrase: str) -> list[tuple[str, str]]:
+def _tagged(phrase: str, tagger=None) -> list[tuple[str, str]]:
     import jieba.posseg
 
-    return [(pair.word, pair.flag) for pair in jieba.posseg.lcut(phrase)]
+    pairs = jieba.posseg.lcut(phrase) if tagger is None else tagger.lcut(phrase)
+    return [(pair.word, pair.flag) for pair in pairs]
 
 
-def definitions(text: str) -> list[tuple[str, str]]:
-    """(short form, full form) for every definition of a short form in `text`."""
+def _own_tagger():
+    """A jieba POSTokenizer over a word dictionary of its own, the same as jieba's global one
+    (the default dictionary, no words added), sharing jieba's global part-of-speech table:
+    it cuts and tags as `jieba.posseg.lcut` does, and its dictionary is freed with it."""
+    import jieba
+    import jieba.posseg
+
+    class OwnTagger(jieba.posseg.POSTokenizer):
+        def __init__(self) -> None:  # not the base's: it would read the tag table again
+            self.tokenizer = jieba.Tokenizer()
+            self.word_tag_tab = jieba.posseg.dt.word_tag_tab
+
+    return OwnTagger()
+
+
+def definitions(text: str, tagger=None) -> list[tuple[str, str]]:
+    """(short form, full form) for every definition of a short form in `text` (`tagger`: as
+    for `full_form`)."""
     if "称" not in text:  # most clauses: no regular expression run at all
         return []
     pairs = []
     for match in _DEFINITION.finditer(text):
         short = match.group("short")
-        full = full_form(text[:match.start()])
+        full = full_form(text[:match.start()], tagger)
         if len(full) > len(short) and full != short:
             pairs.append((short, full))
     return pairs
 
 
-@lru_cache(maxsize=1)
-def _dictionary_words() -> frozenset[str]:
-    """The words of jieba's own dictionary (not the corpus's terms added at run time)."""
+def _dictionary_words() -> dict[str, str]:
+    """The words of jieba's own dictionary (not the corpus's terms added at run time), as the
+    keys of its part-of-speech table: a frozenset of them cost another 16 MB per worker."""
     import jieba.posseg
 
-    return frozenset(jieba.posseg.dt.word_tag_tab)
+    return jieba.posseg.dt.word_tag_tab
 
 
 class Abbreviations:
@@ -89,8 +113,11 @@ class Abbreviations:
         self.per_form = per_form
         self.full_forms: dict[str, list[str]] = {}
         self.short_forms: dict[str, list[str]] = {}
+        tagger = None  # made for the first definition: most clauses define none
         for text in texts:
-            for short, full in definitions(text):
+            if tagger is None and "称" in text and _DEFINITION.search(text):
+                tagger = _own_tagger()
+            for short, full in definitions(text, tagger):
                 fulls = self.full_forms.setdefault(short, [])
                 if full not in fulls:
                     fulls.append(full)

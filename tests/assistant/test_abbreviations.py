@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.abbreviations import Abbreviations, definitions, full_form
+import jieba.posseg
+
+from assistant.abbreviations import Abbreviations, _own_tagger, definitions, full_form
 from assistant.service import AssistantConfig, PolicyAssistant
 
 TWO_AFTER = "两后生"
@@ -58,3 +60,14 @@ def test_the_full_form_brings_up_the_clause_that_uses_it(hash_assistant):
         return ids.index("taierzhuang-2019/1.3") if "taierzhuang-2019/1.3" in ids else 99
 
     assert rank(hash_assistant) < rank(without)
+
+
+def test_the_tagger_abbreviations_load_and_drop_tags_as_jiebas_global_one():
+    phrases = ["对城乡未继续升学的初高中毕业生", "建档立卡贫困劳动力", "可以提供培训的机构",
+               "第二条  专利代理师资格考试", "经营者集中反垄断审查"]
+    tagger = _own_tagger()
+    assert tagger.tokenizer is not jieba.posseg.dt.tokenizer
+    for phrase in phrases:
+        assert [(p.word, p.flag) for p in tagger.lcut(phrase)] == \
+            [(p.word, p.flag) for p in jieba.posseg.lcut(phrase)]
+        assert full_form(phrase, tagger) == full_form(phrase)

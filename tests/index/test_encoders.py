@@ -158,6 +158,21 @@ def test_use_encoder_batches_match_single_calls(use_encoder: UseEncoder) -> None
 
 
 @pytest.mark.slow
+def test_use_encoder_with_a_cache_folder_maps_one_table_and_embeds_alike(
+        use_encoder: UseEncoder, tmp_path: Path) -> None:
+    texts = [SUBSIDY_CLAUSE, HOUSING_CLAUSE, "work-for-training subsidy per person per month"]
+    mapped = UseEncoder(cache_dir=tmp_path)
+    np.testing.assert_array_equal(mapped.encode(texts), use_encoder.encode(texts))
+    (cached,) = tmp_path.glob("usem3-*-table-*.npy")
+    table = mapped._model._model.table
+    assert not table.flags.writeable and not table.flags.owndata  # the file's pages, read-only
+    cached.write_bytes(b"not a table")  # a damaged file is written again, not used
+    again = UseEncoder(cache_dir=tmp_path)
+    np.testing.assert_array_equal(again.encode(texts), use_encoder.encode(texts))
+    assert cached.stat().st_size > 60_000_000
+
+
+@pytest.mark.slow
 def test_use_encoder_chinese_question_finds_its_clause(use_encoder: UseEncoder) -> None:
     question, subsidy, housing = use_encoder.encode(
         ["以工代训补贴每人每月多少钱？", SUBSIDY_CLAUSE, HOUSING_CLAUSE], is_query=False
