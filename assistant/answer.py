@@ -179,6 +179,28 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
     return [sentences[i] for i in sorted(chosen)]
 
 
+# A clause's opening sentence that is only its numbered heading ("（三）加大资金投入力度。").
+_HEADING_SENTENCE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)][^，,；;]{0,20}[。]?$")
+
+
+def unquoted_sentences(terms: list[str], hit: Hit, asked: Asked = Asked()) -> list[str]:
+    """The sentences of a clause that an answer to a question with these key `terms` (and
+    `asked`) did not quote (`best_sentences`), its bare numbered heading aside: what "还有别的吗？"
+    asks for first when the clause says more than was quoted. None of a table row (quoted
+    whole)."""
+    if hit.clause.kind == "table_row":
+        return []
+    quoted = set(best_sentences(terms, hit, asked))
+    return [sentence for sentence in split_sentences(hit.clause.text)
+            if sentence not in quoted and not _HEADING_SENTENCE.match(sentence)]
+
+
+def rest_of_clause_text(hit: Hit, sentences: list[str]) -> str:
+    """The answer to "还有别的吗？" that quotes the rest of the clause just cited."""
+    passages = quoted_passages(sentences, hit.clause.text)
+    return f"{cite(hit)}还写明：" + "……".join(f"“{passage}”" for passage in passages) + "[1]"
+
+
 def cite(hit: Hit) -> str:
     return f"《{hit.document.title}》{hit.clause.section}"
 

@@ -22,9 +22,11 @@ from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
-from assistant.answer import answered_text, cite, coverage, terms_found
+from assistant.answer import (answered_text, cite, coverage, rest_of_clause_text, terms_found,
+                              unquoted_sentences)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
+from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
                                  resolve, without_places)
@@ -195,15 +197,22 @@ class PolicyAssistant:
     def answer(self, question: str, *, region: str | None = None, top_k: int = 5,
                focus: str = "", inherited: RegionScope | None = None,
                shown: frozenset[str] = frozenset(),
-               resolution: Resolution | None = None) -> Answer:
+               resolution: Resolution | None = None,
+               rest: tuple[Hit, tuple[str, ...]] | None = None) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
         at, which the answer then reads first; `inherited` the scope a follow-up carries;
         `shown` the clauses already cited, left out when a follow-up asks for more. With a
         follow-up's `resolution`, the search is built from it (`resolution.search`, its places
-        and carried terms) and `question` (its rewrite) is only what the answer shows."""
+        and carried terms) and `question` (its rewrite) is only what the answer shows. `rest`:
+        for "还有别的吗？", the clause the previous answer cited first and its sentences that
+        answer did not quote, which this answer quotes (`_rest_of_focus`)."""
         searched = resolution.search if resolution is not None else question
         analysis = self.analyse(searched, region, focus=focus, inherited=inherited, shown=shown,
                                 resolution=resolution)
+        if rest is not None:
+            hit, sentences = rest
+            return Answer("answered", rest_of_clause_text(hit, list(sentences)), question,
+                          (hit,), analysis.scope, 1.0, analysis=analysis)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
 
@@ -441,12 +450,25 @@ class PolicyAssistant:
             focus_heading=first.clause.heading if first else "",
             focus_region=first.document.region.short_name if first else "",
             focus_entity=row_label(first.clause) if first else "",
-            focus_clause=first.clause.clause_id if first else "",
+            # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
+            focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
             cited_clauses=tuple(sorted(analysis.shown)) + tuple(
                 hit.clause.clause_id for hit in answer.hits
                 if hit.clause.clause_id not in analysis.shown))
+
+    def _rest_of_focus(self, previous: TurnContext) -> tuple[Hit, tuple[str, ...]] | None:
+        """The clause the previous answer cited first, with the sentences of it that answer did
+        not quote (read again as it chose them: its key terms and what its question asked);
+        None when it quoted all of it, or cited none."""
+        clause = self._clause_or_none(previous.focus_clause) if previous.focus_clause else None
+        if clause is None:
+            return None
+        hit = self._direct_hit(clause, "followup_more")
+        sentences = unquoted_sentences(list(previous.topic_terms), hit,
+                                       asked_for(previous.searched))
+        return (hit, tuple(sentences)) if sentences else None
 
     def resolve_followup(self, question: str, previous: TurnContext | None,
                          mentions: Sequence[Mention] | None = None) -> Resolution:
@@ -481,11 +503,14 @@ class PolicyAssistant:
         # cited come from the previous turn as state; the rewrite is only shown to the user.
         shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \
             else frozenset()
+        # "还有别的吗？" asks first for what the clause just cited says beyond what was quoted.
+        rest = self._rest_of_focus(previous) if shown else None
         answer = self.answer(resolution.question, resolution=resolution, region=region,
                              top_k=top_k,
                              focus=clause_in_focus(question, previous, mentions),
                              inherited=self.analyser.inherited_scope(question, region, previous,
-                                                                     mentions), shown=shown)
+                                                                     mentions), shown=shown,
+                             rest=rest)
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

@@ -300,22 +300,47 @@ def test_a_follow_up_naming_something_is_not_a_request_for_more(question):
     assert not asks_for_more("还有别的吗？", None)
 
 
-def test_more_is_answered_from_the_clauses_not_yet_cited(hash_settings, tmp_path):
+def test_more_quotes_the_rest_of_the_clause_then_the_clauses_not_yet_cited(hash_settings,
+                                                                            tmp_path):
+    from assistant.answer import split_sentences
+    from eval.metrics import verbatim_segments
+
     assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
-    first = assistant.ask("天津哪些人可以参加免费职业技能培训？")
+    first = assistant.ask("天津“师带徒”计划要选多少技能名师？")
     cited = [h.clause.clause_id for h in first.answer.hits]
-    assert cited
+    focus = first.answer.hits[0].clause
+    assert len(split_sentences(focus.text)) > 3, "the first clause must say more than is quoted"
+    # First, what the clause just cited says beyond what its answer quoted.
     more = assistant.ask("还有别的吗？", conversation_id=first.conversation_id)
-    assert more.answer.resolved_question == "天津哪些人可以参加免费职业技能培训？"
-    again = [h.clause.clause_id for h in more.answer.hits]
-    assert again and not set(again) & set(cited), (cited, again)
-    if more.answer.status == "not_found":
-        assert more.answer.text.startswith("除已引用的条款外"), more.answer.text
-    # A second "more" leaves out both turns' citations.
-    stored = assistant.conversations.last_context(more.conversation_id)
-    assert set(cited) | set(again) <= set(stored.cited_clauses)
+    assert more.answer.resolved_question == "天津“师带徒”计划要选多少技能名师？"
+    assert more.answer.status == "answered" and "还写明" in more.answer.text
+    assert [h.clause.clause_id for h in more.answer.hits] == [focus.clause_id]
+    good, total = verbatim_segments(more.answer.text, [focus.text])
+    assert total and good == total
+    first_quotes = {q for q in first.answer.text.split("“") if "”" in q}
+    assert not {q for q in more.answer.text.split("“") if "”" in q} & first_quotes
+    # Then the clauses after those cited: none of the first turn's comes back.
+    again = assistant.ask("还有吗？", conversation_id=first.conversation_id)
+    later = [h.clause.clause_id for h in again.answer.hits]
+    assert later and not set(later) & set(cited), (cited, later)
+    if again.answer.status == "not_found":
+        assert again.answer.text.startswith("除已引用的条款外"), again.answer.text
+    # A third "more" leaves out every turn's citations.
+    stored = assistant.conversations.last_context(again.conversation_id)
+    assert set(cited) | set(later) <= set(stored.cited_clauses)
     third = assistant.ask("还有吗？", conversation_id=first.conversation_id)
-    assert not {h.clause.clause_id for h in third.answer.hits} & (set(cited) | set(again))
+    assert not {h.clause.clause_id for h in third.answer.hits} & (set(cited) | set(later))
+
+
+def test_more_after_a_table_row_goes_on_to_other_clauses(hash_settings, tmp_path):
+    # A row of figures is quoted whole: "more" has nothing left in it and reads other clauses.
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("天津红桥区的培训任务是多少？")
+    assert first.answer.hits[0].clause.kind == "table_row", first.answer.hits[0].clause
+    cited = {h.clause.clause_id for h in first.answer.hits}
+    more = assistant.ask("还有别的吗？", conversation_id=first.conversation_id)
+    assert "还写明" not in more.answer.text
+    assert not {h.clause.clause_id for h in more.answer.hits} & cited
 
 
 # -- a shift marker with a question of its own: only the place is carried ----------------------
