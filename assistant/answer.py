@@ -130,6 +130,10 @@ def _is_item(sentence: str) -> bool:
     return heading is not None and heading.kind not in (*STATUTE_HEADINGS, "article")
 
 
+# A sentence opening with a clause's number (（三）, 1., 二、).
+_NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]")
+
+
 def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
                    limit: int = 2) -> list[str]:
     """The sentences of a clause that best answer the question (its key terms and what it
@@ -150,7 +154,7 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
             value += 6
         if asked.penalty and states_penalty(sentence):
             value += 6  # the sanction, not only the conduct the question describes
-        if index == 0 and re.match(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]", sentence):
+        if index == 0 and _NUMBERED.match(sentence):
             value -= 1  # the heading sentence alone rarely answers anything
         return value
 
@@ -180,7 +184,7 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
 
 
 # A clause's opening sentence that is only its numbered heading ("（三）加大资金投入力度。").
-_HEADING_SENTENCE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)][^，,；;]{0,20}[。]?$")
+_HEADING_SENTENCE = re.compile(_NUMBERED.pattern + r"[^，,；;]{0,20}[。]?$")
 
 
 def unquoted_sentences(terms: list[str], hit: Hit, asked: Asked = Asked()) -> list[str]:

@@ -240,7 +240,7 @@ class PolicyAssistant:
             if weighing.evidence.figure_elsewhere:  # point to the regions that set the figure
                 figure = "期限" if analysis.asked.period else "数额"
                 states = self._states_figure(analysis)
-                others = tuple(hit for hit in others if states is not None and states(hit, 2))
+                others = tuple(hit for hit in others if states(hit, 2))
             return self._not_found(question, scope, terms, hits, covered, others, top_k,
                                    missing=missing, beyond_shown=bool(analysis.shown),
                                    figure=figure)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.bench_corpus import _status, _tree
 from bench.live_server import free_port, provenance, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,20 +53,6 @@ def smaps(pid: int) -> dict[str, float]:
             found[key] = int(value.split()[0]) / 1024
     found["USS"] = found.pop("Private_Clean", 0) + found.pop("Private_Dirty", 0)
     return {key: round(value, 1) for key, value in found.items()}
-
-
-def status(pid: int) -> dict[str, float]:
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = round(int(value.split()[0]) / 1024, 1)
-    return found
-
-
-def tree(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [pid] + [p for child in children for p in tree(int(child))]
 
 
 def questions(limit: int) -> list[str]:
@@ -98,10 +85,10 @@ def serve(args: argparse.Namespace) -> dict:
                             ).raise_for_status()
             for question in [*asked[:args.ask], *ENGLISH]:
                 client.post(f"{base}/ask", json={"question": question}).raise_for_status()
-        pids = tree(server.pid)
+        pids = _tree(server.pid)
         processes = {str(p): {"command": " ".join(Path(f"/proc/{p}/cmdline").read_text()
                                                    .split("\0"))[:80],
-                              **status(p), **smaps(p)} for p in pids}
+                              **_status(p, ("VmRSS", "VmHWM")), **smaps(p)} for p in pids}
     finally:
         stop(server, timeout=30)
     return {**provenance(), "index": str(args.index_dir), "searches": args.search,

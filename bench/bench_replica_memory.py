@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.bench_corpus import _status
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX = REPO / "var" / "bench-lawrefbook-hnsw" / "index"
 DEFAULT_MILVUS_DATA = REPO / "var" / "bench-replica-milvus"
@@ -40,15 +42,6 @@ def smaps(pid: int) -> dict[str, float]:
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         key, _, value = line.partition(":")
         if key in wanted:
-            found[key] = round(int(value.split()[0]) / 1024, 1)
-    return found
-
-
-def status(pid: int) -> dict[str, float]:
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
             found[key] = round(int(value.split()[0]) / 1024, 1)
     return found
 
@@ -82,7 +75,7 @@ def child(mode: str, index_dir: Path, uri: str | None, searches: int) -> dict:
     return {"store": mode, "clauses": len(index.clauses), "documents": len(index.documents),
             "open_seconds": round(opened, 1), "searches": len(latencies),
             "search_p50_ms": round(statistics.median(latencies), 1),
-            "memory_mb": {**status(pid), **smaps(pid)}}
+            "memory_mb": {**_status(pid, ("VmRSS", "VmHWM")), **smaps(pid)}}
 
 
 def main(argv: list[str] | None = None) -> None:
