@@ -90,7 +90,10 @@ class QuestionAnalyser:
                               if form not in synonyms)
         if not with_terms:
             terms = ()
-        unknown = self.named_documents.unknown_titles(question)
+        # Titles written without book-title marks are read off the question as typed only: a
+        # follow-up's mentions are of the places it carries, not of its own text.
+        unknown = self.named_documents.unknown_titles(question,
+                                                      mentions if read_as_typed else ())
         # "《刑法》第二十条…" with no criminal law loaded: its article 20 is not another
         # document's (二十), so section numbers are read only in documents it may mean.
         referenced = () if unknown and not scope.documents else self._referenced(question, scope)

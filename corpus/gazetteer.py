@@ -368,6 +368,13 @@ class Gazetteer:
         return tuple(self._table.get(name.strip().translate(_ASCII_LOWER), ()))
 
 
+def national_body_at(text: str) -> str:
+    """The name of a central body (国务院, 人力资源社会保障部关于…) that `text` starts with, or
+    "" when it starts with none."""
+    match = _NATIONAL_BODY.match(text)
+    return match.group(0) if match else ""
+
+
 def is_national_text(text: str) -> bool:
     """Whether a title or issuer is that of a national body or law: it starts with a central
     body's name (中华人民共和国…, 国务院…, 财政部 人力资源社会保障部关于…, 国家税务总局…), or it

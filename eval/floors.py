@@ -69,8 +69,9 @@ REGRESSION_FLOORS = question_set_floors(
     # lowered from 0.70, which had no question of slack, to allow one more; measured 0.725
     # (29/40) at stop 24 (the decision reads the clause's own cosine), raised back to 0.675;
     # measured 0.775 (31/40) at stop 26 (a figure only another region sets), raised to 0.725
-    # (two questions of slack)
-    correct_refusals=0.725,
+    # (two questions of slack); measured 0.825 (33/40) at stop 27 (titles of other issuers
+    # written without book-title marks), raised to 0.775 (two questions of slack)
+    correct_refusals=0.775,
     # measured 0.905 (0.874 before a clause had to add a document or a key term to be quoted;
     # 0.881 with the fitted English glossary, 0.866 before rows named by label were preferred,
     # 0.863 before the thesaurus; 0.860 before rows of figures needed asking for; 0.704 when
