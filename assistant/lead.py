@@ -23,8 +23,13 @@ from assistant.purpose import asks_purpose
 from assistant.figures import BOUND, PERIOD, asked_unit, states_amount
 from assistant.records import Asked, Hit
 
-# 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many".
-_ASKING_JI = r"(?<![十好这那近前头后])几"
+# 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
+# after a negation too (开业没几年: "only a few years").
+_ASKING_JI = r"(?<![十好这那近前头后没不])几"
+# A sentence that ends as a yes-no question (…吗, …不, …没有): a question word inside it is an
+# indefinite, as Chinese grammar reads wh-words in yes-no questions (能多考几个证吗: "a few";
+# 招了几个贫困户…，政府给钱吗 asks whether, not how many).
+_YES_NO_SENTENCE = re.compile(r"[^？?！!。]*?(?:吗|(?<![什怎多那这要])么|嘛|不|没有)\s*(?:[？?！!。]|$)")
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
 _ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
                           r"how long")
@@ -62,6 +67,8 @@ _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
 def asked_for(question: str) -> Asked:
     """Everything the question's form asks for, read once (`QueryAnalysis.asked`)."""
     lowered = question.lower()
+    # 几 of a yes-no sentence asks nothing: read as 些 ("some") by the figure patterns.
+    lowered = _YES_NO_SENTENCE.sub(lambda m: m.group(0).replace("几", "些"), lowered)
     period = bool(_ASKS_PERIOD.search(lowered))
     purpose = asks_purpose(question)
     # 什么是《X》的主要目的 asks a purpose, not the meaning of 主要目的.

@@ -34,6 +34,13 @@ from eval.metrics import verbatim_segments
     ("我在厂里干了十几年，想学技术，有补贴吗", Asked()),
     ("我干家政好几年了，还能再培训吗", Asked()),
     ("这几年计划培训多少人次？", Asked(amount=True)),
+    # …and after a negation, or in a yes-no question (a wh-word there is an indefinite)
+    ("开了没几年的小店，店主能学电商吗？", Asked()),
+    ("厂里想送几个工人去学焊接，政府补钱吗？", Asked()),
+    ("能多拿几个职业资格证书不", Asked()),
+    ("每人每年最多能领几次补贴？", Asked(amount=True)),
+    ("补贴期限最长几个月？", Asked(period=True)),
+    ("补贴分几个批次拨付？", Asked(amount=True)),
 ])
 def test_what_a_question_asks_for(question, expected):
     assert asked_for(question) == expected
