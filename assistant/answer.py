@@ -29,6 +29,10 @@ _ASKED_QUANTITY = re.compile(r"几|多[少久长大高远重]")  # .match: a wor
 # 能不能, 行不行), X否 (是否, 可否), and the superlative 最 + a one-syllable adjective that asks for
 # a bound (最多, 最长, 最高).
 _QUESTION_FORM = re.compile(r"^(.)[不没]\1|^.否$|^最.$")
+# The same A-not-A form inside running text, read as its verb before jieba cuts it: jieba cuts
+# 能不能申请 into 能 / 不能 / 申请 and 享不享受 into 享不 / 享受, leaving a negation (不能, 不会) as
+# a key term that no clause answering the question needs to hold.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # A modal verb (能愿动词) glued by jieba to a one-syllable verb it does not know as a word
 # (能领, 可拿): the modal asks, the verb alone carries too little to be a term.
 _MODAL_PHRASE = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")
@@ -48,6 +52,7 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
     text = question
     for word in sorted(region_words, key=len, reverse=True):
         text = text.replace(word, " ")
+    text = _A_NOT_A.sub(r"\1", text)
     words = []
     for source in (text, extra):
         cut = []
