@@ -33,6 +33,8 @@ _QUESTION_FORM = re.compile(r"^(.)[不没]\1|^.否$|^最.$")
 # 能不能申请 into 能 / 不能 / 申请 and 享不享受 into 享不 / 享受, leaving a negation (不能, 不会) as
 # a key term that no clause answering the question needs to hold.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# …and its short form, 没有 closing a sentence (有教电商的没有？ "is there or not").
+_NOT_TAIL = re.compile(r"没有(?=\s*(?:[？?！!。]|$))")
 # A modal verb (能愿动词) glued by jieba to a one-syllable verb it does not know as a word
 # (能领, 可拿): the modal asks, the verb alone carries too little to be a term.
 _MODAL_PHRASE = re.compile(r"^[能可会要想该][\u4e00-\u9fff]$")
@@ -52,7 +54,7 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
     text = question
     for word in sorted(region_words, key=len, reverse=True):
         text = text.replace(word, " ")
-    text = _A_NOT_A.sub(r"\1", text)
+    text = _NOT_TAIL.sub("", _A_NOT_A.sub(r"\1", text))
     words = []
     for source in (text, extra):
         cut = []

@@ -20,6 +20,12 @@ def test_an_a_not_a_question_leaves_its_verb_and_no_negation(hash_assistant, que
     assert not any(term.startswith(("不", "没")) or term.endswith(("不", "没")) for term in terms)
 
 
+def test_a_closing_not_asks_and_is_no_term(hash_assistant):
+    tokenizer = hash_assistant.index.lexical.tokenizer
+    assert "没有" not in key_terms("有教人做电商的培训没有？", tokenizer)
+    assert "没有" in key_terms("没有证书的人员怎么办？", tokenizer)
+
+
 def test_a_negation_the_question_states_stays(hash_assistant):
     # not a question form: 不能 here is what the question is about
     terms = key_terms("哪些人员不能参加培训？", hash_assistant.index.lexical.tokenizer)
