@@ -133,6 +133,9 @@ class DecisionThresholds:
     0.667, Legal-DC 0.002 / 0.199; on the independent test half, used in no choice, 0.083 /
     0.600 (0.117 / 0.533 at stop 23). Rerun at stop 26 with the figure rule
     (`_figure_elsewhere`): the same point; 0.721 (sd 0.006), seeds 0.029 / 0.676, the test half
+    0.083 / 0.667. Rerun at stop 27, with titles of other issuers read without book-title marks
+    (`documents`) and A-not-A forms no longer leaving a negation as a key term
+    (`answer.key_terms`): the same point; 0.744 (sd 0.008), seeds 0.033 / 0.757, the test half
     0.083 / 0.667 (`eval/decision-cv.json`; README "Answer decision")."""
 
     # Answer when the first hits hold this share of the key terms (a literal match)…
