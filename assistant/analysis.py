@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from corpus import Clause, Document
+from corpus import Clause, Document, Region
 from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
@@ -69,8 +69,9 @@ class QuestionAnalyser:
         search text may hold carried places only) and the previous turn's key terms it carries,
         which stay key terms; a question that stands alone is read as typed."""
         read_as_typed = resolution is None or resolution.standalone
-        mentions = self.gazetteer.mentions(
-            question if read_as_typed else "、".join(resolution.places))
+        mentions = self.gazetteer.mentions(question) if read_as_typed else \
+            self.gazetteer.mentions("、".join(resolution.places),
+                                    anchors=self.anchors(resolution.anchors))
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
         english = self._english(question, region_words)
@@ -117,10 +118,20 @@ class QuestionAnalyser:
         doc_ids = tuple(d for d in previous.scope_doc_ids if d in self._doc_ids)
         if not doc_ids:
             return None
-        named = tuple(r for r in (self.gazetteer.by_name(name)
-                                  for name in previous.scope_regions) if r is not None)
+        named = self.regions_named(previous.scope_regions)
         documents = tuple(d for d in previous.scope_documents if d in self._doc_ids)
         return RegionScope(doc_ids=doc_ids, named=named, documents=documents)
+
+    def regions_named(self, names: Sequence[str]) -> tuple[Region, ...]:
+        """The regions of a turn's stored scope names (`TurnContext.scope_regions`)."""
+        return tuple(r for r in map(self.gazetteer.by_name, names) if r is not None)
+
+    def anchors(self, names: Sequence[str]) -> tuple[Region, ...]:
+        """The regions of a turn's stored scope names and those enclosing them: the places a
+        follow-up's shared place name is read against (after 和平区, Jizhou District is
+        Tianjin's 蓟州区, a district of the same city)."""
+        return tuple(dict.fromkeys(enclosing for region in self.regions_named(names)
+                                   for enclosing in self.gazetteer.with_enclosing(region)))
 
     def terms(self, text: str) -> list[str]:
         """Key terms of any text (a follow-up's own words), region names left in."""

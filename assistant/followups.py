@@ -20,7 +20,7 @@ and testable.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from corpus.gazetteer import Mention
@@ -144,6 +144,9 @@ class Resolution:
     kind: str = "standalone"  # which reading applied (for logs and tests)
     # A question that stands alone and names its own places is searched as typed.
     standalone: bool = False
+    # Names of the regions the previous turn was scoped to: they settle a shared place name the
+    # turn uses (和平区, Jizhou District) when its places are read again for the scope.
+    anchors: tuple[str, ...] = ()
 
     @property
     def search(self) -> str:
@@ -268,9 +271,18 @@ def clause_in_focus(question: str, previous: TurnContext | None,
 def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
             topic_of: callable, known: callable = lambda term: True) -> Resolution:
     """A turn read against the one before it. `mentions`: the places the question names (its
-    gazetteer mentions, read once per turn); `topic_of(text)` gives a text's key terms;
-    `known(term)` tells whether some clause contains a term: a follow-up naming a new region
-    whose other words no clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
+    gazetteer mentions, read once per turn, the previous turn's regions as anchors);
+    `topic_of(text)` gives a text's key terms; `known(term)` tells whether some clause contains
+    a term: a follow-up naming a new region whose other words no clause contains ("换成白城呢",
+    "换到綦江看看") asks nothing new."""
+    resolution = _resolve(question, previous, mentions, topic_of, known)
+    if previous is None or not previous.scope_regions:
+        return resolution
+    return replace(resolution, anchors=previous.scope_regions)
+
+
+def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
+             topic_of: callable, known: callable) -> Resolution:
     question = question.strip()
     places = tuple(m.alias for m in mentions)
     if previous is None:

@@ -497,7 +497,10 @@ class PolicyAssistant:
             previous = self.conversations.last_context(conversation_id)
         # The places a follow-up names, read once for the readings of it below (a first turn's
         # are read by the analyser, from the question as typed).
-        mentions = self.gazetteer.mentions(question) if previous is not None else ()
+        # A shared name (和平区) is settled by the places the previous turn was scoped to.
+        mentions = self.gazetteer.mentions(
+            question, anchors=self.analyser.anchors(previous.scope_regions)) \
+            if previous is not None else ()
         resolution = self.resolve_followup(question, previous, mentions)
         # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
         # cited come from the previous turn as state; the rewrite is only shown to the user.

@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from corpus.errors import CorpusError
 from corpus.records import NATIONAL, Region
@@ -301,11 +302,14 @@ class Gazetteer:
         return True
 
     @staticmethod
-    def _choose(candidates: list[Region], anchors: list[Region]) -> Region | None:
-        """Rule 2 of the module docstring."""
+    def _choose(candidates: list[Region], anchors: list[Region],
+                context: Sequence[Region] = ()) -> Region | None:
+        """Rule 2 of the module docstring; the `context`'s regions settle a name only when the
+        text's own `anchors` do not."""
         if len(candidates) == 1:
             return candidates[0]
-        related = [c for c in candidates if any(_related(c, a) for a in anchors)]
+        related = [c for c in candidates if any(_related(c, a) for a in anchors)] or \
+            [c for c in candidates if any(_related(c, a) for a in context)]
         pool = related if related else candidates
         if len(pool) == 1:
             return pool[0]
@@ -313,13 +317,17 @@ class Gazetteer:
         highest = [c for c in pool if _level(c) == top]
         return highest[0] if len(highest) == 1 else None
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Every region named in `text`, in order of appearance, without overlaps."""
+    def mentions(self, text: str, anchors: Sequence[Region] = ()) -> list[Mention]:
+        """Every region named in `text`, in order of appearance, without overlaps. `anchors`:
+        regions the context has named already (a conversation's earlier turns), which settle a
+        shared name as the text's own unambiguous mentions do (rule 2): after a question about
+        Tianjin, "那和平区呢？" is Tianjin's 和平区, not Shenyang's."""
         found = self._candidates(text)
+        context = anchors
         anchors = [regions[0] for _, _, regions in found if len(regions) == 1]
         result: list[Mention] = []
         for start, alias, regions in found:
-            region = self._choose(regions, anchors)
+            region = self._choose(regions, anchors, context)
             if region is not None:
                 result.append(Mention(region, alias, start))
         return result
@@ -362,6 +370,17 @@ class Gazetteer:
             return self._by_code[name]
         regions = self._table.get(name.translate(_ASCII_LOWER))
         return self._choose(regions, []) if regions else None
+
+    def with_enclosing(self, region: Region) -> tuple[Region, ...]:
+        """The region, then its city and province where it has them (天津市和平区 → 天津市; 河南省
+        三门峡市 → 河南省)."""
+        levels = [region]
+        for name in dict.fromkeys(_full_name({"province": region.province, "city": city})
+                                  for city in (region.city if region.district else None, None)):
+            enclosing = self.by_name(name)
+            if enclosing is not None and enclosing not in levels:
+                levels.append(enclosing)
+        return tuple(levels)
 
     def candidates(self, name: str) -> tuple[Region, ...]:
         """Every region that has `name` as an alias (several for 朝阳区, 鼓楼区)."""

@@ -476,3 +476,17 @@ def test_a_long_run_of_bare_follow_ups_does_not_grow_the_search(hash_settings, t
     context = assistant.conversations.last_context(conversation)
     assert len(context.search_text) < 60, context.search_text
     assert all(len(term) < 60 for term in context.topic_terms), context.topic_terms
+
+
+def test_a_shared_place_name_is_read_in_the_conversation_s_places(hash_settings, tmp_path):
+    # 和平区 is Tianjin's and Shenyang's, 蓟州区's pinyin also Hebei's 冀州区 and Jiangxi's 吉州区:
+    # alone they name no region; after a question about Tianjin they name its districts.
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    assert assistant.analyse("和平区的新型学徒计划是多少？").scope.named == ()
+    first = assistant.ask("天津各区2019年新型学徒计划是多少？")
+    second = assistant.ask("那和平区呢？", conversation_id=first.conversation_id)
+    assert [r.name for r in second.answer.analysis.scope.named] == ["天津市和平区"]
+    assert second.answer.resolved_question.startswith("和平区")
+    third = assistant.ask("What about Jizhou District?", conversation_id=first.conversation_id)
+    assert [r.name for r in third.answer.analysis.scope.named] == ["天津市蓟州区"]
+    assert third.answer.analysis.scope.doc_ids == ("tianjin-2019",)

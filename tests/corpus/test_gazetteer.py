@@ -109,6 +109,22 @@ def test_shared_names_go_to_the_candidate_whose_parent_is_named(gazetteer, text,
     assert _named(gazetteer, text) == name
 
 
+def test_anchors_from_the_context_settle_shared_names(gazetteer):
+    # 朝阳区 alone is Beijing's or Changchun's: left out; a context about Changchun settles it
+    assert gazetteer.mentions("朝阳区的规定") == []
+    changchun = gazetteer.by_name("吉林省长春市")
+    assert [m.region.name for m in gazetteer.mentions("朝阳区的规定", anchors=[changchun])] == [
+        "吉林省长春市朝阳区"]
+    # a sibling district is settled by the city enclosing the context's district
+    heping = gazetteer.by_name("天津和平区")
+    assert [r.name for r in gazetteer.with_enclosing(heping)] == ["天津市和平区", "天津市"]
+    assert [m.region.name for m in gazetteer.mentions(
+        "And Jizhou District?", anchors=gazetteer.with_enclosing(heping))] == ["天津市蓟州区"]
+    # the text's own places still win over the context's
+    assert [m.region.name for m in gazetteer.mentions("北京的朝阳区", anchors=[changchun])] == [
+        "北京市", "北京市朝阳区"]
+
+
 def test_shared_names_without_context_prefer_the_single_highest_level(gazetteer):
     assert gazetteer.by_name("吉林").name == "吉林省"  # not 吉林市
     assert gazetteer.by_name("海南").name == "海南省"  # not 海南藏族自治州, 海南区
