@@ -24,6 +24,11 @@ from index.store import lexical_text
 # words (一次性, 首次), except the interrogative quantities of Chinese grammar: 几… and 多 + a
 # one-syllable adjective (多少, 多久, 多长, 多大).
 _FUNCTION_TAGS = frozenset("ryueocp")
+# A demonstrative glued to a classifier or a noun of reference, which jieba's dictionary tags as
+# a numeral-classifier compound (mq: 这方面, 这件, 这部分): it points at something, as the
+# pronouns do, and names nothing itself.
+_NUMERAL_CLASSIFIER = "mq"
+_DEMONSTRATIVES = "这那"
 _ASKED_QUANTITY = re.compile(r"几|多[少久长大高远重]")  # .match: a word; .search: a question
 # The question forms of Chinese grammar, whatever verb they carry: A-not-A questions (有没有,
 # 能不能, 行不行), X否 (是否, 可否), and the superlative 最 + a one-syllable adjective that asks for
@@ -32,7 +37,7 @@ _QUESTION_FORM = re.compile(r"^(.)[不没]\1|^.否$|^最.$")
 # The same A-not-A form inside running text, read as its verb before jieba cuts it: jieba cuts
 # 能不能申请 into 能 / 不能 / 申请 and 享不享受 into 享不 / 享受, leaving a negation (不能, 不会) as
 # a key term that no clause answering the question needs to hold.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # …and its short form, 没有 closing a sentence (有教电商的没有？ "is there or not").
 _NOT_TAIL = re.compile(r"没有(?=\s*(?:[？?！!。]|$))")
 # A modal verb (能愿动词) glued by jieba to a one-syllable verb it does not know as a word
@@ -54,7 +59,7 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
     text = question
     for word in sorted(region_words, key=len, reverse=True):
         text = text.replace(word, " ")
-    text = _NOT_TAIL.sub("", _A_NOT_A.sub(r"\1", text))
+    text = _NOT_TAIL.sub("", A_NOT_A.sub(r"\1", text))
     words = []
     for source in (text, extra):
         cut = []
@@ -79,6 +84,7 @@ def _is_function_word(word: str) -> bool:
     (`index.lexical.STOPWORDS`), a function word by jieba's tags, or a question form."""
     tag = _dictionary_tags().get(word)
     return (word in STOPWORDS or tag in _FUNCTION_TAGS or bool(_ASKED_QUANTITY.match(word))
+            or (tag == _NUMERAL_CLASSIFIER and word[0] in _DEMONSTRATIVES)
             or bool(_QUESTION_FORM.match(word))
             or (tag is None and bool(_MODAL_PHRASE.match(word))))
 

@@ -25,6 +25,7 @@ from typing import Sequence
 
 from corpus.gazetteer import Mention
 
+from assistant.answer import A_NOT_A
 from assistant.quantities import NUMBER, UNITS
 
 _FOLLOWUP_START = re.compile(
@@ -49,8 +50,6 @@ _APPOSITIVE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![对在的于把给跟和与�
 # A 呢 that closes a clause before the question goes on ("綦江呢，谁负责？") marks a follow-up as
 # much as one at the end.
 _INNER_NE = re.compile(r"呢[，,]")
-# 去不去, 办不办, 有没有: an A-not-A question.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -252,7 +251,7 @@ def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
     "白城那边办不办创业培训"). Without either the turn is read as a new aspect of the subject
     carried over ("培训机构需要什么资质？" after a question about a subsidy keeps the subsidy)."""
     return (bool(_SHIFT.match(question)) or new_place) and \
-        bool(_ASKS.search(remainder) or _A_NOT_A.search(remainder)) and \
+        bool(_ASKS.search(remainder) or A_NOT_A.search(remainder)) and \
         any(len(term) >= SUBJECT_CHARS and term not in previous.resolved_question and known(term)
             for term in own_topic)
 

@@ -26,6 +26,14 @@ def test_a_closing_not_asks_and_is_no_term(hash_assistant):
     assert "没有" in key_terms("没有证书的人员怎么办？", tokenizer)
 
 
+def test_a_demonstrative_with_a_classifier_is_no_term(hash_assistant):
+    tokenizer = hash_assistant.index.lexical.tokenizer
+    # jieba tags 这方面, 这件, 这部分 as numeral-classifier compounds: they point, like pronouns
+    assert key_terms("技能竞赛这方面有什么激励？", tokenizer) == ["技能竞赛", "激励"]
+    assert "这件" not in key_terms("负责统筹这件事的领导小组设在哪里", tokenizer)
+    assert "这部分" not in key_terms("这部分人员能参加培训吗", tokenizer)
+
+
 def test_a_negation_the_question_states_stays(hash_assistant):
     # not a question form: 不能 here is what the question is about
     terms = key_terms("哪些人员不能参加培训？", hash_assistant.index.lexical.tokenizer)
