@@ -37,6 +37,11 @@ _LEADING_TAGS = ("p", "c", "u", "d", "r")
 _LONGEST_FULL_FORM = 40
 
 
+def short_forms(text: str) -> list[str]:
+    """The short forms a text defines (城乡未继续升学的初高中毕业生（以下简称“两后生”） → 两后生)."""
+    return [match.group("short") for match in _DEFINITION.finditer(text)]
+
+
 def full_form(before: str, tagger=None) -> str:
     """The full form a definition names, from the text just before it: a title in book-title
     marks whole; otherwise the phrase back to the last punctuation, from after its last verb

@@ -16,6 +16,7 @@ from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
 from assistant.abbreviations import Abbreviations
+from assistant.definitions import DEFINITION_NOUNS
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
@@ -89,6 +90,9 @@ class QuestionAnalyser:
         if self.abbreviations is not None:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
+        asked = asked_for(_without(question, region_words))
+        if asked.defined:  # 两后生的定义, 两后生定义: 定义 is how it asks, not what
+            terms = tuple(term for term in terms if term not in DEFINITION_NOUNS)
         if not with_terms:
             terms = ()
         # Titles written without book-title marks are read off the question as typed only: a
@@ -102,7 +106,7 @@ class QuestionAnalyser:
             focus = None
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
-                             asked=asked_for(question), synonyms=synonyms,
+                             asked=asked, synonyms=synonyms,
                              unknown_documents=unknown, shown=shown)
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
@@ -181,6 +185,14 @@ class QuestionAnalyser:
         documents = [d for d in self.documents
                      if not scope.restricted or d.doc_id in scope.doc_ids]
         return tuple(clauses_for_labels(labels, documents))
+
+
+def _without(question: str, region_words: Sequence[str]) -> str:
+    """The question with the region names it was scoped by taken out: what it asks about a
+    place is the same question (天津两后生定义 asks the meaning of 两后生)."""
+    for word in sorted(region_words, key=len, reverse=True):
+        question = question.replace(word, "")
+    return question
 
 
 __all__ = ["QuestionAnalyser"]

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import re
 
+from assistant.abbreviations import short_forms
+
 # How a question asks for a meaning: "什么是X" / "何为X", or "X是什么（意思）" / "X指什么" /
 # "X的定义（是什么）".
-_ASKS_BEFORE = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫做?)(?P<term>.+?)[？?。]?$")
+_ASKS_BEFORE = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫做?)(?P<term>[^，,；;？?。]+)"
+                          r"(?:[，,；;].*)?[？?。]?$")  # "什么是文物，根据…如何定义？": 文物
+# The nouns that ask for a meaning ("X的定义", or in a keyword query "X定义"): part of the
+# question's form, never a key term of a question that asks for a definition.
+DEFINITION_NOUNS = ("定义", "含义", "概念", "内涵")
 _ASKS_AFTER = re.compile(
     r"^(?P<term>.+?)(?:是什么意思|是指什么|指的是什么|指什么|是什么|"
-    r"的(?:定义|含义|概念|内涵)(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
+    rf"的?(?:{'|'.join(DEFINITION_NOUNS)})(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
+# A term that holds a question word is no term: "要讲哪些安全概念" asks which, not what 概念 means.
+_INTERROGATIVE = re.compile(r"哪|什么|怎|如何|多少|几|谁|吗|是否")
 # "X法所称的Y", "本办法中的Y": the term is the part after the document it is quoted from.
 _QUOTED_FROM = re.compile(r"所称的|所称|中的|里的|规定的")
 _TRIM = "“”\"'‘’《》的 "
@@ -35,13 +43,16 @@ def asked_term(question: str) -> str | None:
         if found:
             term = _QUOTED_FROM.split(found.group("term"))[-1]
             term = re.sub(r"^《[^》]*》", "", term).strip(_TRIM)
-            return term if len(term) >= 2 else None
+            return term if len(term) >= 2 and not _INTERROGATIVE.search(term) else None
     return None
 
 
 def defines(text: str, term: str) -> bool:
-    """Whether `text` contains a definition of `term` in one of the drafting forms."""
-    return re.search(_DEFINES.format(term=re.escape(term)), re.sub(r"\s+", "", text)) is not None
+    """Whether `text` contains a definition of `term` in one of the drafting forms: "X，是指…",
+    or a short form it introduces ("城乡未继续升学初高中毕业生（以下统称“两后生”）" defines
+    两后生)."""
+    return re.search(_DEFINES.format(term=re.escape(term)), re.sub(r"\s+", "", text)) is not None \
+        or term in short_forms(text)
 
 
-__all__ = ["asked_term", "defines"]
+__all__ = ["DEFINITION_NOUNS", "asked_term", "defines"]

@@ -61,6 +61,23 @@ def test_definition_questions_and_definition_clauses():
                    "非医学需要的胎儿性别鉴定")
     assert not defines("禁止实施非医学需要的胎儿性别鉴定和选择性别人工终止妊娠。",
                        "非医学需要的胎儿性别鉴定")
+    # a keyword query: the noun that asks for a meaning, without 的
+    assert asked_term("私募投资基金定义") == "私募投资基金"
+    assert asked_term("外商投资含义") == "外商投资"
+    assert asked_term("什么是无人驾驶航空器，条例里怎么规定的？") == "无人驾驶航空器"
+    # a question word inside is no term: this asks which concepts
+    assert asked_term("培训课程要讲哪些安全概念？") is None
+    # a short form is defined where the text introduces it
+    assert defines("依法设立的外商投资企业（以下简称“外资企业”）应当依法经营。", "外资企业")
+    assert not defines("外资企业应当依法经营。", "外资企业")
+
+
+def test_a_definition_question_has_no_definition_noun_as_key_term(hash_assistant):
+    analysis = hash_assistant.analyse("天津“两后生”定义")
+    assert analysis.asked.defined.strip("“”") == "两后生"
+    assert "定义" not in analysis.terms
+    # the same noun in a question that asks something else stays a key term
+    assert "概念" in hash_assistant.analyse("培训课程里要讲哪些安全概念？").terms
 
 
 def test_national_documents_are_in_every_regional_scope():
