@@ -16,7 +16,6 @@ from corpus.gazetteer import Gazetteer, Mention
 
 from assistant.answer import key_terms
 from assistant.abbreviations import Abbreviations
-from assistant.definitions import DEFINITION_NOUNS
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
@@ -91,8 +90,6 @@ class QuestionAnalyser:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
         asked = asked_for(_without(question, region_words))
-        if asked.defined:  # 两后生的定义, 两后生定义: 定义 is how it asks, not what
-            terms = tuple(term for term in terms if term not in DEFINITION_NOUNS)
         if not with_terms:
             terms = ()
         # Titles written without book-title marks are read off the question as typed only: a

@@ -18,12 +18,10 @@ from assistant.abbreviations import short_forms
 # "X的定义（是什么）".
 _ASKS_BEFORE = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫做?)(?P<term>[^，,；;？?。]+)"
                           r"(?:[，,；;].*)?[？?。]?$")  # "什么是文物，根据…如何定义？": 文物
-# The nouns that ask for a meaning ("X的定义", or in a keyword query "X定义"): part of the
-# question's form, never a key term of a question that asks for a definition.
-DEFINITION_NOUNS = ("定义", "含义", "概念", "内涵")
+# "X的定义", or in a keyword query "X定义".
 _ASKS_AFTER = re.compile(
     r"^(?P<term>.+?)(?:是什么意思|是指什么|指的是什么|指什么|是什么|"
-    rf"的?(?:{'|'.join(DEFINITION_NOUNS)})(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
+    r"的?(?:定义|含义|概念|内涵)(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
 # A term that holds a question word is no term: "要讲哪些安全概念" asks which, not what 概念 means.
 _INTERROGATIVE = re.compile(r"哪|什么|怎|如何|多少|几|谁|吗|是否")
 # "X法所称的Y", "本办法中的Y": the term is the part after the document it is quoted from.
@@ -55,4 +53,4 @@ def defines(text: str, term: str) -> bool:
         or term in short_forms(text)
 
 
-__all__ = ["DEFINITION_NOUNS", "asked_term", "defines"]
+__all__ = ["asked_term", "defines"]
