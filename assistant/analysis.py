@@ -19,7 +19,7 @@ from assistant.abbreviations import Abbreviations
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
-from assistant.followups import Resolution, TurnContext
+from assistant.followups import Resolution, TurnContext, without_places
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
 from assistant.regions import RegionResolver
@@ -70,8 +70,7 @@ class QuestionAnalyser:
         which stay key terms; a question that stands alone is read as typed."""
         read_as_typed = resolution is None or resolution.standalone
         mentions = self.gazetteer.mentions(question) if read_as_typed else \
-            self.gazetteer.mentions("、".join(resolution.places),
-                                    anchors=self.anchors(resolution.anchors))
+            self.gazetteer.mentions("、".join(resolution.places), anchors=resolution.anchors)
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
         english = self._english(question, region_words)
@@ -89,7 +88,8 @@ class QuestionAnalyser:
         if self.abbreviations is not None:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
-        asked = asked_for(_without(question, region_words))
+        # What it asks about a place is the same question (天津两后生定义 asks what 两后生 means).
+        asked = asked_for(without_places(question, region_words))
         if not with_terms:
             terms = ()
         # Titles written without book-title marks are read off the question as typed only: a
@@ -182,14 +182,6 @@ class QuestionAnalyser:
         documents = [d for d in self.documents
                      if not scope.restricted or d.doc_id in scope.doc_ids]
         return tuple(clauses_for_labels(labels, documents))
-
-
-def _without(question: str, region_words: Sequence[str]) -> str:
-    """The question with the region names it was scoped by taken out: what it asks about a
-    place is the same question (天津两后生定义 asks the meaning of 两后生)."""
-    for word in sorted(region_words, key=len, reverse=True):
-        question = question.replace(word, "")
-    return question
 
 
 __all__ = ["QuestionAnalyser"]

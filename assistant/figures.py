@@ -17,12 +17,12 @@ from typing import Sequence
 from assistant.records import Asked
 
 NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+# A figure in a table cell (指导计划2020年：500): the unit is in the column's name.
+CELL = re.compile(r"[：:]\s*\d")
 # An amount, strongest first: money, a share or a multiple; then a count with its measure word
 # (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
 MONEY = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{NUMBER}")
-COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|[：:]\s*\d")
-# A figure in a table cell (指导计划2020年：500): the unit is in the column's name.
-CELL = re.compile(r"[：:]\s*\d")
+COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|{CELL.pattern}")
 # A period: a number and a unit of time. Four-digit numbers are years of the calendar
 # (2019年), and 月 or 日 after a month is a date (5月1日), so neither counts. 1—2个学期 is a
 # period too.
@@ -74,14 +74,13 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
     return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or CELL.search(piece))
 
 
-def states_asked_figure(asked: Asked, question: str, terms: Sequence[str], text: str, *,
+def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str, *,
                         min_terms: int = 1) -> bool:
     """Whether some sentence of `text` holding at least `min_terms` of the question's key
-    `terms` states a figure of the kind the question asks for (`states_figure`). A figure in a
-    sentence about something else (the months of 以工代训 beside a question on apprentices)
-    does not count. A table's cell (指导计划2020年：500) holds no key term, its column's name
-    does: a cell's figure counts on its own."""
-    unit = asked_unit(question)
+    `terms` states a figure of the kind the question asks for, in `unit` (`asked_unit`,
+    `states_figure`). A figure in a sentence about something else (the months of 以工代训
+    beside a question on apprentices) does not count. A table's cell (指导计划2020年：500)
+    holds no key term, its column's name does: a cell's figure counts on its own."""
     for sentence in _SENTENCE.findall(text):
         if not states_figure(asked, unit, sentence):
             continue

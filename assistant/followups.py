@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from corpus import Region
 from corpus.gazetteer import Mention
 
 from assistant.answer import A_NOT_A
@@ -143,9 +144,10 @@ class Resolution:
     kind: str = "standalone"  # which reading applied (for logs and tests)
     # A question that stands alone and names its own places is searched as typed.
     standalone: bool = False
-    # Names of the regions the previous turn was scoped to: they settle a shared place name the
-    # turn uses (和平区, Jizhou District) when its places are read again for the scope.
-    anchors: tuple[str, ...] = ()
+    # The regions the previous turn was scoped to and those enclosing them: they settle a shared
+    # place name the turn uses (和平区, Jizhou District) when its places are read again for the
+    # scope.
+    anchors: tuple[Region, ...] = ()
 
     @property
     def search(self) -> str:
@@ -268,16 +270,15 @@ def clause_in_focus(question: str, previous: TurnContext | None,
 
 
 def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
-            topic_of: callable, known: callable = lambda term: True) -> Resolution:
+            topic_of: callable, known: callable = lambda term: True,
+            anchors: Sequence[Region] = ()) -> Resolution:
     """A turn read against the one before it. `mentions`: the places the question names (its
-    gazetteer mentions, read once per turn, the previous turn's regions as anchors);
-    `topic_of(text)` gives a text's key terms; `known(term)` tells whether some clause contains
-    a term: a follow-up naming a new region whose other words no clause contains ("换成白城呢",
-    "换到綦江看看") asks nothing new."""
+    gazetteer mentions, read once per turn with `anchors`, the previous turn's regions, which
+    the resolution carries); `topic_of(text)` gives a text's key terms; `known(term)` tells
+    whether some clause contains a term: a follow-up naming a new region whose other words no
+    clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
     resolution = _resolve(question, previous, mentions, topic_of, known)
-    if previous is None or not previous.scope_regions:
-        return resolution
-    return replace(resolution, anchors=previous.scope_regions)
+    return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 
 
 def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],

@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from corpus import Clause, Document
+from corpus import Clause, Document, Region
 from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
 
@@ -25,7 +25,7 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import (answered_text, cite, coverage, rest_of_clause_text, terms_found,
                               unquoted_sentences)
 from assistant.decision import DecisionThresholds, Weighing, gather
-from assistant.figures import states_asked_figure
+from assistant.figures import asked_unit, states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
@@ -282,9 +282,10 @@ class PolicyAssistant:
         question."""
         if not analysis.asked.figure or not analysis.terms:
             return None
-        asked, question, terms = analysis.asked, analysis.question, analysis.terms
-        return lambda hit, min_terms: states_asked_figure(asked, question, terms,
-                                                         hit.clause.text, min_terms=min_terms)
+        # The unit asked is read once, not once per hit.
+        asked, unit, terms = analysis.asked, asked_unit(analysis.question), analysis.terms
+        return lambda hit, min_terms: states_asked_figure(asked, unit, terms, hit.clause.text,
+                                                         min_terms=min_terms)
 
     def mentioned(self, term: str, doc_ids: Sequence[str] = ()) -> bool:
         """Whether some clause of the corpus (its text, heading, title or region) holds `term`;
@@ -470,14 +471,22 @@ class PolicyAssistant:
                                        asked_for(previous.searched))
         return (hit, tuple(sentences)) if sentences else None
 
+    def followup_places(self, question: str, previous: TurnContext | None
+                        ) -> tuple[list[Mention], tuple[Region, ...]]:
+        """The places a follow-up names, and the regions that settle a shared name among them
+        (和平区): those the previous turn was scoped to and those enclosing them."""
+        anchors = self.analyser.anchors(previous.scope_regions) if previous is not None else ()
+        return self.gazetteer.mentions(question, anchors=anchors), anchors
+
     def resolve_followup(self, question: str, previous: TurnContext | None,
-                         mentions: Sequence[Mention] | None = None) -> Resolution:
+                         places: tuple[list[Mention], tuple[Region, ...]] | None = None
+                         ) -> Resolution:
         """A follow-up read against the previous turn: its rewrite and the state its search is
-        built from (`mentions`: the places it names, when already read)."""
-        if mentions is None:
-            mentions = self.gazetteer.mentions(question)
+        built from (`places`: `followup_places`, when already read)."""
+        mentions, anchors = places if places is not None else \
+            self.followup_places(question, previous)
         return resolve(question, previous, mentions, self.analyser.terms,
-                       known=self.mentioned)
+                       known=self.mentioned, anchors=anchors)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
             region: str | None = None, top_k: int = 5, to_citations=None) -> TurnOutcome:
@@ -497,11 +506,9 @@ class PolicyAssistant:
             previous = self.conversations.last_context(conversation_id)
         # The places a follow-up names, read once for the readings of it below (a first turn's
         # are read by the analyser, from the question as typed).
-        # A shared name (和平区) is settled by the places the previous turn was scoped to.
-        mentions = self.gazetteer.mentions(
-            question, anchors=self.analyser.anchors(previous.scope_regions)) \
-            if previous is not None else ()
-        resolution = self.resolve_followup(question, previous, mentions)
+        places = self.followup_places(question, previous) if previous is not None else ([], ())
+        mentions = places[0]
+        resolution = self.resolve_followup(question, previous, places)
         # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
         # cited come from the previous turn as state; the rewrite is only shown to the user.
         shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \

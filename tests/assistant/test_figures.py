@@ -41,8 +41,9 @@ def test_the_figure_must_stand_beside_a_key_term(docs_by_id):
     # Sanmenxia's 以工代训 clause states 200 元 a month, about 以工代训, not about apprentices.
     clause = docs_by_id["sanmenxia-2019"].clause("2.3.1").text
     question = "新型学徒制每个学徒一年补贴多少钱？"
-    assert not states_asked_figure(asked_for(question), question, ["新型学徒制", "学徒"], clause)
-    assert states_asked_figure(asked_for(question), question, ["以工代训"], clause)
+    unit = asked_unit(question)
+    assert not states_asked_figure(asked_for(question), unit, ["新型学徒制", "学徒"], clause)
+    assert states_asked_figure(asked_for(question), unit, ["以工代训"], clause)
 
 
 def _hit(document, section: str) -> Hit:
@@ -52,10 +53,10 @@ def _hit(document, section: str) -> Hit:
 
 def test_a_figure_only_another_region_sets_refuses_the_region(docs_by_id):
     question = "每人每年最多能享受几次职业培训补贴？"
-    asked, terms = asked_for(question), ["每人每年", "享受", "职业培训补贴"]
+    asked, unit, terms = asked_for(question), asked_unit(question), ["每人每年", "享受", "职业培训补贴"]
 
     def states(hit: Hit, min_terms: int) -> bool:
-        return states_asked_figure(asked, question, terms, hit.clause.text, min_terms=min_terms)
+        return states_asked_figure(asked, unit, terms, hit.clause.text, min_terms=min_terms)
 
     # Sanmenxia's subsidy clauses set amounts, not a number of times; Qijiang's sets 3.
     own = [_hit(docs_by_id["sanmenxia-2019"], "2.3.1")]
