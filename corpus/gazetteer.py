@@ -323,11 +323,10 @@ class Gazetteer:
         shared name as the text's own unambiguous mentions do (rule 2): after a question about
         Tianjin, "那和平区呢？" is Tianjin's 和平区, not Shenyang's."""
         found = self._candidates(text)
-        context = anchors
-        anchors = [regions[0] for _, _, regions in found if len(regions) == 1]
+        own = [regions[0] for _, _, regions in found if len(regions) == 1]
         result: list[Mention] = []
         for start, alias, regions in found:
-            region = self._choose(regions, anchors, context)
+            region = self._choose(regions, own, anchors)
             if region is not None:
                 result.append(Mention(region, alias, start))
         return result

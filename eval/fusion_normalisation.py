@@ -30,8 +30,8 @@ from typing import Callable
 
 import numpy as np
 
-from eval.tune_fusion import (FOLDS, KS, Prepared, _grid, _objective, prepared_items,
-                              question_arguments)
+from eval.tune_fusion import (FOLDS, KS, Prepared, _grid, _objective, fold_assignment,
+                              held_out_outcome, hits_at_ks, prepared_items, question_arguments)
 from assistant.retriever import FusionWeights
 
 # Reciprocal-rank fusion's usual constant (Cormack et al. 2009), not tuned.
@@ -95,10 +95,7 @@ def hits_table(items: list[Prepared], grid: list[FusionWeights],
             scores = lifted
         order = np.argsort(-scores, axis=1, kind="stable")[:, :max(KS)]
         for point in range(len(grid)):
-            for k_index, k in enumerate(KS):
-                found = set().union(*(item.satisfies[p] for p in order[point, :k]))
-                table[point, column, k_index] = (len(found) >= item.gold_count
-                                                 if item.needs_all else bool(found))
+            table[point, column] = hits_at_ks(item, order[point])
     return table
 
 
@@ -106,15 +103,7 @@ def held_out(table: np.ndarray, datasets: np.ndarray, repeats: int) -> dict:
     """Mean held-out hit@k per set over `repeats` fold splits (seeds 13, 14, …)."""
     results: dict[str, list[np.ndarray]] = {}
     for repeat in range(repeats):
-        rng = np.random.default_rng(13 + repeat)
-        fold_of = np.empty(len(datasets), dtype=int)
-        for dataset in np.unique(datasets):
-            members = np.flatnonzero(datasets == dataset)
-            fold_of[members] = rng.permutation(len(members)) % FOLDS
-        outcome = np.zeros((len(datasets), len(KS)))
-        for fold in range(FOLDS):
-            best = int(np.argmax(_objective(table, datasets, fold_of != fold)))
-            outcome[fold_of == fold] = table[best, fold_of == fold]
+        outcome, _ = held_out_outcome(table, datasets, fold_assignment(datasets, 13 + repeat))
         for dataset in np.unique(datasets):
             results.setdefault(str(dataset), []).append(outcome[datasets == dataset].mean(axis=0))
     return {dataset: {f"hit@{k}": round(float(np.mean(values, axis=0)[i]), 3)

@@ -115,16 +115,21 @@ def _lows(channels, raw: np.ndarray) -> np.ndarray:
                      for low, row in zip(lows, raw)])
 
 
-def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
-    scores = blend(item.channels, weights)
-    if item.wanted.any():
-        scores = prefer(scores, lambda position: bool(item.wanted[position]), weights)
-    order = np.argsort(-scores, kind="stable")[:max(KS)]
+def hits_at_ks(item: Prepared, order: np.ndarray) -> tuple[bool, ...]:
+    """For each k of `KS`, whether the first k candidates of `order` find the gold (all of it
+    when the question needs all)."""
     results = []
     for k in KS:  # a scope smaller than k simply returns all it has
         found = set().union(*(item.satisfies[position] for position in order[:k]))
         results.append(len(found) >= item.gold_count if item.needs_all else bool(found))
     return tuple(results)
+
+
+def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
+    scores = blend(item.channels, weights)
+    if item.wanted.any():
+        scores = prefer(scores, lambda position: bool(item.wanted[position]), weights)
+    return hits_at_ks(item, np.argsort(-scores, kind="stable")[:max(KS)])
 
 
 def _grid() -> list[FusionWeights]:
@@ -146,21 +151,35 @@ def _objective(table: np.ndarray, datasets: np.ndarray, mask: np.ndarray) -> np.
     return np.mean(parts, axis=0)
 
 
+def fold_assignment(datasets: np.ndarray, seed: int) -> np.ndarray:
+    """Each question's fold (0 to `FOLDS` - 1), every set split on its own."""
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(datasets), dtype=int)
+    for dataset in np.unique(datasets):
+        members = np.flatnonzero(datasets == dataset)
+        fold_of[members] = rng.permutation(len(members)) % FOLDS
+    return fold_of
+
+
+def held_out_outcome(table: np.ndarray, datasets: np.ndarray,
+                     fold_of: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """(questions, len(KS)): each question's hits under the grid point the other folds chose
+    (`table`: grid points × questions × KS); and the point each fold chose."""
+    outcome = np.zeros((len(datasets), len(KS)))
+    chosen = []
+    for fold in range(FOLDS):
+        best = int(np.argmax(_objective(table, datasets, fold_of != fold)))
+        chosen.append(best)
+        outcome[fold_of == fold] = table[best, fold_of == fold]
+    return outcome, chosen
+
+
 def cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
                    seed: int = 13) -> dict:
     table = np.array([[_hits(item, weights) for item in items] for weights in grid], dtype=float)
     datasets = np.array([item.dataset for item in items])
-    rng = np.random.default_rng(seed)
-    fold_of = np.empty(len(items), dtype=int)
-    for dataset in np.unique(datasets):
-        members = np.flatnonzero(datasets == dataset)
-        fold_of[members] = rng.permutation(len(members)) % FOLDS
-    held_out = np.zeros((len(items), len(KS)))
-    chosen: Counter[int] = Counter()
-    for fold in range(FOLDS):
-        best = int(np.argmax(_objective(table, datasets, fold_of != fold)))
-        chosen[best] += 1
-        held_out[fold_of == fold] = table[best, fold_of == fold]
+    held_out, picks = held_out_outcome(table, datasets, fold_assignment(datasets, seed))
+    chosen: Counter[int] = Counter(picks)
     in_sample = int(np.argmax(_objective(table, datasets, np.ones(len(items), dtype=bool))))
     report: dict = {"folds": FOLDS, "grid_points": len(grid),
                     "chosen_per_fold": {json.dumps(asdict(grid[i])): n for i, n in chosen.items()},
