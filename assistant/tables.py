@@ -20,6 +20,10 @@ _NUMBER = re.compile(r"[\d.,，%％]+")
 # Chinese distributive and interrogative determiners before the label column's header: 各区,
 # 每个区, 哪个区, 哪些单位, 分区.
 _ACROSS_ROWS = ("各", "每个", "每一个", "哪个", "哪一个", "哪些", "分")
+# The label of a table's total row, and the words that ask for a total (一共多少人次 asks for
+# the 总计 row as surely as naming it does; 总数 is not one: it names columns, 补贴培训总数).
+_TOTAL_LABEL = re.compile(r"^(?:总计|合计|共计|总数)$")
+_ASKS_TOTAL = re.compile(r"一共|共计|合计|总计|加起来")
 
 
 def _cells(clause: Clause) -> tuple[tuple[str, str], ...]:
@@ -71,7 +75,8 @@ def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
     if label is None:
         return False
     header, name = label
-    if name in question or any(len(term) >= 2 and term in name for term in terms):
+    if name in question or any(len(term) >= 2 and term in name for term in terms) or \
+            _asks_total_of(question, name):
         return True
     # A lone-word label (总计) has no column header to ask across.
     return header != name and any(f"{word}{header}" in question for word in _ACROSS_ROWS)
@@ -85,6 +90,11 @@ def names_row(question: str, clause: Clause) -> bool:
         return False
     label = row_label(clause)
     return len(label) >= 2 and not _NUMBER.fullmatch(label) and label in question
+
+
+def _asks_total_of(question: str, label: str) -> bool:
+    """The row is the table's total and the question asks for a total."""
+    return bool(_TOTAL_LABEL.match(label) and _ASKS_TOTAL.search(question))
 
 
 __all__ = ["asks_for_row", "is_figures_row", "names_row", "row_label"]

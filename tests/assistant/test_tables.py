@@ -36,6 +36,12 @@ def test_rows_of_figures_and_rows_of_text(rows):
     ("补贴培训总计多少人次？", "tianjin-2019/annex.total", True),
     ("补贴培训总计多少人次？", "tianjin-2019/annex.row7", False),
     ("指导计划合计多少？", "qijiang-2019/annex.total", True),
+    # asking for a total picks out the total row, whatever it is labelled
+    ("三年指导计划一共多少人次？", "qijiang-2019/annex.total", True),
+    ("各区加起来培训多少人次？", "tianjin-2019/annex.total", True),
+    ("三年指导计划一共多少人次？", "qijiang-2019/annex.row3", False),
+    # 补贴培训总数 names a column of every row, not the total
+    ("和平区补贴培训总数是多少？", "tianjin-2019/annex.total", False),
 ])
 def test_a_question_asks_for_a_row_by_naming_it_or_asking_across_rows(rows, question, row, asked):
     assert asks_for_row(question, [], rows[row]) is asked
