@@ -38,9 +38,10 @@ class Floor:
 
 def question_set_floors(*, hit5: float, false_refusals: float, correct_refusals: float,
                         marked_precision: float) -> tuple[Floor, ...]:
-    """The five bounds every shipped question set is held to, in report order. Every [n] segment
-    must quote citation n word for word on any set, so that bound has no slack: a quote that is
-    not in its clause misleads whoever checks it."""
+    """The six bounds every shipped question set is held to, in report order. Every [n] segment
+    must quote citation n word for word on any set, and no answer to a question asked about one
+    region may cite another region, so those bounds have no slack: a quote that is not in its
+    clause, or another region's rule, misleads whoever reads it."""
     return (
         Floor("ranking", "hit_rate@5", hit5, label="hybrid hit@5"),
         Floor("answers", "false_refusal_rate", false_refusals, at_most=True,
@@ -50,6 +51,9 @@ def question_set_floors(*, hit5: float, false_refusals: float, correct_refusals:
         Floor("answers", "marked_citation_precision", marked_precision,
               label="citation precision [n]"),
         Floor("answers", "verbatim_segment_rate", 1.0, label="[n] segments verbatim"),
+        # The issue's "never another region's clause in a one-region answer": no slack either.
+        Floor("answers", "asked_region_other_document_rate", 0.0, at_most=True,
+              label="one-region answers citing another region"),
     )
 
 

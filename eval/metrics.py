@@ -161,6 +161,12 @@ def answer_metrics(questions: Sequence[Question],
     single = [(q, o) for q, o in answered if len({_document_of(g) for g in q.gold}) == 1]
     elsewhere = sum(any(_document_of(c) != _document_of(q.gold[0]) for c in o.marked)
                     for q, o in single)
+    # Questions asked about one region (the question file's `region`): the issue's "never
+    # another region's clause in a one-region answer". A question naming no region may be
+    # answered from several, even when its gold happens to lie in one document.
+    asked_one = [(q, o) for q, o in answered if q.region]
+    asked_elsewhere = sum(any(_document_of(c) != q.region for c in o.marked)
+                          for q, o in asked_one)
     # Every [n] segment must quote citation n word for word (only checkable with the texts).
     quoting = [verbatim_segments(o.text, o.cited_texts) for _, o in answered if o.cited_texts]
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
@@ -170,6 +176,7 @@ def answer_metrics(questions: Sequence[Question],
         "citation_precision": float(np.mean(cited)) if cited else None,
         "marked_citation_precision": float(np.mean(marked)) if marked else None,
         "marked_other_document_rate": _ratio(elsewhere, len(single)),
+        "asked_region_other_document_rate": _ratio(asked_elsewhere, len(asked_one)),
         "verbatim_segment_rate": _ratio(sum(g for g, _ in quoting), sum(t for _, t in quoting)),
         "section_accuracy": _ratio(top_right, len(answered)),
         "answered_with_gold_top": _ratio(top_right, len(answerable)),

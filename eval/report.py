@@ -105,6 +105,8 @@ ANSWER_ROWS = (
     ("marked_citation_precision", "citation precision, citations marked [n] in the text"),
     ("marked_other_document_rate",
      "one-document questions citing [n] another document (another region for the seeds)"),
+    ("asked_region_other_document_rate",
+     "questions asked about one region citing [n] another region's document"),
     ("verbatim_segment_rate", "[n] segments quoting citation n word for word"),
     ("section_accuracy", "section accuracy (top citation is a gold clause), answered answerable"),
     ("answered_with_gold_top", "answered with a gold top citation, all answerable"),

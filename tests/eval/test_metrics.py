@@ -9,9 +9,10 @@ from eval.metrics import answer_metrics, first_gold_rank, marked_ids, multiturn_
 from eval.records import AnswerOutcome, Conversation, Question
 
 
-def _q(qid: str, gold: tuple[str, ...], category: str = "figure", turn: int = 0) -> Question:
+def _q(qid: str, gold: tuple[str, ...], category: str = "figure", turn: int = 0,
+       region: str | None = None) -> Question:
     return Question(qid=qid, question="?", category=category, answerable=bool(gold), gold=gold,
-                    evidence=gold, region=None, source="test", turn=turn)
+                    evidence=gold, region=region, source="test", turn=turn)
 
 
 def _a(qid: str, status: str, cited: tuple[str, ...] = (), marked=None) -> AnswerOutcome:
@@ -67,6 +68,22 @@ def test_answers_pointing_at_another_document_are_counted() -> None:
                            marked=("tianjin/3", "qijiang/3"))}
     m = answer_metrics(questions, outcomes)
     assert m["marked_other_document_rate"] == pytest.approx(1 / 2)
+    assert m["asked_region_other_document_rate"] is None  # no question was asked about a region
+
+
+def test_one_region_answers_citing_another_region_are_counted() -> None:
+    questions = [_q("asked", ("tianjin/1",), region="tianjin"),
+                 _q("strayed", ("tianjin/2",), region="tianjin"),
+                 # asked about no region: citing several is an answer across regions
+                 _q("open", ("tianjin/3",))]
+    outcomes = {"asked": _a("asked", "answered", ("tianjin/1", "qijiang/1")),
+                "strayed": _a("strayed", "answered", ("qijiang/2", "tianjin/2"),
+                              marked=("qijiang/2", "tianjin/2")),
+                "open": _a("open", "answered", ("qijiang/3", "tianjin/3"),
+                           marked=("qijiang/3", "tianjin/3"))}
+    m = answer_metrics(questions, outcomes)
+    assert m["asked_region_other_document_rate"] == pytest.approx(1 / 2)
+    assert m["marked_other_document_rate"] == pytest.approx(2 / 3)
 
 
 def test_multiturn_splits_first_turns_from_follow_ups() -> None:
