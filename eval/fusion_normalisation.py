@@ -64,10 +64,13 @@ def _channel(name: str, index: int, item: Prepared) -> np.ndarray:
         return _z(x, mean, sd)
     if name == "dense from mean" and index == 2:
         return np.clip(_min_max(x, mean, high), 0.0, 1.0)
+    if name == "dense from clause mean" and index == 2:
+        return np.clip(_min_max(x, item.clause_dense_mean, high), 0.0, 1.0)
     return _min_max(x, low, high)
 
 
-VARIANTS: tuple[str, ...] = ("min-max", "max", "z", "rank", "dense z", "dense from mean")
+VARIANTS: tuple[str, ...] = ("min-max", "max", "z", "rank", "dense z", "dense from mean",
+                             "dense from clause mean")
 
 
 def channels_for(name: str, item: Prepared) -> np.ndarray:

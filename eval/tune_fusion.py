@@ -75,6 +75,9 @@ class Prepared:
     raw: np.ndarray | None = None  # (5, n)
     scope_stats: np.ndarray | None = None  # (5, 4)
     ranks: np.ndarray | None = None  # (5, n), 0 = best in the scope
+    # The mean over the scope of the clause vectors' own cosines (before sentences lift the
+    # candidates'): what a store can compute from per-document vector sums.
+    clause_dense_mean: float | None = None
 
 
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
@@ -103,7 +106,9 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all, raw=raw[:, candidates],
         scope_stats=np.stack([_lows(channels, raw), raw.max(1), raw.mean(1), raw.std(1)], axis=1),
-        ranks=np.argsort(np.argsort(-raw, axis=1, kind="stable"), axis=1)[:, candidates])
+        ranks=np.argsort(np.argsort(-raw, axis=1, kind="stable"), axis=1)[:, candidates],
+        clause_dense_mean=float((channels.dense if channels.clause_dense is None
+                                 else channels.clause_dense).mean()))
 
 
 def _lows(channels, raw: np.ndarray) -> np.ndarray:
