@@ -69,7 +69,14 @@ _SAME_QUESTION = re.compile(
 # A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
 # previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
 _UNIT = rf"({UNITS})"
-_VALUE_WITH_UNIT = re.compile(rf"^(?:到|至|在|截至|截止到)?(第?){NUMBER}\s*{_UNIT}$")
+# The value may be followed by 的 ("2021年的呢？": the 2021 one), and a year may be written with
+# its last two digits ("21年的呢？"), which reads as the century of the previous question's year.
+_VALUE_WITH_UNIT = re.compile(rf"^((?:到|至|在|截至|截止到)?)(第?)({NUMBER})\s*{_UNIT}的?$")
+_SHORT_YEAR = re.compile(r"^\d{2}$")
+# "区应急局呢？", "那区司法局同一年呢": another unit of the table row just discussed, the rest of
+# the question (the year, the figure) kept; 同一年 / 同年 / 同期 say the value stays.
+_ANOTHER_UNIT = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:局|委|办|院|会|中心|队|站|所))"
+                           r"(?:的|在)?(?:同一年|同一时期|同年|同期)?的?$")
 _VALUES = re.compile(rf"(第?)(?<![\d.]){NUMBER}\s*{_UNIT}")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另外|还有|再问一下|what about|how about|and)"
                       r"\s*[,，]?\s*",
@@ -172,14 +179,39 @@ def _another_value(remainder: str, base: str) -> str | None:
     asked = _VALUE_WITH_UNIT.match(remainder)
     if asked is None:
         return None
-    ordinal, unit = asked.group(1), asked.group(2)
+    preposition, ordinal, number, unit = asked.groups()
     # Every value of the previous question with its whole unit (300人次 is 人次, not 人), then
     # those of the follow-up's unit and ordinal form (第一批 ↔ 第二批, 2020年 ↔ 2021年).
     found = [m for m in _VALUES.finditer(base)
              if m.group(2) == unit and (m.group(1) == ordinal)]
     if len(found) != 1:
         return None
-    return f"{base[:found[0].start()]}{remainder}{base[found[0].end():]}"
+    previous_number = re.match(rf"第?({NUMBER})", found[0].group(0)).group(1)
+    if unit == "年" and _SHORT_YEAR.match(number) and len(previous_number) == 4 and \
+            previous_number.isdigit():
+        number = previous_number[:2] + number
+    value = f"{preposition}{ordinal}{number}{unit}"
+    return f"{base[:found[0].start()]}{value}{base[found[0].end():]}"
+
+
+def _another_unit(remainder: str, base: str, previous: TurnContext) -> str | None:
+    """The previous question with the table row's unit it asked about replaced by the
+    follow-up's ("区应急局呢？" after "綦江区人力社保局2020年的培训指导计划是多少人次？"); None when
+    the follow-up names nothing but a unit, or the previous answer's first clause was no row
+    whose unit the previous question names."""
+    asked = _ANOTHER_UNIT.match(remainder)
+    label = previous.focus_entity
+    if asked is None or not label:
+        return None
+    # The row's label as the question wrote it: 区人力社保局, or 人力社保局 after a place word.
+    written = next((form for form in (label, label.removeprefix("区")) if form and form in base),
+                   "")
+    if not written or asked.group(1) in (label, written):
+        return None
+    unit = asked.group(1)
+    if written != label:  # the question dropped the label's 区; drop the new unit's too
+        unit = unit.removeprefix("区")
+    return base.replace(written, unit, 1)
 
 
 def _with_place(previous: TurnContext, place: str, base: str) -> str:
@@ -333,11 +365,18 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         # "那綦江呢？": the previous question with its region replaced.
         return Resolution(_with_place(previous, region, base), searched, here,
                           previous.subject_terms, "same_question")
-    other_value = _another_value(remainder, base)
+    # "它2021年的呢": the pronoun points at the subject the value is asked of.
+    value = _PRONOUN.sub("", remainder).strip() if pronoun else remainder
+    other_value = _another_value(value, base)
     if other_value is not None:
         return Resolution(joined(region, other_value),
-                          _another_value(remainder, searched) or other_value, here,
+                          _another_value(value, searched) or other_value, here,
                           kind="another_value")
+    other_unit = _another_unit(remainder, base, previous)
+    if other_unit is not None:
+        return Resolution(joined(region, other_unit),
+                          _another_unit(remainder, searched, previous) or other_unit, here,
+                          kind="another_unit")
     new_place = any(p not in previous_places for p in places)
     if _asks_its_own_question(question, remainder, own_topic, previous, known, new_place):
         # "那綦江的生活费补贴标准是多少？": a question of its own, in the place named or else

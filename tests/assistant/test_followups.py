@@ -259,6 +259,10 @@ def test_a_context_stored_before_the_scope_fields_still_loads():
     ("天津2019年计划培训多少人次？", "那2021年呢？", "天津2021年计划培训多少人次？"),
     ("三门峡第一批试点企业有哪些？", "第二批呢？", "三门峡第二批试点企业有哪些？"),
     ("三门峡参加培训满6个月的补贴是多少？", "3个月呢？", "三门峡参加培训满3个月的补贴是多少？"),
+    # the value followed by 的, a year by its last two digits, a pronoun before the value
+    ("天津2019年计划培训多少人次？", "2020年的呢", "天津2020年计划培训多少人次？"),
+    ("天津2019年计划培训多少人次？", "那20年的呢？", "天津2020年计划培训多少人次？"),
+    ("天津2019年计划培训多少人次？", "它2021年呢", "天津2021年计划培训多少人次？"),
 ])
 def test_another_value_of_the_same_unit(hash_assistant, previous, followup, expected):
     region = hash_assistant.gazetteer.mentions(previous)[0].alias
@@ -464,6 +468,35 @@ def test_a_comparison_with_an_aspect_asks_it_of_both_places(hash_assistant, ques
 def test_another_value_after_a_preposition(hash_assistant, followup, expected):
     context = TurnContext("綦江2019年计划培训多少人次？", ("綦江",), "", focus_region="綦江")
     assert hash_assistant.resolve_followup(followup, context).question == expected
+
+
+# Another unit of the table row just discussed: the rest of the question kept.
+@pytest.mark.parametrize("followup, expected", [
+    ("区应急局呢？", "綦江区应急局2020年的培训指导计划是多少人次？"),
+    ("那区司法局同一年呢", "綦江区司法局2020年的培训指导计划是多少人次？"),
+    ("司法局的呢", "綦江区司法局2020年的培训指导计划是多少人次？"),
+])
+def test_another_unit_of_the_row_discussed(hash_assistant, followup, expected):
+    context = TurnContext("綦江区人力社保局2020年的培训指导计划是多少人次？", ("綦江区",), "",
+                          focus_region="綦江", focus_entity="区人力社保局")
+    resolution = hash_assistant.resolve_followup(followup, context)
+    assert (resolution.question, resolution.kind) == (expected, "another_unit")
+
+
+def test_a_unit_alone_is_no_other_unit_without_a_row_in_focus(hash_assistant):
+    # The previous answer cited no table row: 区应急局 is then a subject of its own.
+    context = TurnContext("綦江区人力社保局2020年的培训指导计划是多少人次？", ("綦江区",), "",
+                          focus_region="綦江")
+    assert hash_assistant.resolve_followup("区应急局呢？", context).kind != "another_unit"
+
+
+def test_a_unit_follow_up_asked_in_a_conversation_cites_its_row(hash_assistant):
+    first = hash_assistant.ask("綦江区人力社保局2020年的培训指导计划是多少人次？")
+    assert first.answer.hits[0].clause.clause_id == "qijiang-2019/annex.row1"
+    followup = hash_assistant.ask("区应急局呢？", conversation_id=first.conversation_id)
+    assert followup.answer.resolved_question.startswith("綦江区应急局2020年")
+    from assistant.tables import row_label
+    assert row_label(followup.answer.hits[0].clause) == "区应急局"
 
 
 def test_a_long_run_of_bare_follow_ups_does_not_grow_the_search(hash_settings, tmp_path):
