@@ -134,6 +134,17 @@ class EnglishReading:
     missing: tuple[str, ...] = ()
 
 
+def _commonest(words: tuple[str, ...]) -> str:
+    """Of the Chinese words a phrase glosses, the one most common in general Chinese (jieba's
+    dictionary frequencies; first senses first on a tie): "private" is 私人 far more often
+    than 列兵, a private soldier, which the dictionary happens to list first."""
+    import jieba
+
+    jieba.dt.check_initialized()  # its dictionary loads on first use
+    return max(enumerate(words), key=lambda entry: (jieba.dt.FREQ.get(entry[1]) or 0,
+                                                    -entry[0]))[1]
+
+
 class EnglishGlossary:
     """Chinese words the corpus uses for a question's English phrases.
 
@@ -172,7 +183,7 @@ class EnglishGlossary:
                     start += length
                     break
                 if glosses and longest_known is None:
-                    longest_known = (length, glosses[0])
+                    longest_known = (length, _commonest(glosses))
             else:
                 if longest_known is not None:  # "driver's licence": a word no clause uses
                     length, first_sense = longest_known

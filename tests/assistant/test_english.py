@@ -44,6 +44,15 @@ def test_a_phrase_no_clause_uses_is_a_missing_key_term(hash_assistant):
     assert not set(reading.missing) & set(analysis.synonyms)
 
 
+def test_a_missing_phrase_reads_as_its_commonest_chinese_word():
+    """No clause of a corpus without words for "private" uses any of its glosses; the key term
+    the corpus lacks is the commonest of them in general Chinese (私人), not whichever the
+    dictionary lists first (列兵, a private soldier)."""
+    glossary = EnglishGlossary(lambda word: 0, per_phrase=1)
+    reading = glossary.translate("Is this school private?")
+    assert "私人" in reading.missing and "列兵" not in reading.missing
+
+
 def test_a_chinese_question_never_loads_or_reads_the_dictionary(hash_assistant):
     glossary = EnglishGlossary(lambda word: 1 / 0)  # would fail if it were asked anything
     assert glossary.translate("三门峡以工代训补贴标准是多少？").words == ()
