@@ -88,7 +88,7 @@ def _json(value: Any) -> Any:
 
 
 _TUPLE_FIELDS = ("region_words", "scope_doc_ids", "scope_regions", "scope_documents",
-                 "cited_clauses", "topic_terms")
+                 "cited_clauses", "topic_terms", "places_discussed")
 
 
 def _context(data: dict) -> TurnContext:

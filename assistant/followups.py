@@ -56,6 +56,10 @@ _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|�
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FOLLOWING = " (following: "
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
+# "两边哪个报送频率高", "两地有什么不同": both of the places the conversation was last about.
+_BOTH_PLACES = re.compile(r"两边|两地|两个地方|两个地区|两个区|两个市|这两处|二者|两者")
+# How many places a turn remembers (`TurnContext.places_discussed`).
+_PLACES_KEPT = 4
 # "同样的问题，綦江怎么样？", "一样的问题问白城": the question itself is what is carried over.
 # "台儿庄有没有类似的？", "白城是不是也一样？", "綦江也有吗？": the same, asked of another place.
 # Only at the end of the question, or after 有没有: "与公办相同的待遇" asks something of its own.
@@ -122,6 +126,9 @@ class TurnContext:
     # rewrite it is shown. Turns stored before these existed fall back to the rewrite.
     search_text: str = ""
     topic_terms: tuple[str, ...] = ()
+    # The place words of this turn and of the turns before it, the latest first, each once
+    # (`places_discussed`): "两边哪个…" compares the last two.
+    places_discussed: tuple[str, ...] = ()
 
     @property
     def searched(self) -> str:
@@ -290,6 +297,23 @@ def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
             for term in own_topic)
 
 
+def places_discussed(own: Sequence[str], previous: TurnContext | None) -> tuple[str, ...]:
+    """A turn's place words and then those the conversation discussed before it, the latest
+    first, each once, at most `_PLACES_KEPT`."""
+    earlier = previous.places_discussed or previous.region_words if previous else ()
+    return tuple(dict.fromkeys((*own, *earlier)))[:_PLACES_KEPT]
+
+
+def _both_places(question: str, places: Sequence[str],
+                 previous: TurnContext) -> tuple[str, ...]:
+    """For a follow-up that names no place and asks about "both" (两边, 两地), the last two
+    places the conversation discussed, the earlier first; () otherwise."""
+    if places or not _BOTH_PLACES.search(question):
+        return ()
+    discussed = previous.places_discussed
+    return (discussed[1], discussed[0]) if len(discussed) >= 2 else ()
+
+
 def clause_in_focus(question: str, previous: TurnContext | None,
                     mentions: Sequence[Mention]) -> str:
     """The id of the clause a follow-up points at ("这条由哪个部门负责？", "上述补贴标准是多少"): the
@@ -327,7 +351,11 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     question = _SAME_QUESTION.sub("", question)
     own_topic = topic_of(without_places(question, places))
     pronoun = bool(_PRONOUN.search(_APPOSITIVE.sub("", without_places(question, places))))
-    compared = bool(places and _COMPARE.search(question))
+    pair = _both_places(question, places, previous)
+    if pair:  # "两边哪个…": the earlier place compared with the one just discussed
+        places = pair
+        question = _BOTH_PLACES.sub("", question, count=1)
+    compared = bool(places and (_COMPARE.search(question) or pair))
     marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢") \
         or same_question or compared or bool(_INNER_NE.search(question)) or \
         bool(places and _PLACE_SIDE.match(without_places(question, places)))
@@ -353,7 +381,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     if compared and previous_places:
         # "和綦江比呢？": the previous question, asked of its place and the new one together;
         # "跟綦江比，范围有啥不同？": an aspect of the subject, asked of both.
-        both = (previous_places[0], *(p for p in places if p not in previous_places))
+        both = pair or (previous_places[0], *(p for p in places if p not in previous_places))
         aspect = _PRONOUN.sub("", remainder).strip(" ，,")
         if not any(known(term) for term in topic_of(aspect)):
             return Resolution(joined("和".join(both), base), searched, both,

@@ -29,7 +29,7 @@ from assistant.figures import asked_unit, states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
-                                 resolve, without_places)
+                                 places_discussed, resolve, without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -439,7 +439,7 @@ class PolicyAssistant:
         return Answer("not_found", text + "".join(parts), question, tuple(cited), scope, 0.0)
 
     # -- conversations ---------------------------------------------------------------------
-    def _context(self, answer: Answer) -> TurnContext:
+    def _context(self, answer: Answer, previous: TurnContext | None = None) -> TurnContext:
         analysis = answer.analysis or self.analyse(answer.resolved_question)
         region_words, terms = analysis.region_words, analysis.terms
         first = answer.hits[0] if answer.hits and answer.status == "answered" else None
@@ -455,6 +455,7 @@ class PolicyAssistant:
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
+            places_discussed=places_discussed(region_words, previous),
             cited_clauses=tuple(sorted(analysis.shown)) + tuple(
                 hit.clause.clause_id for hit in answer.hits
                 if hit.clause.clause_id not in analysis.shown))
@@ -515,18 +516,20 @@ class PolicyAssistant:
             else frozenset()
         # "还有别的吗？" asks first for what the clause just cited says beyond what was quoted.
         rest = self._rest_of_focus(previous) if shown else None
+        # A reading that brings back a place of an earlier turn ("两边…") sets its own scope.
+        recalled = previous is not None and bool(set(resolution.places) -
+                                                 set(previous.region_words))
+        inherited = None if recalled else \
+            self.analyser.inherited_scope(question, region, previous, mentions)
         answer = self.answer(resolution.question, resolution=resolution, region=region,
-                             top_k=top_k,
-                             focus=clause_in_focus(question, previous, mentions),
-                             inherited=self.analyser.inherited_scope(question, region, previous,
-                                                                     mentions), shown=shown,
-                             rest=rest)
+                             top_k=top_k, focus=clause_in_focus(question, previous, mentions),
+                             inherited=inherited, shown=shown, rest=rest)
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,
                                       resolved_question=answer.resolved_question,
                                       status=answer.status, answer=answer.text,
-                                      citations=citations, context=self._context(answer))
+                                      citations=citations, context=self._context(answer, previous))
         except ConversationsUnwritable as problem:
             log.warning("turn answered but not stored: %s", problem)
             return TurnOutcome(conversation_id, answer, tuple(citations), stored=False,

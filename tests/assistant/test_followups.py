@@ -523,3 +523,35 @@ def test_a_shared_place_name_is_read_in_the_conversation_s_places(hash_settings,
     third = assistant.ask("What about Jizhou District?", conversation_id=first.conversation_id)
     assert [r.name for r in third.answer.analysis.scope.named] == ["天津市蓟州区"]
     assert third.answer.analysis.scope.doc_ids == ("tianjin-2019",)
+
+
+# "两边", "两地": the last two places the conversation discussed, compared.
+def test_both_places_are_the_last_two_discussed(hash_assistant):
+    context = TurnContext("綦江是按月报还是按季报", ("綦江",), "", focus_region="綦江",
+                          places_discussed=("綦江", "三门峡"))
+    resolution = hash_assistant.resolve_followup("两边哪个报送频率高", context)
+    assert resolution.places == ("三门峡", "綦江") and resolution.kind == "comparison"
+    assert resolution.question.startswith("三门峡和綦江"), resolution.question
+    # with one place discussed there is no pair to compare
+    alone = TurnContext("綦江是按月报还是按季报", ("綦江",), "", focus_region="綦江",
+                        places_discussed=("綦江",))
+    assert hash_assistant.resolve_followup("两边哪个报送频率高", alone).places == ("綦江",)
+
+
+def test_a_conversation_remembers_its_places_and_compares_both(hash_assistant):
+    first = hash_assistant.ask("三门峡以工代训补贴标准是多少？")
+    second = hash_assistant.ask("綦江呢？", conversation_id=first.conversation_id)
+    context = hash_assistant.conversations.last_context(first.conversation_id)
+    assert context.places_discussed[:2] == ("綦江", "三门峡")
+    third = hash_assistant.ask("两地有什么不同？", conversation_id=second.conversation_id)
+    assert set(third.answer.scope.doc_ids) == {"sanmenxia-2019", "qijiang-2019"}
+    assert third.answer.resolved_question.startswith("三门峡和綦江")
+
+
+def test_a_turn_stored_before_places_were_remembered_reads_its_own_places():
+    from assistant.conversations import _context
+
+    old = {"resolved_question": "綦江以工代训补贴标准是多少？", "region_words": ["綦江"],
+           "topic": "以工代训补贴", "focus_heading": "", "focus_region": "綦江"}
+    from assistant.followups import places_discussed
+    assert places_discussed(("白城",), _context(old)) == ("白城", "綦江")
