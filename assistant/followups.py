@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 from corpus import Region
 from corpus.gazetteer import Mention
@@ -297,11 +297,17 @@ def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
             for term in own_topic)
 
 
-def places_discussed(own: Sequence[str], previous: TurnContext | None) -> tuple[str, ...]:
+def places_discussed(own: Sequence[str], previous: TurnContext | None,
+                     same_place: Callable[[str], object] = lambda word: word
+                     ) -> tuple[str, ...]:
     """A turn's place words and then those the conversation discussed before it, the latest
-    first, each once, at most `_PLACES_KEPT`."""
+    first, each place once (`same_place(word)`: what a word names, so that 綦江 and 綦江区 are
+    one place), at most `_PLACES_KEPT`."""
     earlier = previous.places_discussed or previous.region_words if previous else ()
-    return tuple(dict.fromkeys((*own, *earlier)))[:_PLACES_KEPT]
+    kept: dict[object, str] = {}
+    for word in (*own, *earlier):
+        kept.setdefault(same_place(word), word)
+    return tuple(kept.values())[:_PLACES_KEPT]
 
 
 def _both_places(question: str, places: Sequence[str],

@@ -455,10 +455,15 @@ class PolicyAssistant:
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
-            places_discussed=places_discussed(region_words, previous),
+            places_discussed=places_discussed(region_words, previous, self._place_named),
             cited_clauses=tuple(sorted(analysis.shown)) + tuple(
                 hit.clause.clause_id for hit in answer.hits
                 if hit.clause.clause_id not in analysis.shown))
+
+    def _place_named(self, word: str) -> object:
+        """The region a place word names (the word itself when the gazetteer reads none)."""
+        found = self.gazetteer.mentions(word)
+        return found[0].region.name if found else word
 
     def _rest_of_focus(self, previous: TurnContext) -> tuple[Hit, tuple[str, ...]] | None:
         """The clause the previous answer cited first, with the sentences of it that answer did

@@ -555,3 +555,13 @@ def test_a_turn_stored_before_places_were_remembered_reads_its_own_places():
            "topic": "以工代训补贴", "focus_heading": "", "focus_region": "綦江"}
     from assistant.followups import places_discussed
     assert places_discussed(("白城",), _context(old)) == ("白城", "綦江")
+
+
+def test_two_names_of_one_place_are_one_place_discussed(hash_assistant):
+    from assistant.followups import places_discussed
+
+    before = TurnContext("綦江区以工代训补贴标准是多少？", ("綦江区",), "",
+                         places_discussed=("綦江区", "三门峡"))
+    # 綦江 and 綦江区 name one district: the pair to compare stays 綦江 and 三门峡
+    assert places_discussed(("綦江",), before, hash_assistant._place_named) == ("綦江", "三门峡")
+    assert places_discussed(("綦江",), before) == ("綦江", "綦江区", "三门峡")
