@@ -109,12 +109,16 @@ def conversation_floors(*, follow_up_hit5: float, follow_ups_answered: float,
                         unanswerable_caught: float) -> tuple[Floor, ...]:
     """The bounds a shipped conversations file is held to: follow-ups (turns read against the
     turn before) cite a gold clause in their top five and are answered; turns the switched-to
-    place's documents do not cover are refused."""
+    place's documents do not cover are refused; and no turn asked about one region (a switch to
+    another included) cites another region's clause, with no slack (measured 0 on all three
+    conversation files at stop 28)."""
     return (
         Floor("follow_ups", "hit@5", follow_up_hit5, label="follow-up hit@5"),
         Floor("follow_ups", "answered", follow_ups_answered, label="follow-ups answered"),
         Floor("unanswerable_turns", "not_found_accuracy", unanswerable_caught,
               label="unanswerable turns refused"),
+        Floor("asked_region_turns", "other_document_rate", 0.0, at_most=True,
+              label="one-region turns citing another region"),
     )
 
 

@@ -164,9 +164,7 @@ def answer_metrics(questions: Sequence[Question],
     # Questions asked about one region (the question file's `region`): the issue's "never
     # another region's clause in a one-region answer". A question naming no region may be
     # answered from several, even when its gold happens to lie in one document.
-    asked_one = [(q, o) for q, o in answered if q.region]
-    asked_elsewhere = sum(any(_document_of(c) != q.region for c in o.marked)
-                          for q, o in asked_one)
+    _, asked_elsewhere_rate = _stray_rate(answered)
     # Every [n] segment must quote citation n word for word (only checkable with the texts).
     quoting = [verbatim_segments(o.text, o.cited_texts) for _, o in answered if o.cited_texts]
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
@@ -176,7 +174,7 @@ def answer_metrics(questions: Sequence[Question],
         "citation_precision": float(np.mean(cited)) if cited else None,
         "marked_citation_precision": float(np.mean(marked)) if marked else None,
         "marked_other_document_rate": _ratio(elsewhere, len(single)),
-        "asked_region_other_document_rate": _ratio(asked_elsewhere, len(asked_one)),
+        "asked_region_other_document_rate": asked_elsewhere_rate,
         "verbatim_segment_rate": _ratio(sum(g for g, _ in quoting), sum(t for _, t in quoting)),
         "section_accuracy": _ratio(top_right, len(answered)),
         "answered_with_gold_top": _ratio(top_right, len(answerable)),
@@ -188,6 +186,14 @@ def answer_metrics(questions: Sequence[Question],
         "errors": errors,
         "latency_ms": latency_summary([outcomes[q.qid] for q in questions]),
     }
+
+
+def _stray_rate(answered: Sequence[tuple[Question, AnswerOutcome]]) -> tuple[int, float | None]:
+    """(answers to questions asked about one region, the share of them whose [n] cite another
+    region's document)."""
+    asked_one = [(q, o) for q, o in answered if q.region]
+    strays = sum(any(_document_of(c) != q.region for c in o.marked) for q, o in asked_one)
+    return len(asked_one), _ratio(strays, len(asked_one))
 
 
 def _turn_group(turns: Sequence[Question], outcomes: Mapping[str, AnswerOutcome]) -> dict:
@@ -211,6 +217,10 @@ def multiturn_metrics(conversations: Sequence[Conversation],
         "follow_ups": _turn_group([t for t in turns if t.answerable and t.turn >= 2], outcomes),
         "unanswerable_turns": {"n": len(unanswerable),
                                "not_found_accuracy": _ratio(caught, len(unanswerable))},
+        # Turns asked about one region (a switch to 綦江 included) whose answer cites another.
+        "asked_region_turns": dict(zip(("n", "other_document_rate"), _stray_rate(
+            [(t, outcomes[t.qid]) for t in turns
+             if t.answerable and outcomes[t.qid].status == "answered"]))),
         "errors": [t.qid for t in turns if outcomes[t.qid].status == "error"],
         "latency_ms": latency_summary([outcomes[t.qid] for t in turns]),
     }

@@ -197,5 +197,8 @@ def print_summary(report: dict, console: Console, out: Path) -> None:
         unanswerable = multi["unanswerable_turns"]
         console.print(f"unanswerable turns answered not_found: "
                       f"{fmt(unanswerable['not_found_accuracy'])} (n={unanswerable['n']})")
+        strays = multi["asked_region_turns"]
+        console.print(f"turns asked about one region citing \\[n] another region: "
+                      f"{fmt(strays['other_document_rate'])} (n={strays['n']})")
     console.print(f"report: {out / REPORT_MD}, {out / REPORT_JSON}, {out / CHART_PNG} "
                   f"({meta['seconds']:.1f} s)", highlight=False)

@@ -51,9 +51,10 @@ def test_the_independent_questions_have_floors_of_their_own():
     assert [c["metric"] for c in worse["checks"] if not c["passed"]] == ["false_refusal_rate"]
 
 
-def _turns(hit5: float, answered: float, refused: float) -> dict:
+def _turns(hit5: float, answered: float, refused: float, strays: float = 0.0) -> dict:
     return {"follow_ups": {"n": 79, "hit@5": hit5, "hit@1": 0.7, "answered": answered},
-            "unanswerable_turns": {"n": 7, "not_found_accuracy": refused}}
+            "unanswerable_turns": {"n": 7, "not_found_accuracy": refused},
+            "asked_region_turns": {"n": 111, "other_document_rate": strays}}
 
 
 def test_conversations_have_floors_on_follow_ups_and_unanswerable_turns():
@@ -62,7 +63,8 @@ def test_conversations_have_floors_on_follow_ups_and_unanswerable_turns():
     floors = INDEPENDENT_CONVERSATION_FLOORS
     assert check_floors({}, {}, floors, _turns(0.899, 0.911, 1.0))["passed"]
     for bad, metric in [((0.80, 0.911, 1.0), "hit@5"), ((0.899, 0.80, 1.0), "answered"),
-                        ((0.899, 0.911, 0.57), "not_found_accuracy")]:
+                        ((0.899, 0.911, 0.57), "not_found_accuracy"),
+                        ((0.899, 0.911, 1.0, 0.01), "other_document_rate")]:
         result = check_floors({}, {}, floors, _turns(*bad))
         assert [c["metric"] for c in result["checks"] if not c["passed"]] == [metric]
     # Without the conversations' figures the floors fail rather than pass unseen.

@@ -125,3 +125,16 @@ def test_answer_metrics_report_the_verbatim_share() -> None:
                            resolved_question="?", cited=("g2", "x"), marked=("g2", "x"),
                            latency_ms=1.0, cited_texts=("丁。", "己。"))}
     assert answer_metrics(questions, outcomes)["verbatim_segment_rate"] == pytest.approx(2 / 3)
+
+
+def test_turns_asked_about_one_region_citing_another_are_counted() -> None:
+    turns = (_q("c#1", ("tianjin/1",), turn=1, region="tianjin"),
+             _q("c#2", ("qijiang/2",), turn=2, region="qijiang"),
+             _q("c#3", ("qijiang/3",), turn=3))
+    outcomes = {"c#1": _a("c#1", "answered", ("tianjin/1",)),
+                # the switch to Qijiang still points at Tianjin's clause: a stray
+                "c#2": _a("c#2", "answered", ("tianjin/1", "qijiang/2"),
+                          marked=("tianjin/1", "qijiang/2")),
+                "c#3": _a("c#3", "answered", ("tianjin/3",))}
+    m = multiturn_metrics([Conversation("c", "region_switch", turns)], outcomes)
+    assert m["asked_region_turns"] == {"n": 2, "other_document_rate": 0.5}
