@@ -370,9 +370,10 @@ def evaluate(
             from api.deps import get_settings
             from eval.corpus_mode import run_corpus_evaluation
 
+            settings = get_settings()
             run_corpus_evaluation(docs=corpus_docs, questions=corpus_questions, out=out,
-                                  encoder=get_settings().encoder, index_dir=index_dir, url=url,
-                                  console=console)
+                                  encoder=settings.encoder, index_dir=index_dir, url=url,
+                                  console=console, sentence_vectors=settings.sentence_vectors)
             return
         from eval.runner import run_evaluation
 

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     milvus_token: SecretStr | None = Field(None, description="Milvus user:password or API key")
     milvus_prefix: str = Field("policy", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,40}$",
                                description="collection name prefix (one per deployment)")
-    encoder: str = Field("use", description="use | sentence-transformers | hash")
+    encoder: str = Field("use", description="use | e5 | sentence-transformers | hash")
     model_name: str | None = Field(None, description="sentence-transformers model name or path")
     query_instruction: str | None = Field(
         None, description="prefix for queries, e.g. bge's 为这个句子生成表示以用于检索相关文章：")

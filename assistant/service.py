@@ -59,6 +59,18 @@ class AssistantConfig:
     thresholds_without_sentences: DecisionThresholds = field(
         default_factory=lambda: DecisionThresholds(min_dense=0.3, min_lexical=float("inf"),
                                                    elsewhere_lexical_ratio=1.3))
+    # The same, per encoder family (the start of the index's `encoder_id`), read before the two
+    # above. e5's cosines crowd between 0.8 and 0.95, so USE's cosine bar answers everything
+    # with it. Chosen by `eval.tune_decision --encoder e5 --no-sentence-vectors` on a Legal-DC
+    # index built with e5 (record `eval/decision-cv-e5.json`), its cosine bars searched where
+    # e5's cosines fall (`DENSE_BARS`): cosine 0.88 or BM25 6, the other-region ratio 1.1;
+    # held-out balanced accuracy 0.715 (sd 0.008) over ten fold splits (USE's: 0.744), false /
+    # correct refusals seeds 0.053 / 0.703, independent 0.133 / 0.600, Legal-DC 0.002 / 0.218;
+    # the independent test half 0.083 / 0.667. e5's cosine tells answerable from unanswerable
+    # questions less than USE's does (README, "Encoders").
+    encoder_thresholds: dict[str, DecisionThresholds] = field(default_factory=lambda: {
+        "multilingual-e5-small": DecisionThresholds(min_dense=0.88, min_lexical=6.0,
+                                                    elsewhere_lexical_ratio=1.1)})
     # A clause shown as "related" under a not_found must hold this share of the key terms (the
     # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
@@ -120,7 +132,12 @@ class PolicyAssistant:
 
     @property
     def thresholds(self) -> DecisionThresholds:
-        """The decision's thresholds for how this index scores a clause's cosine."""
+        """The decision's thresholds for how this index scores a clause's cosine: its encoder's,
+        else USE's with or without sentence vectors."""
+        encoder_id = self.index.params.encoder_id
+        for family, thresholds in self.config.encoder_thresholds.items():
+            if encoder_id.startswith(family):
+                return thresholds
         return (self.config.thresholds if self.index.params.sentence_vectors
                 else self.config.thresholds_without_sentences)
 

@@ -85,12 +85,14 @@ def _progress_callback(progress: Progress, description: str):
 def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
                           encoder: str | Encoder = "use", index_dir: Path | None = None,
                           limit: int | None = None, url: str | None = None,
-                          console: Console | None = None, client=None) -> dict:
+                          console: Console | None = None, client=None,
+                          sentence_vectors: bool = True) -> dict:
     """Evaluate on a Legal-DC-format benchmark, write the report into `out` and return it.
 
     `encoder` is a kind for `make_encoder` ("use", "hash") or a ready `Encoder` (e.g. the one the
     service's settings configure). `index_dir` keeps the product index between runs; without it
-    a temporary folder is used. `limit` keeps the first N questions (all documents are still
+    a temporary folder is used; `sentence_vectors` as the service's setting of that name.
+    `limit` keeps the first N questions (all documents are still
     loaded). With `url` the product is a running deployment asked over `POST /search` (`client`,
     an `httpx.Client` with that base URL, may replace the default one, e.g. a `TestClient`);
     the documents are still loaded here for containment and the baseline.
@@ -132,7 +134,8 @@ def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
                 stack.enter_context(tempfile.TemporaryDirectory(prefix="corpus-mode-")))
             task, update = _progress_callback(progress, "building the product index")
             started = time.perf_counter()
-            index, rebuilt = open_index(load, encoder, index_folder, progress=update)
+            index, rebuilt = open_index(load, encoder, index_folder, progress=update,
+                                        sentence_vectors=sentence_vectors)
             index_seconds = time.perf_counter() - started
             progress.remove_task(task)
             index_status = f"built: {rebuilt}" if rebuilt else "reused"

@@ -110,3 +110,16 @@ def test_removing_a_questions_documents_makes_it_unanswerable(tmp_path):
     coverage = {e.qid: e.evidence.coverage for e in answerable}
     assert np.mean([e.evidence.coverage for e in removed]) < \
         np.mean([coverage[e.qid] for e in removed]) - 0.1
+
+
+def test_each_encoder_kind_searches_cosine_bars_where_its_cosines_fall() -> None:
+    from eval.tune_decision import DENSE_BARS, GRID, _grid
+
+    use_bars = {point.min_dense for point in _grid("use")}
+    e5_bars = {point.min_dense for point in _grid("e5")}
+    assert use_bars == set(GRID["min_dense"])
+    assert e5_bars == set(DENSE_BARS["e5"])
+    # Between "always" and "never", e5's bars lie above every bar searched for USE.
+    assert min(e5_bars - {0.0}) > max(use_bars - {float("inf")})
+    # The other thresholds are searched alike, so the grids are the same size.
+    assert len(_grid("use")) // len(use_bars) == len(_grid("e5")) // len(e5_bars)

