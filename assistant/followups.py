@@ -82,6 +82,7 @@ _SHORT_YEAR = re.compile(r"^\d{2}$")
 _ANOTHER_UNIT = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:局|委|办|院|会|中心|队|站|所))"
                            r"(?:的|在)?(?:同一年|同一时期|同年|同期)?的?$")
 _VALUES = re.compile(rf"(第?)(?<![\d.]){NUMBER}\s*{_UNIT}")
+_NUMBER_TERM = re.compile(rf"第?{NUMBER}\s*{_UNIT}?")
 _LEADING = re.compile(r"^(那么?(?![个项条一])|要是|如果是|其中|另外|还有|再问一下|what about|how about|and)"
                       r"\s*[,，]?\s*",
                       re.IGNORECASE)
@@ -284,6 +285,14 @@ def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnConte
             and not _NAMES_UNIT.search(remainder))
 
 
+def _names_subject(own_topic: Sequence[str], known) -> bool:
+    """Whether a turn names a subject of its own: two terms or more that some clause uses, or
+    one of `SUBJECT_CHARS` or more, numbers and values aside. One that names none
+    ("到2021年增加到多少": 2021 and 增加) asks about the subject carried over, however long."""
+    content = [term for term in own_topic if known(term) and not _NUMBER_TERM.fullmatch(term)]
+    return len(content) >= 2 or any(len(term) >= SUBJECT_CHARS for term in content)
+
+
 def _asks_its_own_question(question: str, remainder: str, own_topic: list[str],
                            previous: TurnContext, known, new_place: bool) -> bool:
     """A follow-up that opens with a shift marker (那, 那么, 要是) or names a new place, and asks,
@@ -366,7 +375,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         or same_question or compared or bool(_INNER_NE.search(question)) or \
         bool(places and _PLACE_SIDE.match(without_places(question, places)))
     short = len(_TRAILING.sub("", question)) <= 8
-    if not (marked or pronoun or short or not own_topic):
+    if not (marked or pronoun or short or not _names_subject(own_topic, known)):
         # A complete question: keep it, but inherit the region when it names none.
         if places or not previous_places:
             return Resolution(question, without_places(question, places), places,
@@ -444,6 +453,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
                               kind="row_pointer")
     # A new aspect of the subject carried over ("最长能补多久？"): its key terms stay key
     # terms of the search whatever the rewrite reads like.
-    asked = f"{_topic_beside(previous, remainder)}{entity}{remainder}？"
+    # Subject terms inside the row's unit are not repeated (文化旅游委 in 区文化旅游委).
+    asked = f"{_topic_beside(previous, entity + remainder)}{entity}{remainder}？"
     return Resolution(_shown(question, previous, joined(region, asked)), asked, here,
                       previous.subject_terms, "new_aspect")

@@ -48,6 +48,29 @@ def test_a_new_aspect_keeps_place_and_subject(hash_assistant, previous, question
     assert any(word in resolved for word in words), (resolved, words)
 
 
+# Longer than a short follow-up, with no subject of its own (no two terms the documents use, no
+# long one; numbers aside): still a new aspect of the subject carried over.
+_SUBJECTLESS = ("到2021年一共要增加到多少？", "这种情况一般最晚多少天之内能办下来？",
+                "从2020年开始每年大概能拿到多少？", "我想知道到底在哪儿才能办得了？",
+                "一般来说大概多长时间之后能到账？", "要是中途不想干了钱还要退回去吗？")
+
+
+@pytest.mark.parametrize("previous", [TIANJIN, SANMENXIA], ids=["tianjin", "sanmenxia"])
+@pytest.mark.parametrize("question", _SUBJECTLESS)
+def test_a_long_question_naming_no_subject_keeps_the_subject(hash_assistant, previous, question):
+    resolution = hash_assistant.resolve_followup(question, previous)
+    assert resolution.kind == "new_aspect", resolution
+    assert resolution.question.startswith(previous.region_words[0] + previous.topic), resolution
+    assert previous.topic in resolution.search, resolution
+
+
+def test_a_long_question_with_a_subject_of_its_own_stands_alone(hash_assistant):
+    for question in ("培训机构需要具备什么样的资质才行？", "创业补贴一般要怎么去申请？"):
+        resolution = hash_assistant.resolve_followup(question, TIANJIN)
+        assert resolution.kind == "own_question", resolution
+        assert TIANJIN.topic not in resolution.question, resolution
+
+
 # A new subject in the same place: the previous question about it, same place, same aspect.
 _NEW_SUBJECTS = ("那生活费补贴呢？", "职业培训补贴呢？", "创业培训呢？", "那职业技能鉴定补贴呢？",
                  "生活费补贴呢", "那么职业培训补贴呢？")
