@@ -52,3 +52,20 @@ def test_questions_the_documents_do_not_cover_are_refused(e5_client):
     for question in ("今天天气怎么样", "住房公积金怎么提取？"):
         body = e5_client.post("/ask", json={"question": question}).json()
         assert body["status"] == "not_found", question
+
+
+def test_concurrent_questions_embedded_together_get_their_own_answers(e5_client):
+    """The server embeds concurrent questions in one batch (`query_batching`); e5 pads a batch
+    of questions of different lengths, and each must still get its own vector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["三门峡以工代训补贴标准是多少？", "天津新型学徒制补贴标准是多少？",
+                 "台儿庄生活费补贴对象有哪些？", "白城市职业技能提升行动的目标任务是什么？"] * 2
+    alone = {q: e5_client.post("/ask", json={"question": q}).json()["citations"][0]["clause_id"]
+             for q in questions}
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(
+            lambda q: e5_client.post("/ask", json={"question": q}).json(), questions))
+    assert [body["citations"][0]["clause_id"] for body in together] == \
+        [alone[q] for q in questions]
+    assert alone["三门峡以工代训补贴标准是多少？"] == "sanmenxia-2019/2.3.1"
