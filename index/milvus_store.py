@@ -42,6 +42,7 @@ from index.clause_store import (
     SyncReport,
     scope_documents,
 )
+from index.encoders import batches
 from index.store import BM25_B, BM25_K1, BuiltIndex, dense_text, lexical_text
 
 log = logging.getLogger(__name__)
@@ -207,10 +208,10 @@ class MilvusClauseStore:
         self._ensure_collections(index.params.dim)
         vectors = np.load(index.folder / "vectors.npy", mmap_mode="r")
         written = 0
-        for batch in _batches(doc_ids, 50):
+        for batch in batches(doc_ids, 50):
             self._call("delete", self.clauses, filter=f"doc_id in {_quoted(batch)}")
             rows = [row for doc_id in batch for row in self._clause_row(index, vectors, doc_id)]
-            for chunk in _batches(rows, _INSERT_BATCH):
+            for chunk in batches(rows, _INSERT_BATCH):
                 self._call("insert", self.clauses, chunk)
             written += len(rows)
             self._call("upsert", self.documents, [
@@ -223,7 +224,7 @@ class MilvusClauseStore:
 
     def delete_documents(self, doc_ids: list[str]) -> None:
         """Remove these documents' clauses and their content records."""
-        for batch in _batches(doc_ids, 100):
+        for batch in batches(doc_ids, 100):
             self._call("delete", self.clauses, filter=f"doc_id in {_quoted(batch)}")
             self._call("delete", self.documents, ids=batch)
 
@@ -336,11 +337,6 @@ def _content_key(index: BuiltIndex, doc_id: str) -> str:
         digest.update(dense_text(document, clause).encode())
         digest.update(lexical_text(document, clause).encode())
     return digest.hexdigest()
-
-
-def _batches(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 __all__ = ["DEFAULT_CANDIDATES", "MilvusClauseStore"]
