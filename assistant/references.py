@@ -1,4 +1,5 @@
-"""Section references in questions: "三门峡方案二（三）1讲什么", "台儿庄第（十六）条", "第三部分（二）2".
+"""Section references in questions: "三门峡方案二（三）1讲什么", "台儿庄第（十六）条", "第三部分（二）2",
+and a standard's decimal clauses ("第3.2条", "5.1.1条").
 
 A reference is turned into the normalised labels the parser prints (二、 / （三） / 1.), then
 matched against clause sections: exactly, as the tail of a section (Taierzhuang's （十六） is
@@ -19,6 +20,8 @@ _FULL = re.compile(
 _MID_ONLY = re.compile(rf"第\s*[（(]\s*(?P<mid>{_CN})\s*[）)]\s*(?:条|项|款)?|[（(]\s*(?P<mid2>{_CN})\s*[）)]\s*(?:条|项|款)")
 _ARTICLE = re.compile(rf"第\s*(?P<num>{_CN}|\d{{1,3}})\s*条")
 _PART = re.compile(rf"第\s*(?P<top>{_CN})\s*部分")
+# A GB/T 1.1 clause number needs its 条/款/节 word: a bare "1.5" in a question is a quantity.
+_DECIMAL = re.compile(r"(?<![\d.．])(?P<num>\d{1,2}(?:[.．]\d{1,2}){1,3})\s*(?:条|款|节)")
 
 
 def reference_labels(question: str) -> list[str] | None:
@@ -30,6 +33,9 @@ def reference_labels(question: str) -> list[str] | None:
         if found["low"]:
             labels.append(f"{int(found['low'])}.")
         return labels
+    found = _DECIMAL.search(question)
+    if found:
+        return [found["num"].replace("．", ".")]
     found = _MID_ONLY.search(question)
     if found:
         return [f"（{int_to_chinese(chinese_to_int(found['mid'] or found['mid2']))}）"]

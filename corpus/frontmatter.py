@@ -54,6 +54,13 @@ def is_signature(line: str, following: list[str]) -> bool:
     return bool(following) and parse_date(following[0]) is not None
 
 
+# A line that opens with a full date is never a title: it is the rest of a promulgation note
+# that a layout broke ("2021年4月7日 国务院令第741号修订）", "…批准 根据") or says when the text
+# applies ("发布之日施行").
+_DATED_NOTE = re.compile(r"^(根据)?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^。]+$"
+                         r"|^自?(公布|发布|印发)之日起?(施行|实施|生效|执行)$")
+
+
 def _classify(line: str, following: list[str]) -> str:
     if PROMULGATION.match(line):
         return "promulgation"
@@ -61,6 +68,8 @@ def _classify(line: str, following: list[str]) -> str:
         return "doc_number"
     if parse_date(line):
         return "date"
+    if _DATED_NOTE.match(line):
+        return "promulgation"
     if _PUBLIC_NOTE.match(line):
         return "public"
     if line.startswith(("注：", "注:")):

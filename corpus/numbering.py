@@ -1,4 +1,5 @@
-"""Recognising clause numbers at the start of a line: 第X编/章/节/条, 一、 （一） 1． (1) ①.
+"""Recognising clause numbers at the start of a line: 第X编/章/节/条, 一、 （一） 1． (1) ①, and
+the decimal numbers of standards and technical rules (GB/T 1.1: "1 范围", "3.1 依据标准").
 
 Only the shape of a number is decided here; whether a number really opens a clause (and not a
 cross-reference such as "（三）项" or a decimal such as "1.8万") is checked both here (what
@@ -33,9 +34,21 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(rf"^([{_CIRCLED}])\s*")),
 )
 
+# GB/T 1.1 numbering: a chapter is a bare number followed by a space ("1 抽样方法"), its
+# subclauses add a dot per level ("3.1 依据标准", "5.1.1 重伤一级"; Word often drops the space
+# after a dotted number: "3.2判定原则"). Each depth is a kind of its own (decimal1 … decimal4) so
+# that the outline nests them like any other numbering; the parser checks that a subclause's
+# leading numbers are those of the open clause above it.
+DECIMAL_KINDS = ("decimal1", "decimal2", "decimal3", "decimal4")
+_DECIMAL = re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){0,3})(?![.．]?\d)([\s\u3000]*)")
+# What a number followed by these is: a quantity or a percentage ("1.5%", "3.2 m"), not a clause.
+_NOT_DECIMAL_TEXT = re.compile(r"^[%％‰℃°′″.．,，、:：;；)）\]\-—~～×/+*=<>≤≥A-Za-z]")
+
 # Level order used when a document does not reveal its own nesting (it always does here, but
 # a kind first seen deeper keeps this order as a tie-breaker).
-KIND_RANK = {kind: rank for rank, (kind, _) in enumerate(_PATTERNS)}
+KIND_RANK = {kind: rank for rank, kind in enumerate([kind for kind, _ in _PATTERNS[:5]]
+                                                    + list(DECIMAL_KINDS)
+                                                    + [kind for kind, _ in _PATTERNS[5:]])}
 # Kinds that structure a statute; an article (条) holds everything numbered below it as its
 # 款 and 项 — "（一）" inside an article is an item of that article, never a new clause.
 STATUTE_HEADINGS = ("part", "subpart", "chapter", "section")
@@ -53,6 +66,7 @@ class Heading:
     label: str  # normalised as printed: 一、 （三） 1. （2） ① 第三条 第十条之一
     rest: str  # the text after the number
     sub: int = 0  # 之一 → 1 for an inserted article, else 0
+    parents: tuple[int, ...] = ()  # a decimal number's leading parts: 3.1.2 → (3, 1)
 
 
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -118,12 +132,48 @@ def _label(kind: str, number: int, sub: int = 0) -> str:
         return f"{number}."
     if kind == "paren_arabic":
         return f"（{number}）"
+    if kind in DECIMAL_KINDS:
+        return str(number)
     return _CIRCLED[number - 1]
+
+
+def _decimal_heading(stripped: str) -> Heading | None:
+    """A GB/T 1.1 clause number ("1 范围", "3.1 依据标准", "3.2判定原则"), or None.
+
+    A bare number needs a space after it and a title after that (a short line without sentence
+    punctuation): "1 份；" in a form or a line "10 个工作日内…" wrapped from a PDF are text. A
+    dotted number needs text after it, not a unit or a digit, and a title when no space
+    separates them. The parser then checks the sequence and the leading numbers.
+    """
+    found = _DECIMAL.match(stripped)
+    if not found:
+        return None
+    parts = tuple(int(part) for part in re.split(r"[.．]", found.group(1)))
+    rest = stripped[found.end():]
+    if not rest or _NOT_DECIMAL_TEXT.match(rest) or rest[0].isdigit() or 0 in parts:
+        return None
+    spaced = bool(found.group(2))
+    titled = len(rest) <= _DECIMAL_TITLE_MAX and not re.search(r"[。；;，,：:！？]", rest)
+    if len(parts) == 1 and not spaced:
+        return None
+    if (len(parts) == 1 or not spaced) and not titled:
+        # Without the space, only a heading's words may follow a dotted number: "1.8万人次，…"
+        # at the start of a line wrapped from a PDF is a quantity.
+        return None
+    label = ".".join(str(part) for part in parts)
+    return Heading(kind=DECIMAL_KINDS[len(parts) - 1], number=parts[-1], label=label, rest=rest,
+                   parents=parts[:-1])
+
+
+# A GB/T chapter's title ("规范性引用文件", "检验方法") is short.
+_DECIMAL_TITLE_MAX = 30
 
 
 def match_heading(line: str) -> Heading | None:
     """Return the clause number that opens `line`, or None."""
     stripped = line.strip()
+    if decimal := _decimal_heading(stripped):
+        return decimal
     for kind, pattern in _PATTERNS:
         found = pattern.match(stripped)
         if not found:

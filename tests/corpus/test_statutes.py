@@ -177,9 +177,9 @@ def test_an_older_version_of_the_same_title_is_superseded():
 def test_body_lines_of_every_legal_dc_document_land_in_clauses():
     """Every non-empty line of all 347 documents is in a clause, a heading path or the title.
 
-    Measured: 92 of 51,373 lines are not (0.18%), in 13 documents — 72 of them in one national
-    standard numbered "1 抽样方法" (GB/T 1.1 style, not read as numbering yet) whose tables sit
-    outside any clause, the rest annex listings and a 公告 wrapper. The bound guards that.
+    Measured: 20 of 51,373 lines are not (0.04%), in 12 documents — form cells, annex listings
+    and a 公告 wrapper (92 in 13 before GB/T 1.1 numbering, "1 抽样方法", was read: that one
+    standard lost 72 lines and its tables). The bound guards that.
     """
     from corpus.reading import read_source
     lost = total = 0
@@ -188,7 +188,7 @@ def test_body_lines_of_every_legal_dc_document_land_in_clauses():
         source = read_source(path)
         document = parse_source(source, doc_id=f"ldc-{number}")
         kept = "\n".join(re.sub(r"\s", "", c.text) for c in document.clauses)
-        paths = "".join("".join(c.section_path) for c in document.clauses)
+        paths = re.sub(r"\s", "", "".join("".join(c.section_path) for c in document.clauses))
         title = re.sub(r"\s", "", document.title)
         for raw in source.lines:
             line = re.sub(r"\s", "", raw)
@@ -199,5 +199,5 @@ def test_body_lines_of_every_legal_dc_document_land_in_clauses():
                 lost += 1
                 worst[path.stem] = worst.get(path.stem, 0) + 1
     assert total > 50_000
-    assert lost / total <= 0.002, sorted(worst.items(), key=lambda item: -item[1])[:5]
-    assert len(worst) <= 13, sorted(worst)
+    assert lost / total <= 0.0006, sorted(worst.items(), key=lambda item: -item[1])[:5]
+    assert len(worst) <= 12, sorted(worst)
