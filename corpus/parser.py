@@ -279,7 +279,10 @@ def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> l
             return
         # A standard's numbered clause (3.2) is cited whole, as an article is: its paragraphs
         # are its 段, not clauses of their own as the measures under a plan's heading are.
+        # A heading that is itself a sentence ("一、将刑法第十七条修改为：“…", an amendment
+        # with the quoted paragraphs that follow it) is not a title over them: kept whole.
         split_paragraphs = not own_text and is_leaf and len(node.paragraphs) > 1 \
+            and not _reads_as_sentence(node.heading.rest) \
             and node.heading.kind not in DECIMAL_KINDS
         if split_paragraphs:
             for index, paragraph in enumerate(node.paragraphs, start=1):
@@ -298,6 +301,11 @@ def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> l
     for root in outline.roots:
         walk(root)
     return clauses
+
+
+def _reads_as_sentence(rest: str) -> bool:
+    """Clause words that go on as a sentence, not a heading's title: a comma, colon or quote."""
+    return bool(re.search(r"[，,：:“「]", rest))
 
 
 def _is_title(rest: str) -> bool:
@@ -432,7 +440,12 @@ def _split(lines: list[_Line]) -> tuple[int, int, int]:
     """Indexes where the body starts, where annexes start and where back matter starts."""
     body_start = next((i for i, line in enumerate(lines)
                        if not is_cell_line(line.raw) and line.text
-                       and _opens_body(match_heading(line.text))), len(lines))
+                       and _opens_body(match_heading(line.text))), None)
+    if body_start is None:
+        # No numbering: a table is the body (罪名 lists, catalogues), its rows the clauses;
+        # read as front matter its cells would be taken for title lines and dropped.
+        body_start = next((i for i, line in enumerate(lines)
+                           if is_cell_line(line.raw) and line.text), len(lines))
     texts = [line.text for line in lines]
     annex_start = back_start = len(lines)
     for i in range(body_start, len(lines)):

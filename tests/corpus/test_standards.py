@@ -137,3 +137,47 @@ def test_a_question_can_cite_a_decimal_clause():
     assert [c.key for c in find_referenced("第3.2条讲什么？", [document])][:1] == ["3.2"]
     assert [c.key for c in find_referenced("3.2.1条怎么规定的", [document])] == ["3.2.1"]
     assert find_referenced("补贴提高1.5倍吗", [document]) == []
+
+
+AMENDMENT = """示例法修正案（十一）
+2020年12月26日 第十三届全国人民代表大会常务委员会第二十四次会议通过
+一、将示例法第十七条修改为：“已满十六周岁的人犯罪，应当负刑事责任。
+“已满十四周岁不满十六周岁的人，犯故意杀人罪的，应当负刑事责任。
+“因不满十六周岁不予刑事处罚的，责令其父母加以管教。”
+二、本修正案自2021年3月1日起施行。
+"""
+
+
+def test_a_heading_that_is_a_sentence_keeps_the_paragraphs_it_introduces():
+    document = parse_text(AMENDMENT, doc_id="amend", source_file="amend.md",
+                          overrides={"region": "全国"}, lines_are_paragraphs=True)
+    first = document.clause("1")
+    # The amending sentence and the article it quotes are one clause; before, the sentence
+    # survived only as a heading and each quoted paragraph was a clause of its own.
+    assert first.text.startswith("一、将示例法第十七条修改为：“已满十六周岁的人犯罪")
+    assert first.text.endswith("责令其父母加以管教。”")
+    assert [c.key for c in document.clauses] == ["front", "1", "2"]
+
+
+CHARGES = """关于执行《示例法》确定罪名的补充规定
+2007年10月25日 最高人民法院、最高人民检察院公告公布
+根据示例法修正案的规定，现对罪名补充如下：
+\t法律条文
+\t罪名
+
+\t第134条第2款
+\t强令违章冒险作业罪
+
+\t第135条之一
+\t大型群众性活动重大安全事故罪
+"""
+
+
+def test_a_document_without_numbering_keeps_its_table_rows_as_clauses():
+    document = parse_text(CHARGES, doc_id="charges", source_file="charges.md",
+                          overrides={"region": "全国"}, lines_are_paragraphs=True)
+    texts = [clause.text for clause in document.clauses]
+    assert "法律条文：第135条之一；罪名：大型群众性活动重大安全事故罪" in texts
+    assert document.title == "关于执行《示例法》确定罪名的补充规定"
+    assert document.date == "2007-10-25"
+    assert any("现对罪名补充如下" in text for text in texts)
