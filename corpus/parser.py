@@ -304,8 +304,11 @@ def _clauses_from_outline(doc_id: str, outline: _Outline, start_order: int) -> l
 
 
 def _reads_as_sentence(rest: str) -> bool:
-    """Clause words that go on as a sentence, not a heading's title: a comma, colon or quote."""
-    return bool(re.search(r"[，,：:“「]", rest))
+    """Clause words that lead into what follows (a colon, an opening quote), not a title.
+
+    A comma alone does not count: "（三）强化政策支持，加大资金投入" is a plan's title over
+    measures that are clauses of their own."""
+    return bool(re.search(r"[：:“「]", rest))
 
 
 def _is_title(rest: str) -> bool:
