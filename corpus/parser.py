@@ -154,7 +154,11 @@ class _Outline:
             return heading.number == previous and heading.sub == previous_sub + 1
         if heading.kind in STATUTE_HEADINGS or heading.kind == "article":
             # Statute numbers may skip (an article lost to a conversion, an excerpt); the
-            # reference-tail test in `match_heading` already keeps citations out.
+            # reference-tail test in `match_heading` already keeps citations out. The first of
+            # its kind may carry any number: one book of a code (民法典·合同编 opens at 第四百六十三条),
+            # an amendment continuing its predecessors' numbering (宪法修正案 第三十二条).
+            if heading.kind not in self.last_number:
+                return True
             return heading.number == 1 or previous < heading.number <= previous + _MAX_SKIP
         return heading.number in (1, previous + 1)
 

@@ -201,3 +201,29 @@ def test_body_lines_of_every_legal_dc_document_land_in_clauses():
     assert total > 50_000
     assert lost / total <= 0.0006, sorted(worst.items(), key=lambda item: -item[1])[:5]
     assert len(worst) <= 12, sorted(worst)
+
+
+def test_a_book_of_a_code_or_an_amendment_may_open_at_any_article():
+    text = ("中华人民共和国宪法修正案（示例）\n（2018年3月11日第十三届全国人民代表大会第一次会议通过）\n"
+            "第三十二条　宪法序言第七自然段修改如下。\n第三十三条　宪法序言第十自然段修改如下。\n"
+            "第三十四条　宪法第一条增加一款。\n")
+    document = parse_text(text, doc_id="amend", source_file="amend.txt",
+                          overrides={"region": "全国"})
+    assert [c.section for c in document.clauses if c.kind == "article"] == [
+        "第三十二条", "第三十三条", "第三十四条"]
+
+
+LAWREFBOOK_CODE = LEGAL_DC.parent / "lawrefbook" / "laws"
+
+
+@pytest.mark.skipif(not LAWREFBOOK_CODE.exists(), reason="../shared/corpora/lawrefbook is absent")
+def test_the_contract_book_of_the_civil_code_is_read_article_by_article():
+    """LawRefBook prints each book of 民法典 as a file; 合同编 opens at 第四百六十三条, which was
+    read as no article at all (341 chapter paragraphs) until the first article could carry any
+    number (stop 31)."""
+    from corpus.reading import read_source
+    path = next(LAWREFBOOK_CODE.rglob("合同编.md"))
+    document = parse_source(read_source(path), doc_id="contract")
+    articles = [c for c in document.clauses if c.kind == "article"]
+    assert len(articles) == 526
+    assert articles[0].section == "第四百六十三条" and articles[-1].section == "第九百八十八条"
