@@ -57,14 +57,34 @@ def _inside(line: dict, bbox: tuple[float, float, float, float]) -> bool:
     return top <= middle <= bottom and line["x0"] < x1 and line["x1"] > x0
 
 
+def _on_baseline(char: dict, height: float) -> dict:
+    """The char boxed as `height` above its baseline, for grouping chars into lines.
+
+    A glyph's box comes from its font and size: Word and LibreOffice set Chinese quotes (“ ”) in
+    a smaller Latin font whose box top stands 5 points below the Chinese text's on the same
+    baseline, and grouped by box tops they left their line ("加印 样币 字样" and a line "“ ”").
+    """
+    matrix = char.get("matrix")
+    if not matrix or not char.get("upright", True):
+        return char
+    baseline = char["top"] + (char["y1"] - matrix[5])
+    return {**char, "top": baseline - height, "bottom": baseline}
+
+
 def _read_page(page) -> _Page:
+    from pdfplumber.utils.text import chars_to_textmap
+
     tables = []
     for table in page.find_tables():
         rows = [[cell or "" for cell in row] for row in table.extract()]
         if rows:
             tables.append((table.bbox, rows))
     items: list[_Line] = []
-    for line in page.extract_text_lines(strip=True, return_chars=False):
+    sizes = sorted(char["size"] for char in page.chars) or [1.0]
+    chars = [_on_baseline(char, sizes[len(sizes) // 2]) for char in page.chars]
+    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                               layout_height=page.height)
+    for line in textmap.extract_text_lines(strip=True, return_chars=False):
         text = line["text"].strip()
         if text and not any(_inside(line, bbox) for bbox, _ in tables):
             items.append(_Line(text, line["x0"], line["x1"], line["top"], line["bottom"]))

@@ -332,6 +332,20 @@ def test_pdf_headers_page_numbers_and_page_end_breaks_are_handled():
     assert lines[-1] == "本方案自印发之日起施行。"
 
 
+def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
+    """LibreOffice's export of a Word file whose quotes fall back to a 10.5 pt Latin font inside
+    16 pt Chinese text (tests/fixtures/make_office_pdf.py): grouped by glyph-box tops, the quotes
+    formed lines of their own ("加印 样币 字样" then "“ ”"); grouped by baseline they stay put.
+    Legal-DC's 人民币管理条例 exported the same way lost the quotes of 4 articles."""
+    from corpus.parser import parse_source
+    document = parse_source(read_source(FIXTURES / "office-export.pdf"), doc_id="coins")
+    assert document.title == "某某市纪念币管理办法"
+    assert document.clause("a2").text.endswith("纪念币样币上应当加印“样币”字样。")
+    assert "加盖“假币”字样的戳记，并登记造册；" in document.clause("a3").text
+    assert document.clause("a4").text == "第四条本办法所称“流通纪念币”，是指具有法定货币地位、可以流通的纪念币。"
+    assert [c.key for c in document.clauses if c.kind == "article"] == ["a1", "a2", "a3", "a4", "a5"]
+
+
 def _minimal_pdf(content: bytes) -> bytes:
     """A one-page PDF whose page draws `content` (no fonts: so no text layer)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
