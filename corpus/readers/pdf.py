@@ -25,6 +25,8 @@ from corpus.records import SourceText
 from corpus.text import join_fragments
 
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
+# Rounds of header/footer removal: a footer or header of up to three margin-sized layers.
+_LAYOUT_ROUNDS = 3
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
@@ -71,13 +73,23 @@ def _on_baseline(char: dict, height: float) -> dict:
     return {**char, "top": baseline - height, "bottom": baseline}
 
 
+def _is_grid(rows: list[list[str]]) -> bool:
+    """Ruled cells that hold a table: two rows with two filled cells at least.
+
+    Paragraph shading or borders exported from Word are boxes stacked down the page, which
+    pdfplumber reads as a one-column table with empty cells; taken for a table, the text inside
+    was dropped and nine of 73 Legal-DC laws exported by LibreOffice read as scans.
+    """
+    return sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) >= 2
+
+
 def _read_page(page) -> _Page:
     from pdfplumber.utils.text import chars_to_textmap
 
     tables = []
     for table in page.find_tables():
         rows = [[cell or "" for cell in row] for row in table.extract()]
-        if rows:
+        if _is_grid(rows):
             tables.append((table.bbox, rows))
     items: list[_Line] = []
     sizes = sorted(char["size"] for char in page.chars) or [1.0]
@@ -99,8 +111,12 @@ def _margin_indexes(page: _Page, count: int) -> list[int]:
     return sorted(set(positions[:count] + positions[-count:]))
 
 
-def _remove_layout(pages: list[_Page], config: ReaderConfig) -> None:
-    """Drop running headers/footers and page numbers from the top and bottom of every page."""
+def _remove_layout(pages: list[_Page], config: ReaderConfig) -> int:
+    """Drop running headers/footers and page numbers from the top and bottom of every page.
+
+    Returns how many lines were dropped: a footer of three lines ("1", a mark, "…发布") is
+    peeled in rounds, as the page number only reaches the margin once the lines under it went.
+    """
     margin = [_margin_indexes(page, config.pdf_margin_lines) for page in pages]
 
     def key(text: str) -> str:
@@ -119,6 +135,7 @@ def _remove_layout(pages: list[_Page], config: ReaderConfig) -> None:
     offset, agreeing = offsets.most_common(1)[0] if offsets else (None, 0)
     bare_ok = agreeing >= 2 or offset in (0, 1)
 
+    dropped = 0
     for p, indexes in enumerate(margin):
         drop = set()
         for i in indexes:
@@ -128,6 +145,8 @@ def _remove_layout(pages: list[_Page], config: ReaderConfig) -> None:
             elif bare_ok and _BARE_NUMBER.match(text) and int(text) - p == offset:
                 drop.add(i)
         pages[p].items = [item for i, item in enumerate(pages[p].items) if i not in drop]
+        dropped += len(drop)
+    return dropped
 
 
 @dataclass(frozen=True)
@@ -216,7 +235,9 @@ def read_pdf(data: bytes, filename: str,
     text_chars = sum(len(item.text.replace(" ", "")) for page in pages for item in page.items)
     if not pages or text_chars < config.pdf_min_chars_per_page * len(pages):
         raise _scanned(filename)
-    _remove_layout(pages, config)
+    for _ in range(_LAYOUT_ROUNDS):
+        if not _remove_layout(pages, config):
+            break
     lines = tidy_lines(_lines(pages, config))
     if isinstance(title, bytes):
         title = title.decode("utf-8", "replace")

@@ -346,6 +346,27 @@ def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
     assert [c.key for c in document.clauses if c.kind == "article"] == ["a1", "a2", "a3", "a4", "a5"]
 
 
+def test_shaded_paragraphs_are_text_and_a_three_line_footer_is_dropped():
+    """LibreOffice's export of a Word file whose paragraphs are shaded white and whose footer is
+    page number, mark and issuer (tests/fixtures/make_office_pdf.py). The shading boxes read as
+    one ruled table with empty cells, and the page's text inside it was dropped: nine of 73
+    Legal-DC laws exported this way were refused as scans. The page number, third line from
+    the bottom, stayed in the text ("…《中1") until the footer was peeled in rounds."""
+    from corpus.parser import parse_source
+    source = read_source(FIXTURES / "office-shaded.pdf")
+    text = "\n".join(source.lines)
+    for layout in ("某某市人民政府规章", "某某市人民政府发布", "X"):
+        assert layout not in text
+    assert not any(line.strip().isdigit() for line in source.lines)
+    document = parse_source(source, doc_id="ads")
+    articles = [c for c in document.clauses if c.kind == "article"]
+    assert [c.section for c in articles][-1] == "第十三条" and len(articles) == 13
+    assert articles[7].text.endswith("应当显著标明“广告”。")
+    # Each article is one paragraph: those that ran over a page end were joined again.
+    assert all(c.text.count("。") == 1 or "；" in c.text for c in articles)
+    assert not any(re.search(r"[\u4e00-\u9fff]\d$", c.text) for c in articles)
+
+
 def _minimal_pdf(content: bytes) -> bytes:
     """A one-page PDF whose page draws `content` (no fonts: so no text layer)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
