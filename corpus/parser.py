@@ -348,6 +348,7 @@ def _add_table(outline: _Outline, raw_lines: list[str]) -> None:
 def _parse_body(lines: list[_Line], *, lines_are_paragraphs: bool = False) -> _Outline:
     outline = _Outline()
     table: list[str] = []
+    after_table = False  # a table row never runs on into the line after the table
     for line in lines:
         if is_cell_line(line.raw) or (table and not line.text):
             table.append(line.raw)
@@ -355,9 +356,11 @@ def _parse_body(lines: list[_Line], *, lines_are_paragraphs: bool = False) -> _O
         if table:
             _add_table(outline, table)
             table = []
+            after_table = True
         text = line.text
         if not text:
             continue
+        follows_table, after_table = after_table, False
         heading = match_heading(text)
         if heading is not None and outline.absorbs(heading):
             outline.add_paragraph(text)
@@ -368,7 +371,8 @@ def _parse_body(lines: list[_Line], *, lines_are_paragraphs: bool = False) -> _O
         previous = outline.last_text()
         if previous is not None:
             previous_text, bare_heading = previous
-            broken = not lines_are_paragraphs and not is_complete(previous_text)
+            broken = not lines_are_paragraphs and not is_complete(previous_text) \
+                and not follows_table
             if _RESPONSIBILITY.match(text) or (not bare_heading and broken):
                 outline.extend_last(text)
                 continue

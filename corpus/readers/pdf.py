@@ -74,13 +74,17 @@ def _on_baseline(char: dict, height: float) -> dict:
 
 
 def _is_grid(rows: list[list[str]]) -> bool:
-    """Ruled cells that hold a table: two rows with two filled cells at least.
+    """Ruled cells that hold a table: most rows with text fill two cells or more.
 
-    Paragraph shading or borders exported from Word are boxes stacked down the page, which
-    pdfplumber reads as a one-column table with empty cells; taken for a table, the text inside
-    was dropped and nine of 73 Legal-DC laws exported by LibreOffice read as scans.
+    Paragraph or run shading exported from Word is boxes down the page, which pdfplumber reads
+    as a table of one wide cell per line (now and then split at a gap: "第三条" | its text);
+    taken for a table, the text inside was dropped and 12 of 108 Legal-DC laws exported by
+    LibreOffice read as scans.
     """
-    return sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2) >= 2
+    filled = [sum(1 for cell in row if cell.strip()) for row in rows]
+    with_text = [count for count in filled if count]
+    multi = sum(1 for count in with_text if count >= 2)
+    return multi >= 2 and multi * 2 >= len(with_text)
 
 
 def _read_page(page) -> _Page:

@@ -349,7 +349,7 @@ def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
 def test_shaded_paragraphs_are_text_and_a_three_line_footer_is_dropped():
     """LibreOffice's export of a Word file whose paragraphs are shaded white and whose footer is
     page number, mark and issuer (tests/fixtures/make_office_pdf.py). The shading boxes read as
-    one ruled table with empty cells, and the page's text inside it was dropped: nine of 73
+    one ruled table with empty cells, and the page's text inside it was dropped: 12 of 108
     Legal-DC laws exported this way were refused as scans. The page number, third line from
     the bottom, stayed in the text ("…《中1") until the footer was peeled in rounds."""
     from corpus.parser import parse_source

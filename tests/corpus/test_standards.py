@@ -181,3 +181,14 @@ def test_a_document_without_numbering_keeps_its_table_rows_as_clauses():
     assert document.title == "关于执行《示例法》确定罪名的补充规定"
     assert document.date == "2007-10-25"
     assert any("现对罪名补充如下" in text for text in texts)
+
+
+def test_a_line_after_a_table_in_a_pdf_text_is_not_glued_to_its_last_row():
+    # Plain text and PDF lines are joined when the line before does not end a sentence; a
+    # table's last row never ends with one, and the next table's caption was read as its tail.
+    text = STANDARD.replace("执行企业标准的产品，检验项目参照上述内容执行。", "表2 复检项目")
+    document = parse_text(text, doc_id="std", source_file="std.pdf",
+                          overrides={"region": "全国"}, lines_are_paragraphs=False)
+    lines = document.clause("2").text.split("\n")
+    assert "序号：2；检验项目：重金属；检验方法：GB 31604.9—2016" in lines
+    assert "表2复检项目" in lines
