@@ -73,6 +73,22 @@ def _on_baseline(char: dict, height: float) -> dict:
     return {**char, "top": baseline - height, "bottom": baseline}
 
 
+_WHITE = {(1,), (1, 1, 1), (0, 0, 0, 0)}  # grey, RGB and CMYK white
+
+
+def _draws(obj: dict) -> bool:
+    """False for a box filled in the page's white and not stroked: it rules nothing.
+
+    Word's paragraph and run shading (w:shd fill FFFFFF) is exported as such boxes, one per
+    run, and a table finder reads their edges as the ruling of small tables over the text.
+    """
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    colour = obj.get("non_stroking_color")
+    colour = tuple(colour) if isinstance(colour, (list, tuple)) else (colour,)
+    return tuple(round(float(part), 3) for part in colour) not in _WHITE
+
+
 def _is_grid(rows: list[list[str]]) -> bool:
     """Ruled cells that hold a table: most rows with text fill two cells or more.
 
@@ -91,7 +107,7 @@ def _read_page(page) -> _Page:
     from pdfplumber.utils.text import chars_to_textmap
 
     tables = []
-    for table in page.find_tables():
+    for table in page.filter(_draws).find_tables():
         rows = [[cell or "" for cell in row] for row in table.extract()]
         if _is_grid(rows):
             tables.append((table.bbox, rows))

@@ -367,6 +367,20 @@ def test_shaded_paragraphs_are_text_and_a_three_line_footer_is_dropped():
     assert not any(re.search(r"[\u4e00-\u9fff]\d$", c.text) for c in articles)
 
 
+def test_shading_boxes_are_not_tables():
+    from corpus.readers.pdf import _draws, _is_grid
+    white_box = {"object_type": "rect", "fill": True, "stroke": False,
+                 "non_stroking_color": (1.0, 1.0, 1.0)}
+    assert not _draws(white_box)
+    assert _draws({**white_box, "non_stroking_color": (0.8, 0.8, 0.8)})  # grey shading shows
+    assert _draws({**white_box, "stroke": True})  # a ruled cell
+    # Boxes of grey run shading read as a "table": one wide cell per line, now and then split
+    # at a gap (外商投资电信企业管理规定 exported by LibreOffice) — not a grid.
+    lines = [["第三条", "外商投资电信企业从事"]] + [["经营的业务范围", "", ""]] * 5
+    assert not _is_grid(lines)
+    assert _is_grid([["区", "人次"], ["滨海新区", "50000"], ["和平区", "7000"]])
+
+
 def _minimal_pdf(content: bytes) -> bytes:
     """A one-page PDF whose page draws `content` (no fonts: so no text layer)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
