@@ -334,7 +334,7 @@ def test_pdf_headers_page_numbers_and_page_end_breaks_are_handled():
 
 def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
     """LibreOffice's export of a Word file whose quotes fall back to a 10.5 pt Latin font inside
-    16 pt Chinese text (tests/fixtures/make_office_pdf.py): grouped by glyph-box tops, the quotes
+    16 pt Chinese text (tests/fixtures/make_office_exports.py): grouped by glyph-box tops, the quotes
     formed lines of their own ("加印 样币 字样" then "“ ”"); grouped by baseline they stay put.
     Legal-DC's 人民币管理条例 exported the same way lost the quotes of 4 articles."""
     from corpus.parser import parse_source
@@ -348,7 +348,7 @@ def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
 
 def test_shaded_paragraphs_are_text_and_a_three_line_footer_is_dropped():
     """LibreOffice's export of a Word file whose paragraphs are shaded white and whose footer is
-    page number, mark and issuer (tests/fixtures/make_office_pdf.py). The shading boxes read as
+    page number, mark and issuer (tests/fixtures/make_office_exports.py). The shading boxes read as
     one ruled table with empty cells, and the page's text inside it was dropped: 12 of 108
     Legal-DC laws exported this way were refused as scans. The page number, third line from
     the bottom, stayed in the text ("…《中1") until the footer was peeled in rounds."""
@@ -446,6 +446,18 @@ def test_a_government_page_yields_the_article_only(encoding):
     start = source.lines.index("\t企业类型")
     assert source.lines[start:start + 8] == ("\t企业类型", "\t补贴标准（元/人/月）", "\t最长期限（月）",
                                              "", "\t中小微企业", "\t500", "\t6", "")
+
+
+def test_a_stale_title_property_of_a_saved_word_file_is_not_the_title():
+    """A Word file saved as a web page by LibreOffice (tests/fixtures/make_office_exports.py)
+    whose <title> is its template's title property, shown nowhere on the page: put in front
+    as the first line, it was read as the start of the title (6 of 29 Legal-DC laws)."""
+    from corpus.parser import parse_source
+    source = read_source(FIXTURES / "office-saved.html")
+    assert "法规修改决定电子报备格式标准及示例" not in "\n".join(source.lines)
+    document = parse_source(source, doc_id="coins")
+    assert document.title == "某某市纪念币管理办法"
+    assert len([c for c in document.clauses if c.kind == "article"]) == 5
 
 
 SHORT_PAGE = ("<html><head><title>通知_某某县政府</title></head><body>"
