@@ -192,6 +192,21 @@ _OFFICE_EXPORT = re.compile(r"""<meta[^>]+name=["']?(?:generator|ProgId)["']?[^>
                             re.I)
 
 
+def _without_page_furniture(html: str) -> str:
+    """A saved Word file without its running header and footer, which an office suite writes
+    into the page as blocks (LibreOffice: <div title="header">; Word: mso-element:header)."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    furniture = tree.xpath("//*[@title='header' or @title='footer' or contains(@style, "
+                           "'mso-element:header') or contains(@style, 'mso-element:footer')]")
+    if not furniture:
+        return html
+    for element in furniture:
+        element.drop_tree()
+    return lxml_html.tostring(tree, encoding="unicode")
+
+
 def _stale_title(title: str, html: str, filename: str) -> bool:
     """A Word file saved as a web page whose <title> is a property no reader of the page sees.
 
@@ -217,6 +232,8 @@ def read_html(data: bytes, filename: str,
         raise CorpusError(f"cannot read {filename}: it contains no HTML markup; rename it to "
                           ".txt if it is a plain text")
     try:
+        if _OFFICE_EXPORT.search(html):
+            html = _without_page_furniture(html)
         lines, title = _trafilatura_lines(html)
         if sum(len(line.strip()) for line in lines) < config.html_min_article_chars:
             lines = main_block_lines(html)
