@@ -192,19 +192,28 @@ _OFFICE_EXPORT = re.compile(r"""<meta[^>]+name=["']?(?:generator|ProgId)["']?[^>
                             re.I)
 
 
-def _without_page_furniture(html: str) -> str:
-    """A saved Word file without its running header and footer, which an office suite writes
-    into the page as blocks (LibreOffice: <div title="header">; Word: mso-element:header)."""
+def _without_page_furniture(html: str, lines: list[str]) -> list[str]:
+    """A saved Word file's lines without its running header and footer, which an office suite
+    writes into the page as blocks (LibreOffice: <div title="header">; Word: mso-element:header).
+
+    The blocks' lines are dropped where they stand, at the start and end of the text; the page
+    itself goes to the extractor as it is (without its footer block, trafilatura dropped the
+    last article of 旅行社条例, which then ended the page).
+    """
     from lxml import html as lxml_html
 
-    tree = lxml_html.fromstring(html)
-    furniture = tree.xpath("//*[@title='header' or @title='footer' or contains(@style, "
-                           "'mso-element:header') or contains(@style, 'mso-element:footer')]")
-    if not furniture:
-        return html
-    for element in furniture:
-        element.drop_tree()
-    return lxml_html.tostring(tree, encoding="unicode")
+    blocks = lxml_html.fromstring(html).xpath(
+        "//*[@title='header' or @title='footer' or contains(@style, 'mso-element:header') "
+        "or contains(@style, 'mso-element:footer')]")
+    # A block is read as one line ("国家市场监督管理总局规章") or as one line per piece ("3", "X").
+    furniture = {re.sub(r"\s", "", text) for block in blocks
+                 for text in (block.text_content(), *block.itertext())} | {""}
+    start, end = 0, len(lines)
+    while start < end and re.sub(r"\s", "", lines[start]) in furniture:
+        start += 1
+    while end > start and re.sub(r"\s", "", lines[end - 1]) in furniture:
+        end -= 1
+    return lines[start:end]
 
 
 def _stale_title(title: str, html: str, filename: str) -> bool:
@@ -232,11 +241,11 @@ def read_html(data: bytes, filename: str,
         raise CorpusError(f"cannot read {filename}: it contains no HTML markup; rename it to "
                           ".txt if it is a plain text")
     try:
-        if _OFFICE_EXPORT.search(html):
-            html = _without_page_furniture(html)
         lines, title = _trafilatura_lines(html)
         if sum(len(line.strip()) for line in lines) < config.html_min_article_chars:
             lines = main_block_lines(html)
+        if _OFFICE_EXPORT.search(html):
+            lines = _without_page_furniture(html, lines)
         title = title or _page_title(html)
         if title:
             # "<article>_<section>_<site>" from a <title>: the article comes first.
