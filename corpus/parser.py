@@ -139,16 +139,16 @@ class _Outline:
 
     def accepts(self, heading: Heading) -> bool:
         previous, previous_sub = self.last_number.get(heading.kind, (0, 0))
-        if heading.kind in DECIMAL_KINDS:
+        if heading.kind in DECIMAL_KINDS and (
+                not heading.parents or self._decimal_parent(heading) is None):
             # A standard numbers its chapters from the top: "1 范围" never nests inside another
-            # numbering, and "3.2" needs its chapter 3 open ("1.8万" in a plan's text has none).
-            if any(node.heading.kind not in DECIMAL_KINDS for node in self.stack) \
-                    and (not heading.parents or self._decimal_parent(heading) is None):
-                return False
-            if heading.parents and self._decimal_parent(heading) is None \
-                    and any(kind in self.last_number for kind in DECIMAL_KINDS[:len(heading.parents)]):
-                # "3.2" under no open "3" in a standard that prints its chapters; where no
-                # chapter number was ever printed ("## 程度分级" then "5.1"), 5.1 is the top.
+            # numbering, and "3.2" needs its chapter 3 open ("1.8万" in a plan's text has none)
+            # where the standard prints its chapters; where no chapter number was ever printed
+            # ("## 程度分级" then "5.1"), 5.1 is the top.
+            nested = any(node.heading.kind not in DECIMAL_KINDS for node in self.stack)
+            chapters_printed = any(kind in self.last_number
+                                   for kind in DECIMAL_KINDS[:len(heading.parents)])
+            if nested or (heading.parents and chapters_printed):
                 return False
         if heading.sub:  # 第十条之一 follows 第十条 (or 第十条之一 → 之二)
             return heading.number == previous and heading.sub == previous_sub + 1
@@ -328,15 +328,13 @@ def _add_table(outline: _Outline, raw_lines: list[str]) -> None:
     quoted whole, and a statute's schedule reads as the law prints it.
     """
     table = parse_table(raw_lines)
-    node = outline.stack[-1] if outline.stack else None
-    if table is None or (node is not None and outline.open_article() is not None):
+    if table is None or outline.open_article() is not None:
         for raw in raw_lines:
             if text := squeeze_whitespace(raw):
                 outline.add_paragraph(text)
         return
-    header_line = "；".join(cell for cell in table.header if cell)
     if not table.rows:
-        outline.add_paragraph(header_line)
+        outline.add_paragraph("；".join(cell for cell in table.header if cell))
     for row in table.rows:
         note = row.cells[0]
         if note.startswith(("注：", "注:")) and not any(row.cells[1:]):

@@ -112,8 +112,8 @@ def _read_page(page) -> _Page:
         if _is_grid(rows):
             tables.append((table.bbox, rows))
     items: list[_Line] = []
-    sizes = sorted(char["size"] for char in page.chars) or [1.0]
-    chars = [_on_baseline(char, sizes[len(sizes) // 2]) for char in page.chars]
+    height = statistics.median_high(char["size"] for char in page.chars) if page.chars else 1.0
+    chars = [_on_baseline(char, height) for char in page.chars]
     textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
                                layout_height=page.height)
     for line in textmap.extract_text_lines(strip=True, return_chars=False):
