@@ -11,8 +11,12 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from assistant.definitions import defines
+from assistant.entry_into_force import states_entry_into_force
+from assistant.figures import BOUND, PERIOD
 from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
+from assistant.purpose import states_purpose
 from assistant.records import Asked, Hit
 from corpus.numbering import STATUTE_HEADINGS, match_heading
 from index.lexical import STOPWORDS, Tokenizer
@@ -147,6 +151,20 @@ def _is_item(sentence: str) -> bool:
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]")
 
 
+def states_asked(asked: Asked, sentence: str) -> bool:
+    """Whether a sentence states what the question's form asks for, so that quoting it
+    answers the question whatever words it shares with it: the sanction (受到什么处罚), the
+    entry into force (何时施行), the purpose (立法目的), the definition of the term asked
+    (什么是X) — the kinds retrieval prefers whole clauses for (`retriever.wanted_clause`) — or,
+    for "how long", a bounded period (不超过五年, 三年内). Any other figure is only a sign: a
+    clause that defers the amount asked (按规定给予) may state another (先行拨付50%)."""
+    return bool((asked.penalty and states_penalty(sentence))
+                or (asked.period and PERIOD.search(sentence) and BOUND.search(sentence))
+                or (asked.entry_into_force and states_entry_into_force(sentence))
+                or (asked.purpose and states_purpose(sentence))
+                or (asked.defined and defines(sentence, asked.defined)))
+
+
 def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
                    limit: int = 2) -> list[str]:
     """The sentences of a clause that best answer the question (its key terms and what it
@@ -163,10 +181,10 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         value = sum(len(term) for term in terms if term in sentence)
         if wants_figure and re.search(r"\d", sentence):
             value += 2
+        if states_asked(asked, sentence):
+            value += 6
         if wants_owner and _RESPONSIBILITY_PART.search(sentence):
             value += 6
-        if asked.penalty and states_penalty(sentence):
-            value += 6  # the sanction, not only the conduct the question describes
         if index == 0 and _NUMBERED.match(sentence):
             value -= 1  # the heading sentence alone rarely answers anything
         return value
@@ -180,10 +198,12 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
     if wants_owner:  # "who is responsible" is answered by the responsibility note itself
         chosen += [i for i, s in enumerate(sentences)
                    if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
-    if asked.penalty and not any(states_penalty(sentences[i]) for i in chosen):
-        # "受到什么处罚" is answered by the sanction, which a list article states in its lead-in
-        # ("有下列行为之一的，……处……罚款：") while the question's words are in an item
-        chosen += [i for i, s in enumerate(sentences) if states_penalty(s)][:1]
+    if not any(states_asked(asked, sentences[i]) for i in chosen):
+        # The sentence stating what was asked, when the question's words are in another: the
+        # sanction in a list article's lead-in ("有下列行为之一的，……处……罚款：") while the
+        # conduct is in an item; the period in a sentence of its own after the duty
+        # ("……报告个人财产及日常活动。报告期限不超过五年。").
+        chosen += [i for i, s in ranked if states_asked(asked, s)][:1]
     for i in list(chosen):
         # A lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items.
         if sentences[i].rstrip().endswith(("：", ":")):

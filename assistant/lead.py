@@ -55,9 +55,11 @@ _BENEFIT = re.compile(r"给予|可|按|享受|予以|纳入|免|补贴|发放|�
 # How a text says that it leaves the figure to other rules or bodies.
 _DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
                        r"由[^，。；]{1,30}?(?:确定|制定|规定)|结合实际(?:确定|制定)|另行(?:制定|规定)")
-# Who is responsible: the note (责任单位：…) or 由…负责 / …牵头.
+# Who is responsible: the note (责任单位：…) or 由…负责 / …牵头; an adverb before 负责 (由国务院的
+# 一个部门或者几个部门具体负责) is not part of the body's name.
 _RESPONSIBLE = re.compile(r"[（(](?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?([^（()）]*(?:局|委|部|办|厅|政府|"
-                          r"单位|部门|中心)[^（()）]*?)(?:负责)?[）)]|由([^，。；]{2,40}?)负责")
+                          r"单位|部门|中心)[^（()）]*?)(?:负责)?[）)]|由([^，。；]{2,40}?)"
+                          r"(?:具体|共同|统一|分别|主要|直接|各自)?负责")
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")

@@ -244,3 +244,13 @@ def test_the_kind_of_clause_asked_for_is_read_once_into_the_analysis(hash_assist
     given = hash_assistant.retriever.search(question, top_k=5, asked=asked)
     read_again = hash_assistant.retriever.search(question, top_k=5)
     assert [h.clause.clause_id for h in given] == [h.clause.clause_id for h in read_again]
+
+
+def test_a_definition_is_of_the_term_itself_not_of_a_compound_ending_in_it():
+    from assistant.definitions import defines
+
+    assert defines("本条例所称野生植物，是指原生地天然生长的珍贵植物。", "野生植物")
+    assert defines("第二条　计量授权是指县级以上人民政府计量行政部门依法授权。", "计量授权")
+    assert defines("（二）产品质量安全是指工业产品符合强制性国家标准。", "产品质量安全")
+    assert defines("本规定中的野生植物是指原生地天然生长的植物。", "野生植物")
+    assert not defines("地方重点保护野生植物，是指国家重点保护野生植物以外的野生植物。", "野生植物")

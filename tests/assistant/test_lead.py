@@ -162,3 +162,40 @@ def test_a_body_lead_comes_before_a_who_lead_and_no_piece_no_lead(docs_by_id):
                "社会民生领域紧缺和就业率高的专业，招收退役军人、在岗职工、下岗失业人员、农民工、"
                "新型职业农民，提升职业技能和就业创业能力。"]]
     assert lead_lines(asked_for(question), question, [], tianjin, quoted) == []
+
+
+def _article(text: str) -> Hit:
+    document = parse_text(f"示例管理办法\n{text}\n", doc_id="example", source_file="example.txt")
+    return Hit(clause=document.clauses[0], document=document, score=1.0)
+
+
+def test_a_period_in_a_sentence_of_its_own_is_quoted_and_led_with():
+    """反有组织犯罪法第十九条: the duty in one sentence, how long it lasts in the next. The
+    question's words are all in the first; the lead must not say the law sets no period."""
+    hit = _article("第十九条　对因组织、领导黑社会性质组织被判处刑罚的人员，设区的市级以上公安机关"
+                   "可以决定其自刑罚执行完毕之日起，按照国家有关规定向公安机关报告个人财产及日常活动。"
+                   "报告期限不超过五年。")
+    text, lines = _answer("领导黑社会性质组织被判处刑罚的人员刑满后要向公安机关报告日常活动多久？",
+                          ["领导", "黑社会", "刑罚", "公安机关", "报告", "日常", "活动"], [hit])
+    assert lines[0].endswith("“报告期限不超过五年”[1]。") and "未写明" not in text
+    assert _all_verbatim(text, [hit])
+
+
+def test_the_sentence_of_the_kind_asked_for_is_quoted_not_the_one_sharing_words():
+    """An article that takes effect and repeals its predecessor in one: "何时施行" is answered
+    by the first sentence, though the second repeats the title's words; 什么是X by the
+    definition, not the sentence before it that only names X."""
+    closing = _article("第一百一十九条　本法自2006年3月1日起施行。1986年9月5日公布、1994年5月12日修订"
+                       "公布的《中华人民共和国治安管理处罚条例》同时废止。")
+    text, _ = _answer("治安管理处罚法什么时候开始施行？", ["治安管理", "处罚法", "施行"], [closing])
+    assert "本法自2006年3月1日起施行。" in text and "同时废止" not in text
+    definition = _article("第五十一条　药品注册检验，包括标准复核和样品检验。标准复核，是指对申请人申报"
+                          "药品标准中设定项目的科学性、检验方法的可行性等进行的实验室评估。")
+    text, _ = _answer("标准复核是什么？", ["标准", "复核"], [definition])
+    assert "“标准复核，是指" in text and "包括标准复核和样品检验" not in text
+
+
+def test_an_adverb_before_fuzhe_is_not_part_of_the_body():
+    hit = _article("第十三条　起草行政法规，由国务院的一个部门或者几个部门具体负责起草工作。")
+    _, lines = _answer("行政法规由谁负责起草？", ["行政法规", "起草"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国务院的一个部门或者几个部门”[1]。"
