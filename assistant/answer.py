@@ -213,7 +213,26 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
                     break
                 if j not in chosen:
                     chosen.append(j)
+    for i in list(chosen):
+        # …and an item says nothing without its lead-in: "（一）限制他人人身自由、搜查他人身体" is
+        # what 保安员不得有下列行为： forbids. Only the lead-in is added, not the other items.
+        lead_in = _lead_in_of(sentences, i)
+        if lead_in is not None and lead_in not in chosen:
+            chosen.append(lead_in)
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _lead_in_of(sentences: list[str], index: int) -> int | None:
+    """The sentence ending in a colon that introduces the list item at `index`, when every
+    sentence between them is an item too; None for a sentence that is no list item."""
+    if not _is_item(sentences[index]):
+        return None
+    for j in range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1):
+        if sentences[j].rstrip().endswith(("：", ":")):
+            return j
+        if not _is_item(sentences[j]):
+            return None
+    return None
 
 
 # A clause's opening sentence that is only its numbered heading ("（三）加大资金投入力度。").

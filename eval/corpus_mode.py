@@ -34,6 +34,7 @@ from corpus.errors import CorpusError, PolicyAssistantError
 from index.encoders import Encoder, make_encoder
 
 from eval.chunk_baseline import CHUNK_CHARS, CHUNK_OVERLAP, ChunkBm25, chunk_sources
+from eval.corpus_answers import ask_all, summarise_answers
 from eval.corpus_loading import load_documents, read_sources
 from eval.corpus_metrics import (
     corpus_facts,
@@ -151,6 +152,9 @@ def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
 
         retrieved = {PRODUCT: _ask_all(PRODUCT, product, asked, progress),
                      BASELINE: _ask_all(BASELINE, baseline, asked, progress)}
+        task, update = _progress_callback(progress, f"answering · {PRODUCT}")
+        answers = ask_all(product.answer, asked, update)
+        progress.remove_task(task)
 
     placements = place_gold(asked, load.documents)
     scores = {system: {q.qid: score_question(q, found[q.qid]) for q in asked}
@@ -163,7 +167,9 @@ def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
         "mode": "http" if url else "in-process", "url": url,
         "index_dir": str(index_dir) if index_dir else None, "top_k": TOP_K,
         "systems": {PRODUCT: "PolicyAssistant.search(question, top_k=10)" if not url
-                    else f"POST {url}/search", BASELINE: f"jieba BM25 over {CHUNK_CHARS}-character "
+                    else f"POST {url}/search",
+                    "answers": "PolicyAssistant.answer(question)" if not url
+                    else f"POST {url}/ask", BASELINE: f"jieba BM25 over {CHUNK_CHARS}-character "
                     f"chunks, {CHUNK_OVERLAP} overlap ({len(baseline.chunks)} chunks)"},
         "baseline_read_failures": [{"file": f.file, "reason": f.reason}
                                    for f in source_failures],
@@ -178,7 +184,8 @@ def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
         containment=summarise_containment(placements),
         retrieval={s: summarise_retrieval(list(by.values())) for s, by in scores.items()},
         latency={s: latency_summary(found.values()) for s, found in retrieved.items()},
-        questions=asked, placements=placements, scores=scores, retrieved=retrieved)
+        questions=asked, placements=placements, scores=scores, retrieved=retrieved,
+        answers=summarise_answers(asked, answers))
 
     out.mkdir(parents=True, exist_ok=True)
     write_corpus_json(report, out / REPORT_JSON)

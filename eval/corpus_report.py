@@ -57,7 +57,8 @@ def build_corpus_report(*, meta: dict, timings: dict, corpus: dict,
                         questions: Sequence[BenchmarkQuestion],
                         placements: Sequence[GoldPlacement],
                         scores: Mapping[str, Mapping[str, QuestionScore]],
-                        retrieved: Mapping[str, Mapping[str, Retrieved]]) -> dict:
+                        retrieved: Mapping[str, Mapping[str, Retrieved]],
+                        answers: dict | None = None) -> dict:
     by_qid = {p.qid: p for p in placements}
     return {
         "meta": meta,
@@ -66,6 +67,8 @@ def build_corpus_report(*, meta: dict, timings: dict, corpus: dict,
                    "load_failures": [{"file": f.file, "reason": f.reason} for f in failures]},
         "containment": containment,
         "retrieval": dict(retrieval),
+        # The product's answers (`eval.corpus_answers`): answered, first citation gold, gold quoted.
+        "answers": answers,
         "errors": {system: {qid: r.error for qid, r in by.items() if r.error}
                    for system, by in retrieved.items()
                    if any(r.error for r in by.values())},
@@ -124,6 +127,21 @@ def markdown(report: dict) -> str:
         label = f"**{category}**" if category == "overall" else category
         lines.append(f"| {system} | {label} | {rates['n']} | "
                      + " | ".join(fmt(rates[k]) for k in RATE_KEYS) + " |")
+    answers = report.get("answers")
+    if answers:
+        lines += [
+            "",
+            "## Answers (the product's, `eval.corpus_answers`)",
+            "",
+            "| measure | value |",
+            "| --- | ---: |",
+            f"| answered (every question is answerable: the rest are false refusals), of "
+            f"{answers['n']} | {fmt(answers['answered'])} |",
+            f"| first citation a gold clause, of the answered | "
+            f"{fmt(answers['first_cited_gold'])} |",
+            f"| gold sentences quoted from it (mean share) / all of them quoted | "
+            f"{fmt(answers['gold_sentences_quoted'])} / {fmt(answers['gold_quoted_whole'])} |",
+        ]
     lines += [
         "",
         "## Parsing",
@@ -196,6 +214,13 @@ def print_corpus_summary(report: dict, console: Console, out: Path) -> None:
         table.add_row(system if category == "overall" else "", category, str(rates["n"]),
                       *(fmt(rates[k]) for k in RATE_KEYS))
     console.print(table)
+    answers = report.get("answers")
+    if answers:
+        console.print(
+            f"answers: answered {fmt(answers['answered'])} of {answers['n']} · first citation "
+            f"gold {fmt(answers['first_cited_gold'])} · gold sentences quoted from it "
+            f"{fmt(answers['gold_sentences_quoted'])} (all {fmt(answers['gold_quoted_whole'])})",
+            highlight=False)
     timings = report["timings"]
     latency = " · ".join(f"{system} {fmt(v['median_ms'], 1)} ms"
                          for system, v in timings["query_latency_ms"].items())

@@ -1,5 +1,8 @@
 """The product as corpus mode runs it: its own index and `PolicyAssistant.search`, or its HTTP API.
 
+Each system also answers (`answer`: `PolicyAssistant.answer`, or `POST /ask`), for the answer
+figures of `eval.corpus_answers`.
+
 In-process, the benchmark's documents are indexed with `index.store.load_or_build` (reusing a
 saved index in `--index-dir` when it was built from the same parsed documents with the same
 encoder) and searched with `PolicyAssistant.search(question, top_k=10)`: the path the service's
@@ -20,6 +23,7 @@ from corpus import CorpusLoad
 from index.encoders import Encoder
 from index.store import BuiltIndex, load_or_build
 
+from eval.corpus_answers import Answered, answer_in_process, answer_over_http
 from eval.corpus_loading import documents_fingerprint
 from eval.corpus_records import Retrieved
 from eval.remote import get_json
@@ -67,6 +71,9 @@ class ProductSearch:
                          ids=tuple(h.clause.clause_id for h in hits),
                          latency_ms=(time.perf_counter() - started) * 1000)
 
+    def answer(self, qid: str, question: str) -> Answered:
+        return answer_in_process(self.assistant, qid, question)
+
     def close(self) -> None:
         pass
 
@@ -94,6 +101,9 @@ class RemoteSearch:
                              ids=tuple(h.get("clause_id", "") for h in hits), latency_ms=latency)
         except Exception as error:  # noqa: BLE001
             return _failed(qid, error, (time.perf_counter() - started) * 1000)
+
+    def answer(self, qid: str, question: str) -> Answered:
+        return answer_over_http(self.client, qid, question)
 
     def close(self) -> None:
         self.client.close()

@@ -199,3 +199,14 @@ def test_an_adverb_before_fuzhe_is_not_part_of_the_body():
     hit = _article("第十三条　起草行政法规，由国务院的一个部门或者几个部门具体负责起草工作。")
     _, lines = _answer("行政法规由谁负责起草？", ["行政法规", "起草"], [hit])
     assert lines[0] == "《示例管理办法》写明的负责单位：“国务院的一个部门或者几个部门”[1]。"
+
+
+def test_a_list_item_is_quoted_with_its_lead_in_not_alone():
+    """保安服务管理条例第三十条: the question's words are in item (一); quoted alone it reads as
+    if searching someone were allowed. Its lead-in says it is forbidden; the other items stay
+    out."""
+    hit = _article("第三十条　保安员不得有下列行为：\n（一）限制他人人身自由、搜查他人身体或者侮辱、殴打他人；\n"
+                   "（二）扣押、没收他人证件、财物；\n（三）阻碍依法执行公务；")
+    text, lines = _answer("保安员可以搜查他人身体吗？", ["保安员", "搜查", "他人", "身体"], [hit])
+    assert "保安员不得有下列行为：" in text and "（一）限制他人人身自由、搜查他人身体" in text
+    assert "扣押" not in text and _all_verbatim(text, [hit])

@@ -202,8 +202,8 @@ def test_baseline_chunks_real_files_and_finds_a_quoted_article(small_benchmark):
 def test_report_files_carry_every_figure(local_run, small_benchmark):
     report, out, _ = local_run
     on_disk = json.loads((out / "report.json").read_text("utf-8"))
-    assert set(on_disk) == {"meta", "timings", "corpus", "containment", "retrieval", "errors",
-                            "questions"}
+    assert set(on_disk) == {"meta", "timings", "corpus", "containment", "retrieval", "answers",
+                            "errors", "questions"}
     assert (out / "report.md").read_text("utf-8").startswith("# Corpus-mode evaluation")
     n = report["meta"]["question_count"]
     assert n == len(on_disk["questions"]) >= 15
@@ -219,6 +219,12 @@ def test_report_files_carry_every_figure(local_run, small_benchmark):
         assert 0 <= rates["hit@1"] <= rates["hit@5"] <= rates["hit@10"] <= 1
         assert rates["clause_hit@10"] <= rates["hit@10"]
         assert summary["errors"] == 0
+    # The product answered every question (`eval.corpus_answers`), without an error.
+    answers = on_disk["answers"]
+    assert answers["n"] == n and answers["errors"] == 0
+    assert 0 < answers["answered"] <= 1 and 0 <= answers["first_cited_gold"] <= 1
+    assert 0 <= answers["gold_quoted_whole"] <= answers["gold_sentences_quoted"] <= 1
+    assert "## Answers" in (out / "report.md").read_text("utf-8")
     assert on_disk["corpus"]["documents"] == len(TITLES)
     assert [f["file"] for f in on_disk["corpus"]["load_failures"]] == ["损坏的文件.docx"]
     assert 0 <= on_disk["containment"]["containment_document"] <= 1
@@ -263,3 +269,5 @@ def test_a_deployment_over_http_scores_like_the_product_in_process(local_run, sm
     assert remote["meta"]["mode"] == "http"
     assert remote["retrieval"][PRODUCT] == local["retrieval"][PRODUCT]
     assert remote["retrieval"][BASELINE] == local["retrieval"][BASELINE]
+    # POST /ask answers as `PolicyAssistant.answer` does, read off the response's fields only
+    assert remote["answers"] == local["answers"]

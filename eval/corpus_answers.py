@@ -1,0 +1,139 @@
+"""Answers on a Legal-DC-format benchmark: does the product answer, and quote what answers?
+
+Retrieval figures say whether the gold clause is among the hits; a citizen reads the answer.
+Each question is asked once more, the way the service answers it (`PolicyAssistant.answer`
+in-process, `POST /ask` over HTTP), and three things are read off the answer:
+
+- whether it answers at all (every benchmark question is answerable from the loaded laws, so a
+  `not_found` is a false refusal);
+- whether its first citation is a gold clause (every gold string inside that clause's text);
+- when it is, how much of the gold the answer quotes from it: the share of the gold's
+  sentences (split at 。 and ；) found in the passages quoted for citation 1. The gold is the
+  part of the article that answers; an answer that quotes the article's other sentence (the
+  repeal beside the entry into force, the neighbouring definition) scores low here while its
+  retrieval scores full.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from eval.corpus_metrics import normalise
+from eval.corpus_records import BenchmarkQuestion
+
+Progress = Callable[[int, int], None]
+_GOLD_SENTENCE = re.compile(r"[^。；]+[。；]?")
+_MIN_SENTENCE = 5  # characters: shorter pieces (a bare item number) say nothing alone
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answer as the benchmark reads it."""
+
+    qid: str
+    status: str  # answered | not_found | error
+    first_cited: str  # the first citation's whole clause text ("" when none)
+    first_quoted: tuple[str, ...]  # the passages the answer quotes from citation 1
+    latency_ms: float
+    error: str | None = None
+
+
+def quoted_from(text: str, label: str) -> tuple[str, ...]:
+    """The passages an answer quotes on the line of the citation labelled `label` (《title》
+    section, as `answer.cite` writes it): “a”……“b”[n]. Read by the line's frame, not by quote
+    marks, since a law's text has quotes of its own (名称为“中国能效标识”)."""
+    for line in text.split("\n"):
+        if line.startswith(f"{label}：“"):
+            body = line[len(label) + 2:]
+            end = body.rfind("”[")
+            return tuple(body[:end].split("”……“")) if end >= 0 else ()
+    return ()
+
+
+def gold_sentences(question: BenchmarkQuestion) -> list[str]:
+    return [sentence for gold in question.gold
+            for sentence in _GOLD_SENTENCE.findall(normalise(gold))
+            if len(sentence) >= _MIN_SENTENCE]
+
+
+def score_answer(question: BenchmarkQuestion, answered: Answered) -> dict:
+    """The three readings of one answer (None where they do not apply)."""
+    if answered.status != "answered":  # an error is no answer either way: counted apart
+        return {"answered": None if answered.status == "error" else False,
+                "first_cited_gold": None, "gold_quoted": None}
+    clause = normalise(answered.first_cited)
+    first_gold = bool(question.gold) and all(normalise(g) in clause for g in question.gold)
+    quoted = normalise("".join(answered.first_quoted))
+    sentences = gold_sentences(question)
+    share = (sum(s in quoted for s in sentences) / len(sentences)) if first_gold and \
+        sentences else None
+    return {"answered": True, "first_cited_gold": first_gold, "gold_quoted": share}
+
+
+def summarise_answers(questions: Sequence[BenchmarkQuestion],
+                      answers: dict[str, Answered]) -> dict:
+    rows = [score_answer(q, answers[q.qid]) for q in questions if q.qid in answers]
+    asked = [r for r in rows if r["answered"] is not None]
+    answered = [r for r in asked if r["answered"]]
+    quoted = [r["gold_quoted"] for r in answered if r["gold_quoted"] is not None]
+
+    def share(count: float, total: int) -> float | None:
+        return round(count / total, 4) if total else None
+
+    return {
+        "n": len(asked),
+        "answered": share(len(answered), len(asked)),
+        "first_cited_gold": share(sum(r["first_cited_gold"] for r in answered), len(answered)),
+        "gold_sentences_quoted": share(sum(quoted), len(quoted)),
+        "gold_quoted_whole": share(sum(q == 1.0 for q in quoted), len(quoted)),
+        "errors": len(rows) - len(asked),
+    }
+
+
+def answer_in_process(assistant, qid: str, question: str) -> Answered:
+    """`PolicyAssistant.answer`, the path `POST /ask` takes for a first turn."""
+    from assistant.answer import cite
+
+    started = time.perf_counter()
+    try:
+        answer = assistant.answer(question)
+    except Exception as error:  # noqa: BLE001 — one failing question is a finding
+        return Answered(qid, "error", "", (), (time.perf_counter() - started) * 1000,
+                        f"{type(error).__name__}: {error}")
+    latency = (time.perf_counter() - started) * 1000
+    first = answer.hits[0] if answer.hits else None
+    return Answered(qid, answer.status, first.clause.text if first else "",
+                    quoted_from(answer.text, cite(first)) if first else (), latency)
+
+
+def answer_over_http(client, qid: str, question: str) -> Answered:
+    """`POST /ask` of a running deployment; only the response's fields count."""
+    started = time.perf_counter()
+    try:
+        response = client.post("/ask", json={"question": question})
+        latency = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"POST /ask answered {response.status_code}: "
+                               f"{response.text[:200]}")
+        body = response.json()
+    except Exception as error:  # noqa: BLE001
+        return Answered(qid, "error", "", (), (time.perf_counter() - started) * 1000,
+                        f"{type(error).__name__}: {error}")
+    citations = body.get("citations") or []
+    first = citations[0] if citations else None
+    label = f"《{first['doc_title']}》{first['section']}" if first else ""
+    return Answered(qid, body["status"], first["text"] if first else "",
+                    quoted_from(body["answer"], label) if first else (), latency)
+
+
+def ask_all(answer: Callable[[str, str], Answered], questions: Sequence[BenchmarkQuestion],
+            progress: Progress | None = None) -> dict[str, Answered]:
+    found = {}
+    for done, question in enumerate(questions, start=1):
+        found[question.qid] = answer(question.qid, question.question)
+        if progress:
+            progress(done, len(questions))
+    return found

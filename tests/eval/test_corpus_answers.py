@@ -1,0 +1,40 @@
+"""Reading the product's answers on a Legal-DC-format benchmark (`eval.corpus_answers`)."""
+
+from __future__ import annotations
+
+from eval.corpus_answers import Answered, quoted_from, score_answer, summarise_answers
+from eval.corpus_records import BenchmarkQuestion
+
+ARTICLE = ("第七条　能效标识的名称为“中国能效标识”，能效标识应当包括以下基本内容：（一）生产者名称；"
+           "（二）能效等级。")
+
+
+def _question(qid: str, gold: str) -> BenchmarkQuestion:
+    return BenchmarkQuestion(qid=qid, question="能效标识包括哪些内容？", title="能源效率标识管理办法",
+                             gold=(gold,), answer="", category="概括归纳型", line=1)
+
+
+def test_the_passages_are_read_by_the_line_not_by_quote_marks():
+    text = ("《能源效率标识管理办法》第七条：“能效标识的名称为“中国能效标识”，能效标识应当包括以下基本内容："
+            "”……“（二）能效等级。”[1]\n《另一办法》第二条：“无关。”[2]")
+    assert quoted_from(text, "《能源效率标识管理办法》第七条") == (
+        "能效标识的名称为“中国能效标识”，能效标识应当包括以下基本内容：", "（二）能效等级。")
+    assert quoted_from(text, "《不在此处》第一条") == ()
+
+
+def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
+    question = _question("q1", "能效标识应当包括以下基本内容：（一）生产者名称；（二）能效等级。")
+    half = Answered("q1", "answered", ARTICLE, ("（二）能效等级。",), 5.0)
+    # two gold sentences (split at 。 and ；, not at the colon), one quoted
+    assert score_answer(question, half) == {"answered": True, "first_cited_gold": True,
+                                            "gold_quoted": 0.5}
+    wrong_clause = Answered("q1", "answered", "第八条　其他。", ("其他。",), 5.0)
+    assert score_answer(question, wrong_clause)["gold_quoted"] is None
+    refused = Answered("q1", "not_found", "", (), 5.0)
+    failed = Answered("q1", "error", "", (), 5.0, error="RuntimeError: boom")
+    summary = summarise_answers(
+        [question, _question("q2", "x"), _question("q3", "y"), _question("q4", "z")],
+        {"q1": half, "q2": refused, "q3": wrong_clause, "q4": failed})
+    assert summary == {"n": 3, "answered": round(2 / 3, 4), "first_cited_gold": 0.5,
+                       "gold_sentences_quoted": 0.5, "gold_quoted_whole": 0.0,
+                       "errors": 1}
