@@ -277,11 +277,26 @@ def quoted_passages(sentences: list[str], text: str) -> list[str]:
     return passages
 
 
+def _without_own_number(passages: list[str], hit: Hit) -> list[str]:
+    """The passages with the clause's own number taken off the first: the citation before the
+    quote already says 第九十条 or 二、（一）1., and "“第九十条辞退公务员…”" repeats it glued to
+    the text. What is left still occurs verbatim in the clause; an item's number inside an
+    article (（一）…) is not the article's and stays."""
+    if not passages:
+        return passages
+    heading = match_heading(passages[0])
+    if heading is None or not heading.rest.strip() or \
+            not hit.clause.section.endswith(heading.label):
+        return passages
+    return [heading.rest.strip(), *passages[1:]]
+
+
 def answered_text(question: str, terms: list[str], hits: list[Hit],
                   asked: Asked = Asked()) -> str:
     """The lead (`assistant.lead`: the figure, period or body asked for) and then, per hit,
     its citation and the passages quoted, each marked with its number."""
-    quoted = [quoted_passages(best_sentences(terms, hit, asked), hit.clause.text)
+    quoted = [_without_own_number(quoted_passages(best_sentences(terms, hit, asked),
+                                                  hit.clause.text), hit)
               for hit in hits]
     lines = lead_lines(asked, question, terms, hits, quoted)
     for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):

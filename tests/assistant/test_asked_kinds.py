@@ -215,9 +215,11 @@ def test_a_penalty_answer_quotes_the_sanction_not_only_the_conduct(tmp_path):
     assert any("电子游戏机" in sentence for sentence in chosen)  # and the conduct asked about
     assert all(passage in article.text.replace("\n", "")
                for passage in quoted_passages(chosen, article.text))
-    # read as an ordinary question, only the item with the question's words is quoted
+    # read as an ordinary question, the item with the question's words is quoted with its
+    # lead-in, never alone: the lead-in is what says the conduct is sanctioned
     plain = best_sentences(terms, hit, replace(asked, penalty=False))
-    assert not any(states_penalty(sentence) for sentence in plain)
+    item = next(s for s in plain if "电子游戏机" in s)
+    assert plain.index(item) > 0 and plain[plain.index(item) - 1].endswith("：")
 
 
 @pytest.mark.parametrize(("question", "kind"), [

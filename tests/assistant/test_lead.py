@@ -210,3 +210,15 @@ def test_a_list_item_is_quoted_with_its_lead_in_not_alone():
     text, lines = _answer("保安员可以搜查他人身体吗？", ["保安员", "搜查", "他人", "身体"], [hit])
     assert "保安员不得有下列行为：" in text and "（一）限制他人人身自由、搜查他人身体" in text
     assert "扣押" not in text and _all_verbatim(text, [hit])
+
+
+def test_the_quote_does_not_repeat_the_clauses_own_number():
+    """The citation says 第九十条; the quote starts with what the article says, still verbatim.
+    An item's number inside the article (（一）) is not the article's and stays."""
+    hit = _article("第九十条　辞退公务员，按照管理权限决定。辞退决定应当以书面形式通知被辞退的公务员。")
+    text, _ = _answer("公务员的辞退由谁决定？", ["公务员", "辞退", "决定"], [hit])
+    assert text.startswith("《示例管理办法》第九十条：“辞退公务员，按照管理权限决定。") and \
+        "“第九十条" not in text and _all_verbatim(text, [hit])
+    listed = _article("第三十条　保安员不得有下列行为：\n（一）限制他人人身自由；\n（二）扣押他人证件。")
+    text, _ = _answer("保安员能扣押他人证件吗？", ["保安员", "扣押", "证件"], [listed])
+    assert "“保安员不得有下列行为：" in text and "（二）扣押他人证件。" in text
