@@ -48,9 +48,13 @@ _ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机�
 _ASKS_WHO = re.compile(r"(?:哪些|什么|哪类|哪种)(?:人|群体|对象|劳动者|企业|职工|学员)|谁(?:可|能)|"
                        r"对象|条件|面向|针对|符合|who (?:can|is eligible)|eligib")
 # How a policy text names who a measure is for: a piece that opens with 对/面向/针对/凡/对于,
-# or a 的-phrase (…参加培训的) followed by what they get.
-_WHO_OPENING = re.compile(r"^(?:对于|对|面向|针对|凡|为)")
+# or a 的-phrase (…参加培训的) followed by what they get. Not 为: a piece opening with it states
+# a purpose far more often (为维护…, 为规范…的执业行为, 为支撑…; Legal-DC answers had led with
+# these as "the target group"); no seed answer's lead opened with it.
+_WHO_OPENING = re.compile(r"^(?:对于|对|面向|针对|凡)")
 _BENEFIT = re.compile(r"给予|可|按|享受|予以|纳入|免|补贴|发放|开展|提供")
+# The share of a piece's bigrams found in the question above which it only restates it.
+_RESTATED = 0.8
 
 # How a text says that it leaves the figure to other rules or bodies.
 _DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
@@ -136,11 +140,21 @@ def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
     return f"{title}所引条款未写明具体{what}。"
 
 
-def _who_lead(terms: Sequence[str], title: str,
+def _restates(piece: str, question: str) -> bool:
+    """Whether a piece only repeats the question's own subject (采集国家一级保护野生植物的, asked
+    "采集国家一级保护野生植物需要满足哪些条件？"): most of its character bigrams are the
+    question's. Such a lead tells the reader nothing the question did not."""
+    own = {piece[i:i + 2] for i in range(len(piece.rstrip("的")) - 1)}
+    asked = {question[i:i + 2] for i in range(len(question) - 1)}
+    return bool(own) and len(own & asked) >= _RESTATED * len(own)
+
+
+def _who_lead(terms: Sequence[str], title: str, question: str,
               quoted: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     """The piece of the quoted sentences naming who the measure is for: one opening with
-    对/面向/针对/凡, or a 的-phrase followed by what they get; the one whose words and the
-    measure after it share most of the question's words, then the first."""
+    对/面向/针对/凡, or a 的-phrase followed by what they get, and not only the question's own
+    words again (`_restates`); the one whose words and the measure after it share most of the
+    question's words, then the first."""
     found = []
     for number, passages in quoted:
         for passage in passages:
@@ -148,7 +162,8 @@ def _who_lead(terms: Sequence[str], title: str,
             for i, piece in enumerate(pieces):
                 follows = pieces[i + 1] if i + 1 < len(pieces) else ""
                 if len(piece) >= 6 and (_WHO_OPENING.match(piece) or (
-                        piece.endswith("的") and _BENEFIT.search(follows))):
+                        piece.endswith("的") and _BENEFIT.search(follows))) and \
+                        not _restates(piece, question):
                     # Who, and what they get: 对贫困劳动力… is chosen for 免费培训 by the
                     # piece after it (开展免费职业技能培训).
                     found.append((_relevance(piece + follows, terms), number, piece))
@@ -166,10 +181,22 @@ def _body_lead(title: str, clauses: Sequence[tuple[int, str]]) -> str | None:
     return None
 
 
+# A lead-in to a list (应当具备下列条件：, 有以下情形之一的：): the items quoted after it name who
+# and on what condition themselves.
+_LIST_LEAD_IN = re.compile(r"(?:下列|以下)[^。；：:]{0,12}[：:]")
+
+
+def _lists(passages: Sequence[str]) -> bool:
+    """Whether the quoted passages hold a list with its lead-in."""
+    return any(_LIST_LEAD_IN.search(passage) for passage in passages)
+
+
 def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
                passages: Sequence[Sequence[str]]) -> list[str]:
     """One lead line per document quoted, in the answer's order; `passages[i]` are the
-    passages quoted of `hits[i]`, which is citation i + 1."""
+    passages quoted of `hits[i]`, which is citation i + 1. No "who" lead for a document whose
+    first clause quoted is a list with its lead-in (应当具备下列条件：（一）…): the list says it,
+    and a piece picked from another clause would answer beside the point."""
     if not (asked.figure or asked.body or asked.who):
         return []
     by_document: dict[str, list[int]] = {}
@@ -184,8 +211,9 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
         else:
             line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices]) \
                 if asked.body else None
-            if line is None and asked.who:
-                line = _who_lead(terms, title, [(i + 1, passages[i]) for i in indices])
+            if line is None and asked.who and not _lists(passages[indices[0]]):
+                line = _who_lead(terms, title, question,
+                                 [(i + 1, passages[i]) for i in indices])
             if line:
                 lines.append(line)
     return lines

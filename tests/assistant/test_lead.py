@@ -222,3 +222,25 @@ def test_the_quote_does_not_repeat_the_clauses_own_number():
     listed = _article("第三十条　保安员不得有下列行为：\n（一）限制他人人身自由；\n（二）扣押他人证件。")
     text, _ = _answer("保安员能扣押他人证件吗？", ["保安员", "扣押", "证件"], [listed])
     assert "“保安员不得有下列行为：" in text and "（二）扣押他人证件。" in text
+
+
+def test_no_who_lead_beside_the_point():
+    """A who/condition lead is for a piece naming the people a measure is for. None when the
+    first clause quoted lists the conditions itself (the list is the answer; the piece came
+    from another clause), none that only repeats the question's subject, none from a purpose
+    (为维护…)."""
+    listed = _article("第五条　设立房地产开发企业，应当具备下列条件：\n（一）有自己的名称和组织机构；\n"
+                      "（二）有固定的经营场所。")
+    other = _article("第六条　省、自治区、直辖市人民政府可以根据本地方的实际情况，对设立房地产开发企业的"
+                     "注册资本和专业技术人员的条件作出高于前款的规定。")
+    _, lines = _answer("设立房地产开发企业，应当具备哪些条件？", ["设立", "房地产", "开发", "企业"],
+                       [listed, other])
+    assert not any("对象和条件" in line for line in lines)
+    restating = _article("第十六条　采集国家一级保护野生植物的，应当按照管理权限向国务院林业行政主管部门"
+                         "申请采集证。")
+    _, lines = _answer("采集国家一级保护野生植物需要满足哪些条件？", ["采集", "保护", "野生植物"],
+                       [restating])
+    assert not any("对象和条件" in line for line in lines)
+    purpose = _article("第二条　为维护世界和平和促进人类进步事业，对参加交流的人员给予支持。")
+    _, lines = _answer("哪些人员可以得到支持？", ["人员", "支持"], [purpose])
+    assert lines[0] == "《示例管理办法》写明的对象和条件：“对参加交流的人员给予支持”[1]。"
