@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from corpus.numbering import match_heading
 from eval.corpus_metrics import normalise
 from eval.corpus_records import BenchmarkQuestion
 
@@ -54,9 +55,17 @@ def quoted_from(text: str, label: str) -> tuple[str, ...]:
 
 
 def gold_sentences(question: BenchmarkQuestion) -> list[str]:
-    return [sentence for gold in question.gold
-            for sentence in _GOLD_SENTENCE.findall(normalise(gold))
-            if len(sentence) >= _MIN_SENTENCE]
+    """The gold's sentences, an article's number taken off the first (第十一条食盐生产经营者…):
+    the answer's citation gives the number and its quote starts after it."""
+    sentences = []
+    for gold in question.gold:
+        for sentence in _GOLD_SENTENCE.findall(normalise(gold)):
+            heading = match_heading(sentence)
+            if heading is not None and heading.kind == "article" and heading.rest:
+                sentence = heading.rest
+            if len(sentence) >= _MIN_SENTENCE:
+                sentences.append(sentence)
+    return sentences
 
 
 def score_answer(question: BenchmarkQuestion, answered: Answered) -> dict:

@@ -38,3 +38,11 @@ def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
     assert summary == {"n": 3, "answered": round(2 / 3, 4), "first_cited_gold": 0.5,
                        "gold_sentences_quoted": 0.5, "gold_quoted_whole": 0.0,
                        "errors": 1}
+
+
+def test_an_articles_number_is_no_gold_sentence_to_quote():
+    """The citation gives 第十一条; the quote starts after it, as `answer` writes it."""
+    question = _question("q5", "第十一条　食盐生产经营者应当建立追溯体系。记录保存期限不得少于二年。")
+    answered = Answered("q5", "answered", question.gold[0],
+                        ("食盐生产经营者应当建立追溯体系。记录保存期限不得少于二年。",), 5.0)
+    assert score_answer(question, answered)["gold_quoted"] == 1.0
