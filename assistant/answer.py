@@ -189,12 +189,13 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
             value -= 1  # the heading sentence alone rarely answers anything
         return value
 
-    ranked = sorted(enumerate(sentences), key=score, reverse=True)
-    if score(ranked[0]) <= 0:
+    scores = [score(entry) for entry in enumerate(sentences)]  # each sentence scored once
+    ranked = sorted(enumerate(sentences), key=lambda entry: scores[entry[0]], reverse=True)
+    best = scores[ranked[0][0]]
+    if best <= 0:
         chosen = [0]
     else:
-        best = score(ranked[0])
-        chosen = [i for i, s in ranked[:limit] if score((i, s)) >= max(1.0, best * 0.6)]
+        chosen = [i for i, _ in ranked[:limit] if scores[i] >= max(1.0, best * 0.6)]
     if wants_owner:  # "who is responsible" is answered by the responsibility note itself
         chosen += [i for i, s in enumerate(sentences)
                    if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
@@ -225,9 +226,12 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
 def _lead_in_of(sentences: list[str], index: int) -> int | None:
     """The sentence ending in a colon that introduces the list item at `index`, when every
     sentence between them is an item too; None for a sentence that is no list item."""
-    if not _is_item(sentences[index]):
+    window = range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1)
+    # No colon before it, no lead-in: most clauses end here, before any numbering is read.
+    if not any(sentences[j].rstrip().endswith(("：", ":")) for j in window) or \
+            not _is_item(sentences[index]):
         return None
-    for j in range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1):
+    for j in window:
         if sentences[j].rstrip().endswith(("：", ":")):
             return j
         if not _is_item(sentences[j]):
@@ -277,18 +281,27 @@ def quoted_passages(sentences: list[str], text: str) -> list[str]:
     return passages
 
 
+@lru_cache(maxsize=8192)
+def _own_number(text: str, section: str) -> str:
+    """The clause's own number as printed at its start ("第九十条　", "1."), or "" when it
+    does not open with it; read once per clause (numbering is the costly part of composing)."""
+    first = text.split("\n", 1)[0].strip()
+    heading = match_heading(first)
+    if heading is None or not heading.rest.strip() or not section.endswith(heading.label):
+        return ""
+    return first[:len(first) - len(heading.rest)]
+
+
 def _without_own_number(passages: list[str], hit: Hit) -> list[str]:
     """The passages with the clause's own number taken off the first: the citation before the
     quote already says 第九十条 or 二、（一）1., and "“第九十条辞退公务员…”" repeats it glued to
     the text. What is left still occurs verbatim in the clause; an item's number inside an
     article (（一）…) is not the article's and stays."""
-    if not passages:
+    number = _own_number(hit.clause.text, hit.clause.section) if passages else ""
+    if not number or not passages[0].startswith(number) or \
+            not passages[0][len(number):].strip():
         return passages
-    heading = match_heading(passages[0])
-    if heading is None or not heading.rest.strip() or \
-            not hit.clause.section.endswith(heading.label):
-        return passages
-    return [heading.rest.strip(), *passages[1:]]
+    return [passages[0][len(number):].strip(), *passages[1:]]
 
 
 def answered_text(question: str, terms: list[str], hits: list[Hit],
