@@ -207,7 +207,7 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         chosen += [i for i, s in ranked if states_asked(asked, s)][:1]
     for i in list(chosen):
         # A lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items.
-        if sentences[i].rstrip().endswith(("：", ":")):
+        if _is_lead_in(sentences[i]):
             following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
             for j in following:
                 if not _is_item(sentences[j]):
@@ -223,20 +223,20 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
     return [sentences[i] for i in sorted(chosen)]
 
 
+def _is_lead_in(sentence: str) -> bool:
+    """A sentence ending in a colon, which introduces the list items after it."""
+    return sentence.rstrip().endswith(("：", ":"))
+
+
 def _lead_in_of(sentences: list[str], index: int) -> int | None:
     """The sentence ending in a colon that introduces the list item at `index`, when every
     sentence between them is an item too; None for a sentence that is no list item."""
-    window = range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1)
-    # No colon before it, no lead-in: most clauses end here, before any numbering is read.
-    if not any(sentences[j].rstrip().endswith(("：", ":")) for j in window) or \
-            not _is_item(sentences[index]):
+    # The nearest colon first: most clauses have none, and then no numbering is read at all.
+    lead_in = next((j for j in range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1)
+                    if _is_lead_in(sentences[j])), None)
+    if lead_in is None or not all(_is_item(sentences[j]) for j in range(lead_in + 1, index + 1)):
         return None
-    for j in window:
-        if sentences[j].rstrip().endswith(("：", ":")):
-            return j
-        if not _is_item(sentences[j]):
-            return None
-    return None
+    return lead_in
 
 
 # A clause's opening sentence that is only its numbered heading ("（三）加大资金投入力度。").

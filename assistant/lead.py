@@ -140,12 +140,15 @@ def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
     return f"{title}所引条款未写明具体{what}。"
 
 
-def _restates(piece: str, question: str) -> bool:
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _restates(piece: str, asked: set[str]) -> bool:
     """Whether a piece only repeats the question's own subject (采集国家一级保护野生植物的, asked
-    "采集国家一级保护野生植物需要满足哪些条件？"): most of its character bigrams are the
-    question's. Such a lead tells the reader nothing the question did not."""
-    own = {piece[i:i + 2] for i in range(len(piece.rstrip("的")) - 1)}
-    asked = {question[i:i + 2] for i in range(len(question) - 1)}
+    "采集国家一级保护野生植物需要满足哪些条件？"): most of its character bigrams are among the
+    question's (`asked`). Such a lead tells the reader nothing the question did not."""
+    own = _bigrams(piece.rstrip("的"))
     return bool(own) and len(own & asked) >= _RESTATED * len(own)
 
 
@@ -156,6 +159,7 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
     words again (`_restates`); the one whose words and the measure after it share most of the
     question's words, then the first."""
     found = []
+    asked = _bigrams(question)
     for number, passages in quoted:
         for passage in passages:
             pieces = [piece.strip() for piece in _PIECE.findall(passage) if piece.strip()]
@@ -163,7 +167,7 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
                 follows = pieces[i + 1] if i + 1 < len(pieces) else ""
                 if len(piece) >= 6 and (_WHO_OPENING.match(piece) or (
                         piece.endswith("的") and _BENEFIT.search(follows))) and \
-                        not _restates(piece, question):
+                        not _restates(piece, asked):
                     # Who, and what they get: 对贫困劳动力… is chosen for 免费培训 by the
                     # piece after it (开展免费职业技能培训).
                     found.append((_relevance(piece + follows, terms), number, piece))

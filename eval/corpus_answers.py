@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corpus.numbering import match_heading
 from eval.corpus_metrics import normalise
 from eval.corpus_records import BenchmarkQuestion
 
-Progress = Callable[[int, int], None]
 _GOLD_SENTENCE = re.compile(r"[^。；]+[。；]?")
 _MIN_SENTENCE = 5  # characters: shorter pieces (a bare item number) say nothing alone
 
@@ -136,13 +135,3 @@ def answer_over_http(client, qid: str, question: str) -> Answered:
     label = f"《{first['doc_title']}》{first['section']}" if first else ""
     return Answered(qid, body["status"], first["text"] if first else "",
                     quoted_from(body["answer"], label) if first else (), latency)
-
-
-def ask_all(answer: Callable[[str, str], Answered], questions: Sequence[BenchmarkQuestion],
-            progress: Progress | None = None) -> dict[str, Answered]:
-    found = {}
-    for done, question in enumerate(questions, start=1):
-        found[question.qid] = answer(question.qid, question.question)
-        if progress:
-            progress(done, len(questions))
-    return found

@@ -22,9 +22,10 @@ import logging
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.markup import escape
@@ -34,7 +35,7 @@ from corpus.errors import CorpusError, PolicyAssistantError
 from index.encoders import Encoder, make_encoder
 
 from eval.chunk_baseline import CHUNK_CHARS, CHUNK_OVERLAP, ChunkBm25, chunk_sources
-from eval.corpus_answers import ask_all, summarise_answers
+from eval.corpus_answers import summarise_answers
 from eval.corpus_loading import load_documents, read_sources
 from eval.corpus_metrics import (
     corpus_facts,
@@ -57,21 +58,29 @@ from eval.corpus_report import (
 
 __all__ = ["PRODUCT", "BASELINE", "TOP_K", "main", "run_corpus_evaluation"]
 
+T = TypeVar("T")
 PRODUCT = "product"
 BASELINE = "bm25-chunks"
 TOP_K = 10  # the deepest cut-off the benchmark reports (hit@10)
 SUMMARY_WIDTH = 120  # characters the summary table needs to show every column unabridged
 
 
-def _ask_all(name: str, system, questions: Sequence[BenchmarkQuestion],
-             progress: Progress) -> dict[str, Retrieved]:
-    task = progress.add_task(f"asking · {name}", total=len(questions))
+def _ask_all(description: str, ask: Callable[[BenchmarkQuestion], T],
+             questions: Sequence[BenchmarkQuestion], progress: Progress) -> dict[str, T]:
+    """`ask` of every question by id, with a progress bar: a system's retrieval or answers."""
+    task = progress.add_task(description, total=len(questions))
     found = {}
     for question in questions:
-        found[question.qid] = system.retrieve(question.qid, question.question, TOP_K)
+        found[question.qid] = ask(question)
         progress.advance(task)
     progress.remove_task(task)
     return found
+
+
+def _retrieve_all(name: str, system, questions: Sequence[BenchmarkQuestion],
+                  progress: Progress) -> dict[str, Retrieved]:
+    return _ask_all(f"asking · {name}",
+                    lambda q: system.retrieve(q.qid, q.question, TOP_K), questions, progress)
 
 
 def _progress_callback(progress: Progress, description: str):
@@ -150,11 +159,10 @@ def run_corpus_evaluation(*, docs: Path, questions: Path, out: Path,
         baseline_seconds = time.perf_counter() - started
         progress.remove_task(task)
 
-        retrieved = {PRODUCT: _ask_all(PRODUCT, product, asked, progress),
-                     BASELINE: _ask_all(BASELINE, baseline, asked, progress)}
-        task, update = _progress_callback(progress, f"answering · {PRODUCT}")
-        answers = ask_all(product.answer, asked, update)
-        progress.remove_task(task)
+        retrieved = {PRODUCT: _retrieve_all(PRODUCT, product, asked, progress),
+                     BASELINE: _retrieve_all(BASELINE, baseline, asked, progress)}
+        answers = _ask_all(f"answering · {PRODUCT}",
+                           lambda q: product.answer(q.qid, q.question), asked, progress)
 
     placements = place_gold(asked, load.documents)
     scores = {system: {q.qid: score_question(q, found[q.qid]) for q in asked}

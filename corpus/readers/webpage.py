@@ -216,7 +216,7 @@ def _without_page_furniture(html: str, lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-def _stale_title(title: str, html: str, filename: str) -> bool:
+def _stale_title(title: str, html: str, filename: str, office_export: bool) -> bool:
     """A Word file saved as a web page whose <title> is a property no reader of the page sees.
 
     The title property of an office document is often its template's ("法规修改决定电子报备格式
@@ -225,7 +225,7 @@ def _stale_title(title: str, html: str, filename: str) -> bool:
     """
     from lxml import html as lxml_html
 
-    if not _OFFICE_EXPORT.search(html) or same_text(
+    if not office_export or same_text(
             title, re.sub(r"\.[A-Za-z]{3,5}$", "", filename.rsplit("/", 1)[-1])):
         return False
     tree = lxml_html.fromstring(html)
@@ -240,11 +240,12 @@ def read_html(data: bytes, filename: str,
     if "<" not in html:
         raise CorpusError(f"cannot read {filename}: it contains no HTML markup; rename it to "
                           ".txt if it is a plain text")
+    office_export = bool(_OFFICE_EXPORT.search(html))  # a saved Word file: read once
     try:
         lines, title = _trafilatura_lines(html)
         if sum(len(line.strip()) for line in lines) < config.html_min_article_chars:
             lines = main_block_lines(html)
-        if _OFFICE_EXPORT.search(html):
+        if office_export:
             lines = _without_page_furniture(html, lines)
         title = title or _page_title(html)
         if title:
@@ -261,7 +262,7 @@ def read_html(data: bytes, filename: str,
         raise CorpusError(f"cannot read {filename}: no article text was found in the page; "
                           "save the page that shows the document itself, or copy its text "
                           "into a .txt file")
-    if title and _stale_title(title, html, filename):
+    if title and _stale_title(title, html, filename, office_export):
         title = None
     if title and not any(same_text(title, line) for line in lines[:3]):
         lines.insert(0, title)  # a printed document opens with its title; the parser expects it
