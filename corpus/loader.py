@@ -42,7 +42,7 @@ from typing import Callable, Iterable, Sequence
 
 from corpus.errors import CorpusError
 from corpus.gazetteer import GAZETTEER_FILE, Gazetteer, default_gazetteer
-from corpus.parser import parse_source
+from corpus.parser import PARSER_VERSION, parse_source
 from corpus.reading import read_source, read_source_bytes
 from corpus.records import Document
 
@@ -285,6 +285,7 @@ def list_corpus(corpus_dir: Path, *, library_dir: Path | None = None,
     files: list[CorpusFile] = []
     seen: dict[str, str] = {}  # doc_id → key of the file that has it
     digest = hashlib.sha256()
+    digest.update(f"parser {PARSER_VERSION}\n".encode())
     digest.update(manifest.raw)
     digest.update(gazetteer_raw)
     digest.update(json.dumps(sorted(excluded)).encode())

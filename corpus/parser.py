@@ -37,6 +37,10 @@ _ANNEX = re.compile(r"^附\s*件\s*(\d*|[一二三四五六七八九十]*)\s*(?:
 # A bracketed line that only says who is responsible belongs to the clause above it.
 _RESPONSIBILITY = re.compile(r"^[（(].*(责任|负责|牵头|配合).*[）)]$")
 log = logging.getLogger(__name__)
+# Part of the corpus hash: a change here that alters the clauses parsed from unchanged files
+# bumps it, so that a stored index is re-read at the next start instead of serving the old
+# clauses. 2: the gap after 第X条 / 第X章 kept as printed.
+PARSER_VERSION = 2
 
 
 @dataclass
@@ -79,16 +83,21 @@ class _Line:
     text: str  # whitespace-squeezed
 
 
-# A standard's clause number is set off from its title by a space alone ("1 范围", "3.1 依据标准"):
-# that one gap is kept where other layout whitespace inside Chinese text is squeezed out.
-_LEADING_NUMBER_GAP = re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){0,3})\s+(?=\S)")
+# A standard's clause number is set off from its title by a space alone ("1 范围", "3.1 依据标准"),
+# and a statute prints a full-width space after its article or chapter number ("第一条　为了…",
+# "第一章　总则"): that one gap is kept, as printed, where other layout whitespace inside Chinese
+# text is squeezed out, so that a clause quoted in a citation reads as the law prints it.
+_LEADING_NUMBER_GAP = re.compile(
+    r"^(\d{1,2}(?:[.．]\d{1,2}){0,3}|第[零〇一二三四五六七八九十百千两\d]+(?:分编|编|章|节|条(?:之[零〇一二三四五六七八九十百千两]+)?))"
+    r"(\s+)(?=\S)")
 
 
 def _line_text(raw: str) -> str:
     stripped = raw.strip()
     found = _LEADING_NUMBER_GAP.match(stripped)
     if found:
-        return f"{found.group(1)} {squeeze_whitespace(stripped[found.end():])}"
+        gap = "\u3000" if "\u3000" in found.group(2) else " "
+        return f"{found.group(1)}{gap}{squeeze_whitespace(stripped[found.end():])}"
     return squeeze_whitespace(raw)
 
 

@@ -81,6 +81,15 @@ def test_hash_sees_a_same_size_edit(folder):
     assert corpus_hash(folder) != before
 
 
+def test_a_parser_change_changes_the_hash_so_stored_indexes_are_read_again(folder, monkeypatch):
+    # Unchanged files parsed by a changed parser give other clauses: the hash an index was
+    # built for must no longer match, or the service would keep quoting the old clauses.
+    before = corpus_hash(folder)
+    import corpus.loader
+    monkeypatch.setattr(corpus.loader, "PARSER_VERSION", corpus.loader.PARSER_VERSION + 1)
+    assert corpus_hash(folder) != before
+
+
 def test_a_moved_file_is_a_new_document(folder):
     before = document_id("重庆/qijiang-2019.txt")
     assert document_id("重庆/旧/qijiang-2019.txt") != before

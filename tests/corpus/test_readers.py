@@ -342,7 +342,7 @@ def test_quotes_set_in_a_smaller_latin_font_stay_in_their_line():
     assert document.title == "某某市纪念币管理办法"
     assert document.clause("a2").text.endswith("纪念币样币上应当加印“样币”字样。")
     assert "加盖“假币”字样的戳记，并登记造册；" in document.clause("a3").text
-    assert document.clause("a4").text == "第四条本办法所称“流通纪念币”，是指具有法定货币地位、可以流通的纪念币。"
+    assert document.clause("a4").text == "第四条 本办法所称“流通纪念币”，是指具有法定货币地位、可以流通的纪念币。"
     assert [c.key for c in document.clauses if c.kind == "article"] == ["a1", "a2", "a3", "a4", "a5"]
 
 
