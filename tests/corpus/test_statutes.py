@@ -239,3 +239,16 @@ def test_a_real_law_keeps_the_space_it_prints_after_an_article_number():
     # As printed: 第一条, one full-width space, the article. Inside the sentence nothing is added.
     assert first.text.startswith("第一条\u3000为了规范专利代理行为，保障委托人")
     assert first.text.count("\u3000") == 1
+
+
+def test_an_article_opening_with_a_conjunction_is_an_article_not_a_cross_reference():
+    # "第九十九条和…" with its space squeezed out reads like a reference at the start of a
+    # sentence (第一条和第二条规定的…); printed with the space, it opens an article.
+    text = ("示例法\n第九十八条　债权人会议通过和解协议的，由人民法院裁定认可。\n"
+            "第九十九条　和解协议草案经债权人会议表决未获得通过的，人民法院应当宣告债务人破产。\n"
+            "第一百条　经人民法院裁定认可的和解协议，对债务人有约束力。\n")
+    document = parse_text(text, doc_id="demo-law", source_file="示例法.txt",
+                          overrides={"region": "全国"})
+    articles = [c for c in document.clauses if c.kind == "article"]
+    assert [c.section for c in articles] == ["第九十八条", "第九十九条", "第一百条"]
+    assert articles[1].text == "第九十九条\u3000和解协议草案经债权人会议表决未获得通过的，人民法院应当宣告债务人破产。"
