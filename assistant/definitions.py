@@ -3,7 +3,7 @@
 Chinese legislative drafting writes definitions in a few fixed forms — "本法所称X，是指…",
 "X，是指…", "下列用语的含义：（一）X，是指…" (《立法技术规范（试行）》 of the NPC Standing
 Committee's Legislative Affairs Commission) — while people ask "什么是X", "X是什么", "X指什么",
-"X的定义/含义". BM25 sees neither side's form words in the other, so a definition question
+"X的定义/含义", "哪些Y被定义为X", "X具体指哪些Y". BM25 sees neither side's form words in the other, so a definition question
 finds clauses that merely use the term; recognising both forms lets retrieval prefer the clause
 that defines it.
 """
@@ -22,6 +22,13 @@ _ASKS_BEFORE = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫做?
 _ASKS_AFTER = re.compile(
     r"^(?P<term>.+?)(?:是什么意思|是指什么|指的是什么|指什么|是什么|"
     r"的?(?:定义|含义|概念|内涵)(?:是什么)?|如何定义|怎么定义|怎样定义)[？?。]?$")
+# "哪些组织被定义为X", "什么样的文件算是X": which things the term covers, asked from the things'
+# side; and "X具体指哪种/哪些…", which asks what X is by its kind.
+_ASKS_WHICH_ARE = re.compile(
+    r"^(?:请问)?(?:哪些|哪种|哪类|哪一类|何种|什么样的?)[^，,；;？?。]{0,12}?"
+    r"(?:被定义为|被称为|定义为|称为|叫做|叫作|算是|算作|被视为)(?P<term>[^，,；;？?。]+)[？?。]?$")
+_ASKS_WHICH_KIND = re.compile(
+    r"^(?P<term>.+?)(?:具体)?(?:是指|指的是|指)(?:哪种|哪些|哪类|哪一类|何种)[^，,；;？?。]*[？?。]?$")
 # A term that holds a question word is no term: "要讲哪些安全概念" asks which, not what 概念 means.
 _INTERROGATIVE = re.compile(r"哪|什么|怎|如何|多少|几|谁|吗|是否")
 # "X法所称的Y", "本办法中的Y": the term is the part after the document it is quoted from.
@@ -40,7 +47,7 @@ _DEFINES = (r"(?:^|(?<![\u4e00-\u9fff])|(?<=所称)|(?<=的)|(?<=条))"
 def asked_term(question: str) -> str | None:
     """The term whose meaning the question asks for, or None when it asks something else."""
     text = re.sub(r"\s+", "", question)
-    for pattern in (_ASKS_BEFORE, _ASKS_AFTER):
+    for pattern in (_ASKS_BEFORE, _ASKS_AFTER, _ASKS_WHICH_ARE, _ASKS_WHICH_KIND):
         found = pattern.match(text)
         if found:
             term = _QUOTED_FROM.split(found.group("term"))[-1]

@@ -67,6 +67,12 @@ def test_definition_questions_and_definition_clauses():
     assert asked_term("什么是无人驾驶航空器，条例里怎么规定的？") == "无人驾驶航空器"
     # a question word inside is no term: this asks which concepts
     assert asked_term("培训课程要讲哪些安全概念？") is None
+    # which things the term covers, asked from the things' side, or by its kind
+    assert asked_term("哪些机构被定义为金融机构？") == "金融机构"
+    assert asked_term("什么样的企业算是小型微型企业？") == "小型微型企业"
+    assert asked_term("农业机械具体指哪些设备？") == "农业机械"
+    assert asked_term("哪些人可以申请职业培训补贴？") is None
+    assert asked_term("哪些企业被称为哪类企业？") is None
     # a short form is defined where the text introduces it
     assert defines("依法设立的外商投资企业（以下简称“外资企业”）应当依法经营。", "外资企业")
     assert not defines("外资企业应当依法经营。", "外资企业")
