@@ -18,7 +18,7 @@ from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
 from assistant.records import Asked, Hit
-from corpus.numbering import STATUTE_HEADINGS, match_heading
+from corpus.numbering import is_list_item, match_heading
 from index.lexical import STOPWORDS, Tokenizer
 from index.store import lexical_text
 
@@ -141,12 +141,6 @@ def split_sentences(text: str) -> list[str]:
 MAX_LIST_ITEMS = 12
 
 
-def _is_item(sentence: str) -> bool:
-    """A list item (（一） 一、 1. (1) ①) as the parser reads numbering, not a new article."""
-    heading = match_heading(sentence)
-    return heading is not None and heading.kind not in (*STATUTE_HEADINGS, "article")
-
-
 # A sentence opening with a clause's number (（三）, 1., 二、).
 _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)]")
 
@@ -210,7 +204,7 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         if _is_lead_in(sentences[i]):
             following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
             for j in following:
-                if not _is_item(sentences[j]):
+                if not is_list_item(sentences[j]):
                     break
                 if j not in chosen:
                     chosen.append(j)
@@ -234,7 +228,7 @@ def _lead_in_of(sentences: list[str], index: int) -> int | None:
     # The nearest colon first: most clauses have none, and then no numbering is read at all.
     lead_in = next((j for j in range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1)
                     if _is_lead_in(sentences[j])), None)
-    if lead_in is None or not all(_is_item(sentences[j]) for j in range(lead_in + 1, index + 1)):
+    if lead_in is None or not all(is_list_item(sentences[j]) for j in range(lead_in + 1, index + 1)):
         return None
     return lead_in
 

@@ -22,6 +22,7 @@ from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
 from assistant.figures import BOUND, PERIOD, asked_unit, states_amount
 from assistant.records import Asked, Hit
+from corpus.numbering import is_list_item
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
 # after a negation too (开业没几年: "only a few years").
@@ -144,6 +145,10 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+# A piece that only points to a list (有下列情形之一的): the list, not the piece, says who.
+_POINTS_TO_LIST = re.compile(r"下列|以下|如下")
+
+
 def _restates(piece: str, asked: set[str]) -> bool:
     """Whether a piece only repeats the question's own subject (采集国家一级保护野生植物的, asked
     "采集国家一级保护野生植物需要满足哪些条件？"): most of its character bigrams are among the
@@ -156,8 +161,10 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
               quoted: Sequence[tuple[int, Sequence[str]]]) -> str | None:
     """The piece of the quoted sentences naming who the measure is for: one opening with
     对/面向/针对/凡, or a 的-phrase followed by what they get, and not only the question's own
-    words again (`_restates`); the one whose words and the measure after it share most of the
-    question's words, then the first."""
+    words again (`_restates`), nor a pointer to a list (有下列情形之一的), nor one item of a list
+    (（三）对不符合法定条件的申请人准予注册的 is one case of a penalty, not who the law is for);
+    the one whose words and the measure after it share most of the question's words, then the
+    first."""
     found = []
     asked = _bigrams(question)
     for number, passages in quoted:
@@ -167,7 +174,8 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
                 follows = pieces[i + 1] if i + 1 < len(pieces) else ""
                 if len(piece) >= 6 and (_WHO_OPENING.match(piece) or (
                         piece.endswith("的") and _BENEFIT.search(follows))) and \
-                        not _restates(piece, asked):
+                        not _restates(piece, asked) and not is_list_item(piece) and \
+                        not _POINTS_TO_LIST.search(piece):
                     # Who, and what they get: 对贫困劳动力… is chosen for 免费培训 by the
                     # piece after it (开展免费职业技能培训).
                     found.append((_relevance(piece + follows, terms), number, piece))
@@ -198,9 +206,10 @@ def _lists(passages: Sequence[str]) -> bool:
 def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
                passages: Sequence[Sequence[str]]) -> list[str]:
     """One lead line per document quoted, in the answer's order; `passages[i]` are the
-    passages quoted of `hits[i]`, which is citation i + 1. No "who" lead for a document whose
-    first clause quoted is a list with its lead-in (应当具备下列条件：（一）…): the list says it,
-    and a piece picked from another clause would answer beside the point."""
+    passages quoted of `hits[i]`, which is citation i + 1. The "who" lead of a document is read
+    from its first clause quoted only, and not when that clause is a list with its lead-in
+    (应当具备下列条件：（一）…): the list says it, and a piece picked from another clause would
+    answer beside the point."""
     if not (asked.figure or asked.body or asked.who):
         return []
     by_document: dict[str, list[int]] = {}
@@ -215,9 +224,11 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
         else:
             line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices]) \
                 if asked.body else None
-            if line is None and asked.who and not _lists(passages[indices[0]]):
-                line = _who_lead(terms, title, question,
-                                 [(i + 1, passages[i]) for i in indices])
+            first = indices[0]
+            if line is None and asked.who and not _lists(passages[first]):
+                # Only the document's first clause quoted: a piece of a clause quoted after it
+                # (a penalty's 对…的, a neighbouring procedure) answers beside the point.
+                line = _who_lead(terms, title, question, [(first + 1, passages[first])])
             if line:
                 lines.append(line)
     return lines

@@ -198,3 +198,10 @@ def match_heading(line: str) -> Heading | None:
         return Heading(kind=kind, number=number, label=_label(kind, number, sub), rest=rest,
                        sub=sub)
     return None
+
+
+def is_list_item(text: str) -> bool:
+    """Whether `text` opens with an item's number (（一） 一、 1. (1) ①), not a statute level's
+    or an article's: inside an article such a number is one item of a list."""
+    heading = match_heading(text)
+    return heading is not None and heading.kind not in (*STATUTE_HEADINGS, "article")

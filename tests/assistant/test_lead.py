@@ -244,3 +244,29 @@ def test_no_who_lead_beside_the_point():
     purpose = _article("第二条　为维护世界和平和促进人类进步事业，对参加交流的人员给予支持。")
     _, lines = _answer("哪些人员可以得到支持？", ["人员", "支持"], [purpose])
     assert lines[0] == "《示例管理办法》写明的对象和条件：“对参加交流的人员给予支持”[1]。"
+
+
+def test_a_who_lead_comes_from_the_documents_first_clause_and_never_a_list_item():
+    """A piece of a later clause of the same document (a revocation's 对…的 under a question
+    about what an applicant needs), one item of a list, or a pointer to a list (有下列情形之一的)
+    answers beside the point: no lead then, the quotes say it. 保健食品注册与备案管理办法 as quoted
+    for "保健食品注册申请人应该具备什么条件？"."""
+    first = _article("第十一条　国产保健食品注册申请人应当是在中国境内登记的法人或者其他组织。")
+    later = _article("第六十六条　有下列情形之一的，国家市场监督管理总局根据利害关系人的请求或者依据职权，"
+                     "可以撤销保健食品注册证书：（一）超越法定职权作出准予注册决定的；（二）对不具备申请"
+                     "资格或者不符合法定条件的注册申请人准予注册的；（三）依法可以撤销保健食品注册证书的"
+                     "其他情形。")
+    question, terms = "保健食品注册申请人应该具备什么条件？", ["保健食品", "注册", "申请人", "条件"]
+    asked = asked_for(question)
+    assert asked.who
+    whole = [later.clause.text.split("　", 1)[1]]
+    assert lead_lines(asked, question, terms, [first, later],
+                      [[first.clause.text.split("　", 1)[1]], whole]) == []
+    # The list's own clause first: its items and its lead-in are no lead either.
+    assert lead_lines(asked, question, terms, [later], [whole]) == []
+    # The document's first clause still leads when it names who the measure is for.
+    grant = _article("第三条　对参加培训的就业困难人员给予生活费补贴。")
+    assert lead_lines(asked_for("哪些人可以领生活费补贴？"), "哪些人可以领生活费补贴？",
+                      ["生活费", "补贴"], [grant, later],
+                      [[grant.clause.text.split("　", 1)[1]], whole]) == [
+        "《示例管理办法》写明的对象和条件：“对参加培训的就业困难人员给予生活费补贴”[1]。"]
