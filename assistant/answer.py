@@ -199,22 +199,43 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         # conduct is in an item; the period in a sentence of its own after the duty
         # ("……报告个人财产及日常活动。报告期限不超过五年。").
         chosen += [i for i, s in ranked if states_asked(asked, s)][:1]
+    if asked.penalty:
+        chosen += [j for j in _graded_sanctions(sentences, chosen) if j not in chosen]
+    picked = set(chosen)
     for i in list(chosen):
-        # A lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items.
-        if _is_lead_in(sentences[i]):
+        # An item says nothing without its lead-in: "（一）限制他人人身自由、搜查他人身体" is what
+        # 保安员不得有下列行为： forbids. Only the lead-in is added, not the other items, unless
+        # the question asks which ones (below).
+        lead_in = _lead_in_of(sentences, i)
+        if lead_in is not None and lead_in not in chosen:
+            chosen.append(lead_in)
+    for i in list(chosen):
+        # …and a lead-in ("下列各项个人所得，免征个人所得税：") says nothing without its items. A
+        # question asking which ones (书面举报应当包括哪些内容？) is answered by the whole list, so
+        # there the lead-in of an item that matched brings the other items too.
+        if _is_lead_in(sentences[i]) and (i in picked or asked.listing):
             following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
             for j in following:
                 if not is_list_item(sentences[j]):
                     break
                 if j not in chosen:
                     chosen.append(j)
-    for i in list(chosen):
-        # …and an item says nothing without its lead-in: "（一）限制他人人身自由、搜查他人身体" is
-        # what 保安员不得有下列行为： forbids. Only the lead-in is added, not the other items.
-        lead_in = _lead_in_of(sentences, i)
-        if lead_in is not None and lead_in not in chosen:
-            chosen.append(lead_in)
     return [sentences[i] for i in sorted(chosen)]
+
+
+def _graded_sanctions(sentences: list[str], chosen: list[int]) -> list[int]:
+    """The sentences that carry on a chosen sanction within its provision: a penalty article
+    grades its sanctions in parts joined by ；("……责令改正，给予通报批评；拒不改正的，处五千元以上
+    五万元以下罚款。"), and the part quoted alone leaves out the fine. Each part after a chosen one
+    ending in ；is added while it sets a sanction too, up to the end of the sentence (。)."""
+    added = []
+    for i in chosen:
+        j = i
+        while sentences[j].rstrip().endswith(("；", ";")) and j + 1 < len(sentences) and \
+                not is_list_item(sentences[j + 1]) and states_penalty(sentences[j + 1]):
+            j += 1
+            added.append(j)
+    return added
 
 
 def _is_lead_in(sentence: str) -> bool:

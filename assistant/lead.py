@@ -71,6 +71,11 @@ _PIECE = re.compile(r"[^，,；;。！？\n]+")
 _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
 
 
+# "Which ones": the answer is a list, quoted whole when the clause holds one (哪些内容, 哪几类,
+# 包括什么, 需要提交什么材料).
+_ASKS_WHICH_ONES = re.compile(r"哪些|哪几|包括什么|包含什么|什么(?:内容|事项|材料|情形)")
+
+
 def asked_for(question: str) -> Asked:
     """Everything the question's form asks for, read once (`QueryAnalysis.asked`)."""
     lowered = question.lower()
@@ -83,6 +88,7 @@ def asked_for(question: str) -> Asked:
     return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
                  period=period, body=bool(_ASKS_BODY.search(lowered)),
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
+                 listing=bool(_ASKS_WHICH_ONES.search(lowered)),
                  purpose=purpose, defined=defined,
                  entry_into_force=asks_entry_into_force(question))
 

@@ -48,6 +48,7 @@ class Asked:
     body: bool = False
     who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
     penalty: bool = False  # what sanction a conduct draws (受到什么处罚, `penalties`)
+    listing: bool = False  # which ones (哪些, 哪几项, 包括什么): a list is quoted whole
     # The kinds of clause a question asks for by its form, which retrieval prefers
     # (`retriever.wanted_clause`): a statement of purpose (立法目的, `purpose`), the meaning of
     # a term (什么是X: the term, `definitions`), the date it takes effect (`entry_into_force`).

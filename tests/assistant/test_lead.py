@@ -26,7 +26,9 @@ from eval.metrics import verbatim_segments
     ("怎样申请职业培训补贴？", Asked()),
     ("如何制定职业技能标准？", Asked()),  # a standard to meet, not an amount
     ("新型学徒制培训的对象是谁？", Asked(body=True, who=True)),
-    ("哪些人可以参加免费培训？", Asked(who=True)),
+    ("哪些人可以参加免费培训？", Asked(who=True, listing=True)),
+    ("书面举报应当包括哪些内容？", Asked(listing=True)),
+    ("申请时需要提交什么材料？", Asked(listing=True)),
     ("谁可以申请这项补贴？", Asked(who=True)),
     ("申请需要符合什么条件？", Asked(who=True)),
     ("创业培训面向什么群体？", Asked(who=True)),
@@ -270,3 +272,34 @@ def test_a_who_lead_comes_from_the_documents_first_clause_and_never_a_list_item(
                       ["生活费", "补贴"], [grant, later],
                       [[grant.clause.text.split("　", 1)[1]], whole]) == [
         "《示例管理办法》写明的对象和条件：“对参加培训的就业困难人员给予生活费补贴”[1]。"]
+
+
+def test_a_question_asking_which_ones_gets_the_whole_list():
+    """"包括哪些内容" is answered by the list, not by the one item sharing most words with the
+    question and its lead-in; asked about one item, the item comes with its lead-in alone."""
+    hit = _article("第十三条　书面举报一般包括下列内容：\n（一）举报人的基本情况；\n（二）被举报人的基本情况；"
+                   "\n（三）涉嫌滥用行政权力排除、限制竞争行为的相关事实和证据；\n（四）是否就同一事实已向其他"
+                   "机关举报。")
+    text, _ = _answer("书面举报滥用行政权力排除、限制竞争行为的，应该提交哪些书面举报内容？",
+                      ["书面", "举报", "滥用", "行政", "权力", "排除", "限制", "竞争", "行为", "内容"], [hit])
+    for item in ("（一）举报人的基本情况；", "（二）被举报人的基本情况；", "（四）是否就同一事实"):
+        assert item in text
+    assert _all_verbatim(text, [hit])
+    text, _ = _answer("涉嫌滥用行政权力的相关事实和证据要写进书面举报吗？",
+                      ["滥用", "行政", "权力", "事实", "证据", "书面", "举报"], [hit])
+    assert "（三）涉嫌滥用行政权力" in text and "书面举报一般包括下列内容：" in text
+    assert "（一）举报人的基本情况" not in text
+
+
+def test_a_penalty_answer_quotes_the_graded_sanction_after_the_semicolon():
+    """A penalty article grades its sanctions in parts joined by ；: the fine comes after the
+    order to correct (特种设备使用单位落实使用安全主体责任监督管理规定 第三十四条)."""
+    hit = _article("第三十四条　压力容器使用单位未按规定建立安全管理制度，或者未按规定配备、培训、考核压力容器"
+                   "安全总监和压力容器安全员的，由县级以上地方市场监督管理部门责令改正并给予通报批评；拒不改正"
+                   "的，处五千元以上五万元以下罚款，并将处罚情况纳入国家企业信用信息公示系统。法律、行政法规另有"
+                   "规定的，依照其规定执行。")
+    text, _ = _answer("压力容器使用单位未按规定培训压力容器安全总监会受到什么处罚？",
+                      ["压力容器", "使用", "单位", "规定", "培训", "安全", "总监"], [hit])
+    assert "拒不改正的，处五千元以上五万元以下罚款" in text
+    assert "另有规定的" not in text
+    assert _all_verbatim(text, [hit])
