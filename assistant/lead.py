@@ -60,11 +60,26 @@ _RESTATED = 0.8
 # How a text says that it leaves the figure to other rules or bodies.
 _DEFERRED = re.compile(r"按(?:照)?(?:国家|有关|相关)?(?:有关|相关)?规定|"
                        r"由[^，。；]{1,30}?(?:确定|制定|规定)|结合实际(?:确定|制定)|另行(?:制定|规定)")
-# Who is responsible: the note (责任单位：…) or 由…负责 / …牵头; an adverb before 负责 (由国务院的
-# 一个部门或者几个部门具体负责) is not part of the body's name.
-_RESPONSIBLE = re.compile(r"[（(](?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?([^（()）]*(?:局|委|部|办|厅|政府|"
-                          r"单位|部门|中心)[^（()）]*?)(?:负责)?[）)]|由([^，。；]{2,40}?)"
-                          r"(?:具体|共同|统一|分别|主要|直接|各自)?负责")
+# Who is responsible, in three forms, the leftmost found:
+# 1. a bracketed note naming a body (（责任单位：区人社局）), but not a short form
+#    ((以下简称出版行政主管部门), which renames the body before it) nor a promulgation note
+#    ((…国务院令第390号公布…));
+# 2. 由…负责 (an adverb before 负责 — 由国务院的一个部门或者几个部门具体负责 — is not part of the
+#    body's name);
+# 3. a body opening a sentence or clause part, as a law words it without 由 (国务院出版行政主管
+#    部门负责…, 国家市场监督管理总局（以下简称市场监管总局）负责…, 国务院文化主管部门主管…), but not
+#    负责 inside a body's name (县级以上地方各级人民政府负责出版管理的行政部门（…）负责…).
+_ADVERB = r"(?:具体|共同|统一|分别|主要|直接|各自)?"
+_BODY_NOTE = (r"[（(](?!以下简称|以下统称|以下称|下称|简称|统称)(?![^（()）]*(?:公布|发布|施行|通过))"
+              r"(?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?"
+              r"([^（()）]*(?:局|委|部|办|厅|政府|单位|部门|中心)[^（()）]*?)(?:负责)?[）)]")
+_BY_BODY = rf"由([^，。；]{{2,40}}?){_ADVERB}负责"
+_BODY_SUBJECT = (r"(?:^|(?<=[，。；：:\s]))((?:(?!可以|应当|委托)[^，。；：:（()）\s由自]){2,40}?"
+                 r"(?:局|委|部|办|厅|政府|院|署|部门|机关|机构|中心))"
+                 r"(?:[（(](?:以下简称|以下统称|以下称|简称)[^（()）]*[）)])?"
+                 rf"{_ADVERB}(?:负责|主管(?!部门|机关))"
+                 r"(?![^，。；（()]{0,20}?的[^，。；（()]{0,12}?(?:部门|机关|机构)[（(，,])")
+_RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
@@ -191,11 +206,16 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
     return f"{title}写明的对象和条件：{_quoted([(number, piece)])}。"
 
 
-def _body_lead(title: str, clauses: Sequence[tuple[int, str]]) -> str | None:
-    for number, text in clauses:
-        match = _RESPONSIBLE.search(text.replace("\n", ""))
-        if match:
-            return f"{title}写明的负责单位：{_quoted([(number, match.group(1) or match.group(2))])}。"
+def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]]) -> str | None:
+    """The body responsible, named in a clause's quoted passages first (区农业农村委负责职业农民培训,
+    quoted from a clause whose opening sentence names 区人力社保局 for the whole plan), then in
+    the rest of the clause (a 责任单位 note at its end)."""
+    for number, passages, text in clauses:
+        for where in (*passages, text.replace("\n", "")):
+            match = _RESPONSIBLE.search(where)
+            if match:
+                body = match.group(1) or match.group(2) or match.group(3)
+                return f"{title}写明的负责单位：{_quoted([(number, body)])}。"
     return None
 
 
@@ -228,7 +248,8 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
             lines.append(_figure_lead(asked, question, terms, title,
                                       [(i + 1, passages[i]) for i in indices]))
         else:
-            line = _body_lead(title, [(i + 1, hits[i].clause.text) for i in indices]) \
+            line = _body_lead(title, [(i + 1, passages[i], hits[i].clause.text)
+                                      for i in indices]) \
                 if asked.body else None
             first = indices[0]
             if line is None and asked.who and not _lists(passages[first]):

@@ -303,3 +303,31 @@ def test_a_penalty_answer_quotes_the_graded_sanction_after_the_semicolon():
     assert "拒不改正的，处五千元以上五万元以下罚款" in text
     assert "另有规定的" not in text
     assert _all_verbatim(text, [hit])
+
+
+def test_a_body_opening_the_sentence_leads_and_a_short_form_is_no_body():
+    """Laws say 国务院出版行政主管部门负责… with no 由, and rename a body in brackets
+    ((以下简称出版行政主管部门)): the lead names the body, never the short-form note, nor the
+    body inside a name (负责出版管理的行政部门)."""
+    hit = _article("第四条　国务院出版行政主管部门负责全国音像制品的出版、制作、复制、进口、批发、零售和出租的"
+                   "监督管理工作；县级以上地方人民政府负责出版管理的行政主管部门(以下简称出版行政主管部门)"
+                   "负责本行政区域内音像制品的出版、制作、复制、进口、批发、零售和出租的监督管理工作。")
+    _, lines = _answer("谁负责全国音像制品的监督管理工作？", ["全国", "音像制品", "监督管理"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国务院出版行政主管部门”[1]。"
+    local = _article("第三条　县级以上地方各级人民政府负责出版管理的行政部门（以下简称出版行政部门）负责本行政区域"
+                     "内的印刷业监督管理工作。")
+    _, lines = _answer("谁负责本行政区域内的印刷业监督管理工作？", ["印刷业", "监督管理"], [local])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“县级以上地方各级人民政府负责出版管理的行政部门”[1]。"
+    chief = _article("第五条　国务院文化主管部门主管全国营业性演出的监督管理工作。")
+    _, lines = _answer("哪个部门主管全国营业性演出的监督管理工作？", ["营业性", "演出", "监督管理"], [chief])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国务院文化主管部门”[1]。"
+
+
+def test_the_body_is_read_from_the_quoted_sentence_before_the_rest_of_the_clause():
+    """A plan's clause opens with the office leading the whole plan; the sentence quoted names
+    the one responsible for what was asked."""
+    hit = _article("（一）加强组织领导。成立由区府办全面统筹，区人力社保局具体负责的工作组。"
+                   "区农业农村委负责职业农民培训；区退役军人事务局负责退役军人培训。")
+    text, lines = _answer("谁负责职业农民培训？", ["职业", "农民", "培训"], [hit])
+    assert "“区农业农村委负责职业农民培训；”" in text
+    assert lines[0] == "《示例管理办法》写明的负责单位：“区农业农村委”[1]。"
