@@ -249,7 +249,8 @@ def _lead_in_of(sentences: list[str], index: int) -> int | None:
     # The nearest colon first: most clauses have none, and then no numbering is read at all.
     lead_in = next((j for j in range(index - 1, max(-1, index - 1 - MAX_LIST_ITEMS), -1)
                     if _is_lead_in(sentences[j])), None)
-    if lead_in is None or not all(is_list_item(sentences[j]) for j in range(lead_in + 1, index + 1)):
+    if lead_in is None or \
+            not all(is_list_item(sentences[j]) for j in range(lead_in + 1, index + 1)):
         return None
     return lead_in
 

@@ -3,9 +3,9 @@
 Chinese legislative drafting writes definitions in a few fixed forms — "本法所称X，是指…",
 "X，是指…", "下列用语的含义：（一）X，是指…" (《立法技术规范（试行）》 of the NPC Standing
 Committee's Legislative Affairs Commission) — while people ask "什么是X", "X是什么", "X指什么",
-"X的定义/含义", "哪些Y被定义为X", "X具体指哪些Y". BM25 sees neither side's form words in the other, so a definition question
-finds clauses that merely use the term; recognising both forms lets retrieval prefer the clause
-that defines it.
+"X的定义/含义", "哪些Y被定义为X", "X具体指哪些Y". BM25 sees neither side's form words in the
+other, so a definition question finds clauses that merely use the term; recognising both forms
+lets retrieval prefer the clause that defines it.
 """
 
 from __future__ import annotations
