@@ -199,9 +199,9 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         # conduct is in an item; the period in a sentence of its own after the duty
         # ("……报告个人财产及日常活动。报告期限不超过五年。").
         chosen += [i for i, s in ranked if states_asked(asked, s)][:1]
+    picked = set(chosen)  # chosen for what they say, not added to complete another
     if asked.penalty:
         chosen += [j for j in _graded_sanctions(sentences, chosen) if j not in chosen]
-    picked = set(chosen)
     for i in list(chosen):
         # An item says nothing without its lead-in: "（一）限制他人人身自由、搜查他人身体" is what
         # 保安员不得有下列行为： forbids. Only the lead-in is added, not the other items, unless

@@ -24,9 +24,11 @@ _ASKS = re.compile(
     # 后能申请复议吗" asks about a procedure)
     r"|受到?(?:行政)?(?:处罚|惩罚|制裁)[？?。]?$"
     r"|(?:如何|怎么|怎样|怎么样)(?:处罚|惩罚)|有何(?:处罚|惩罚)|处罚措施")
-# The sanctions of 《行政处罚法》 第九条 and of criminal and disciplinary liability, as drafted.
+# The sanctions of 《行政处罚法》 第九条, of 《公职人员政务处分法》 第七条 (警告、记过、记大过、降级、
+# 撤职、开除) and of criminal liability, as drafted.
 _STATES = re.compile(
     r"罚款|没收|吊销|责令[^。；]{0,12}?(?:改正|停止|停产|停业|关闭|整改)|追究[^。；]{0,6}?责任|处分"
+    r"|记过|记大过|降级|撤职|开除"
     r"|警告|(?:给予|予以|依法|进行|规定)处罚|处罚[。；]|撤销|取消[^。；]{0,8}资格|禁赛|拘留")
 
 

@@ -331,3 +331,17 @@ def test_the_body_is_read_from_the_quoted_sentence_before_the_rest_of_the_clause
     text, lines = _answer("谁负责职业农民培训？", ["职业", "农民", "培训"], [hit])
     assert "“区农业农村委负责职业农民培训；”" in text
     assert lines[0] == "《示例管理办法》写明的负责单位：“区农业农村委”[1]。"
+
+
+def test_graded_disciplinary_sanctions_are_quoted_with_the_item_asked_about_only():
+    """公职人员政务处分法 第三十二条 grades 警告…记大过；降级或者撤职；开除 in one lead-in: a question
+    about one item gets every grade and that item, not the other items."""
+    hit = _article("第三十二条　有下列行为之一的，予以警告、记过或者记大过；情节较重的，予以降级或者撤职；情节"
+                   "严重的，予以开除：\n（一）在选拔任用、录用、聘用、考核、晋升、评选等干部人事工作中违反有关"
+                   "规定的；\n（二）弄虚作假，骗取职务、职级、衔级、级别、岗位和职员等级、职称、待遇、资格、"
+                   "学历、学位、荣誉、奖励或者其他利益的；\n（三）以暴力、威胁、贿赂、欺骗等手段破坏选举的。")
+    text, _ = _answer("弄虚作假，骗取职务的会受到什么处罚？", ["弄虚作假", "骗取", "职务"], [hit])
+    assert "情节较重的，予以降级或者撤职；" in text and "情节严重的，予以开除：" in text
+    assert "（二）弄虚作假，骗取职务" in text
+    assert "（一）在选拔任用" not in text and "（三）以暴力" not in text
+    assert _all_verbatim(text, [hit])
