@@ -68,12 +68,17 @@ def test_articles_hold_their_paragraphs_and_items():
         "a1", "a2", "a3", "a3-1", "a10", "a11"]
 
 
+def _national_articles(text: str, doc_id: str) -> list:
+    """The articles parsed from a plain-text national law."""
+    document = parse_text(text, doc_id=doc_id, source_file=f"{doc_id}.txt",
+                          overrides={"region": "全国"})
+    return [c for c in document.clauses if c.kind == "article"]
+
+
 def test_articles_numbered_past_one_hundred_and_one_thousand():
     text = "示例法典\n" + "\n".join(f"第{int_to_chinese(n)}条　第{n}条的内容。"
                                     for n in range(1, 1262))
-    document = parse_text(text, doc_id="code", source_file="code.txt",
-                          overrides={"region": "全国"})
-    articles = [c for c in document.clauses if c.kind == "article"]
+    articles = _national_articles(text, "code")
     assert len(articles) == 1261
     assert articles[1000].section == "第一千零一条" and articles[1000].key == "a1001"
     assert articles[-1].text == "第一千二百六十一条\u3000第1261条的内容。"
@@ -208,9 +213,7 @@ def test_a_book_of_a_code_or_an_amendment_may_open_at_any_article():
     text = ("中华人民共和国宪法修正案（示例）\n（2018年3月11日第十三届全国人民代表大会第一次会议通过）\n"
             "第三十二条　宪法序言第七自然段修改如下。\n第三十三条　宪法序言第十自然段修改如下。\n"
             "第三十四条　宪法第一条增加一款。\n")
-    document = parse_text(text, doc_id="amend", source_file="amend.txt",
-                          overrides={"region": "全国"})
-    assert [c.section for c in document.clauses if c.kind == "article"] == [
+    assert [c.section for c in _national_articles(text, "amend")] == [
         "第三十二条", "第三十三条", "第三十四条"]
 
 
@@ -247,8 +250,6 @@ def test_an_article_opening_with_a_conjunction_is_an_article_not_a_cross_referen
     text = ("示例法\n第九十八条　债权人会议通过和解协议的，由人民法院裁定认可。\n"
             "第九十九条　和解协议草案经债权人会议表决未获得通过的，人民法院应当宣告债务人破产。\n"
             "第一百条　经人民法院裁定认可的和解协议，对债务人有约束力。\n")
-    document = parse_text(text, doc_id="demo-law", source_file="示例法.txt",
-                          overrides={"region": "全国"})
-    articles = [c for c in document.clauses if c.kind == "article"]
+    articles = _national_articles(text, "demo-law")
     assert [c.section for c in articles] == ["第九十八条", "第九十九条", "第一百条"]
     assert articles[1].text == "第九十九条\u3000和解协议草案经债权人会议表决未获得通过的，人民法院应当宣告债务人破产。"
