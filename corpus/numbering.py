@@ -34,6 +34,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(rf"^([{_CIRCLED}])\s*")),
 )
 
+# A statute level's or an article's number as printed (第三章, 第十条之一), what follows aside:
+# the parser keeps the gap a law prints after it.
+STATUTE_NUMBER = rf"第(?:{_CN_NUM}|\d+)(?:分编|编|章|节|条(?:之{_CN_NUM})?)"
+
 # GB/T 1.1 numbering: a chapter is a bare number followed by a space ("1 抽样方法"), its
 # subclauses add a dot per level ("3.1 依据标准", "5.1.1 重伤一级"; Word often drops the space
 # after a dotted number: "3.2判定原则"). Each depth is a kind of its own (decimal1 … decimal4) so

@@ -27,7 +27,14 @@ from corpus.frontmatter import (
     read_front_matter,
 )
 from corpus.gazetteer import Gazetteer, default_gazetteer
-from corpus.numbering import DECIMAL_KINDS, KIND_RANK, STATUTE_HEADINGS, Heading, match_heading
+from corpus.numbering import (
+    DECIMAL_KINDS,
+    KIND_RANK,
+    STATUTE_HEADINGS,
+    STATUTE_NUMBER,
+    Heading,
+    match_heading,
+)
 from corpus.metadata import in_force_date, is_repealed, read_promulgation
 from corpus.records import NATIONAL, UNKNOWN_REGION, Clause, Document, Region, SourceText
 from corpus.tables import is_cell_line, parse_table, row_text
@@ -87,9 +94,7 @@ class _Line:
 # and a statute prints a full-width space after its article or chapter number ("第一条　为了…",
 # "第一章　总则"): that one gap is kept, as printed, where other layout whitespace inside Chinese
 # text is squeezed out, so that a clause quoted in a citation reads as the law prints it.
-_LEADING_NUMBER_GAP = re.compile(
-    r"^(\d{1,2}(?:[.．]\d{1,2}){0,3}|第[零〇一二三四五六七八九十百千两\d]+(?:分编|编|章|节|条(?:之[零〇一二三四五六七八九十百千两]+)?))"
-    r"(\s+)(?=\S)")
+_LEADING_NUMBER_GAP = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{0,3}}|{STATUTE_NUMBER})(\s+)(?=\S)")
 
 
 def _line_text(raw: str) -> str:
