@@ -101,10 +101,15 @@ class QuestionAnalyser:
         referenced = () if unknown and not scope.documents else self._referenced(question, scope)
         if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
             focus = None
+        # The documents it names are its scope; the rest of it says which clause. Unless it
+        # asks about the document itself (when it applies, who made it): the title line says.
+        searched = (self.named_documents.as_self_reference(question)
+                    if scope.documents and not asked.about_the_document else "")
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
                              asked=asked, synonyms=synonyms,
-                             unknown_documents=unknown, shown=shown)
+                             unknown_documents=unknown, shown=shown,
+                             search_text=searched if searched != question else "")
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,
                         mentions: Sequence[Mention]) -> RegionScope | None:

@@ -94,6 +94,26 @@ class DocumentResolver:
                 found.extend(self._by_name[match.group(0)])
         return tuple(dict.fromkeys(found))
 
+    def as_self_reference(self, question: str) -> str:
+        """The question with each loaded document it names written as that document's text
+        refers to itself: 本 and the kind of its title (本法, 本条例, 本办法, 本细则). Once the title
+        has chosen the documents searched, it only draws the search to what repeats it — the
+        title line, the articles quoting it — while the answer says 适用本办法, 本法所称….
+        A title of no known kind (…清单) is left as written."""
+        def own_name(name: str) -> str:
+            kind = _DOCUMENT_KIND.search(_EDITION.sub("", name))
+            return "本" + kind.group(0) if kind else ""
+
+        def quoted(match: re.Match) -> str:
+            name = re.sub(r"\s+", "", match.group(1))
+            loaded = any(n in self._by_name for n in (name, *_names(name)))
+            return (own_name(name) or match.group(0)) if loaded else match.group(0)
+
+        text = _BOOK_TITLE.sub(quoted, question)
+        if self._bare is not None:
+            text = self._bare.sub(lambda m: own_name(m.group(0)) or m.group(0), text)
+        return text
+
     def unknown_titles(self, question: str,
                        mentions: Sequence[Mention] = ()) -> tuple[str, ...]:
         """Document titles the question quotes in book-title marks that name no loaded document

@@ -5,7 +5,8 @@ Every law, regulation and rule states its entry into force in one fixed form —
 ask "《X法》何时开始实施", "X条例什么时候生效", "X办法的施行日期". The clause is short and shares
 almost no words with the question (实施 against 施行, no date in the question), so neither BM25
 nor the sentence vectors rank it; recognising both forms lets retrieval prefer it, as
-`definitions` does for 什么是X.
+`definitions` does for 什么是X. Who made a document and when (《X》是由哪个机构颁布的,
+谁负责制定《X》) is read here too: like the date it applies, the title line says it.
 """
 
 from __future__ import annotations
@@ -29,4 +30,20 @@ def asks_entry_into_force(question: str) -> bool:
     return bool(_ASKS.search(re.sub(r"\s+", "", question)))
 
 
-__all__ = ["asks_entry_into_force", "states_entry_into_force"]
+# Who made a document and when: its title line and promulgation note say it ("（2008年6月11日
+# 国家质量监督检验检疫总局令第107号发布）", "…已由…通过，现予公布"), as they say when it applies.
+_MADE = r"(?:颁布|发布|公布|制定|印发|出台|通过)"
+_BY_WHOM = r"(?:谁|哪个|哪些|哪一?级|什么)(?:机构|机关|部门|单位|会议)?"
+_ASKS_ENACTMENT = re.compile(
+    rf"{_DOCUMENT}(?:是|将|于|在|由|从)*(?:{_WHEN}|{_BY_WHOM})(?:负责)?{_MADE}"
+    rf"|{_DOCUMENT}的?{_MADE}(?:的)?(?:时间|日期|机关|机构|部门)"
+    rf"|(?:谁|哪个(?:机构|机关|部门|单位))(?:负责)?{_MADE}了?(?:《|这个|该)")
+
+
+def asks_enactment(question: str) -> bool:
+    """The question asks who made a document or when it was made: a fact about the document
+    itself, not about what it says."""
+    return bool(_ASKS_ENACTMENT.search(re.sub(r"\s+", "", question)))
+
+
+__all__ = ["asks_enactment", "asks_entry_into_force", "states_entry_into_force"]

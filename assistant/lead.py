@@ -17,7 +17,7 @@ import re
 from typing import Sequence
 
 from assistant.definitions import asked_term
-from assistant.entry_into_force import asks_entry_into_force
+from assistant.entry_into_force import asks_enactment, asks_entry_into_force
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
 from assistant.figures import BOUND, PERIOD, asked_unit, states_amount
@@ -105,7 +105,8 @@ def asked_for(question: str) -> Asked:
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
                  purpose=purpose, defined=defined,
-                 entry_into_force=asks_entry_into_force(question))
+                 entry_into_force=asks_entry_into_force(question),
+                 enactment=asks_enactment(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],

@@ -55,6 +55,13 @@ class Asked:
     purpose: bool = False
     defined: str = ""
     entry_into_force: bool = False
+    # Who made the document or when (《X》是由哪个机构颁布的, `entry_into_force.asks_enactment`).
+    enactment: bool = False
+
+    @property
+    def about_the_document(self) -> bool:
+        """Asks a fact about the document itself, which its title line states."""
+        return self.entry_into_force or self.enactment
 
     @property
     def figure(self) -> bool:
@@ -82,6 +89,15 @@ class QueryAnalysis:
     # Clauses the conversation has already cited for this question: a follow-up asking for
     # more ("还有别的吗？", `followups.asks_for_more`) is answered from the others.
     shown: frozenset[str] = frozenset()
+    # What the lexical channels read: the question with the loaded documents it names written
+    # as their texts name themselves (《计量比对管理办法》的适用范围 → 本办法的适用范围,
+    # `DocumentResolver.as_self_reference`); empty when that is the question itself. The
+    # vectors read the question as typed.
+    search_text: str = ""
+
+    @property
+    def searched(self) -> str:
+        return self.search_text or self.question
 
     @property
     def names_only_unknown_documents(self) -> bool:

@@ -186,8 +186,15 @@ class PolicyAssistant:
             return referenced
         if analysis.scope.unknown and not analysis.scope.restricted:
             return []
-        return self.retriever.search(query, doc_ids=analysis.scope.doc_ids, top_k=top_k,
+        return self.retriever.search(analysis.searched, doc_ids=analysis.scope.doc_ids,
+                                     top_k=top_k, query_vector=self._vector(analysis),
                                      synonyms=analysis.synonyms, asked=analysis.asked)
+
+    def _vector(self, analysis: QueryAnalysis) -> np.ndarray:
+        """The question's embedding, as typed: a title it names is part of what it means, and
+        the answer decision's cosine bar was chosen on such vectors (only the lexical channels
+        read `QueryAnalysis.searched`, the title written as the document names itself)."""
+        return self.retriever.query_vector(analysis.question)
 
     def _referenced(self, analysis: QueryAnalysis, top_k: int) -> list[Hit]:
         """The clauses the question names by number, as hits; ranked by how well they match
@@ -195,8 +202,9 @@ class PolicyAssistant:
         clauses = list(analysis.referenced)
         if len({c.doc_id for c in clauses}) > 1:
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
-                analysis.question, doc_ids=tuple({c.doc_id for c in clauses}),
-                top_k=len(self.index.clauses), synonyms=analysis.synonyms, asked=analysis.asked)}
+                analysis.searched, doc_ids=tuple({c.doc_id for c in clauses}),
+                top_k=len(self.index.clauses), query_vector=self._vector(analysis),
+                synonyms=analysis.synonyms, asked=analysis.asked)}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
@@ -242,9 +250,9 @@ class PolicyAssistant:
             return Answer("answered", text, question, tuple(referenced), scope, 1.0)
         # One embedding and one scoring of the corpus for every search below (in scope,
         # other regions): each search takes its rows from `scored`.
-        scored = self.retriever.scored(question, synonyms=analysis.synonyms)
-        vector = (scored.query_vector if scored is not None
-                  else self.retriever.query_vector(question))
+        vector = self._vector(analysis)
+        scored = self.retriever.scored(analysis.searched, query_vector=vector,
+                                       synonyms=analysis.synonyms)
         if scope.unknown and not scope.restricted:
             return self._unknown_region(analysis, top_k, vector, scored)
 
@@ -278,13 +286,17 @@ class PolicyAssistant:
               vector: np.ndarray | None = None, scored: ChannelScores | None = None) -> Weighing:
         """The hits of a question in its scope, the best clauses of the other regions when it is
         scoped, and the decision's evidence read off both."""
-        question, scope = analysis.question, analysis.scope
+        scope = analysis.scope
         if vector is None:
-            vector = self.retriever.query_vector(question)
+            vector = self._vector(analysis)
         hits = self._search(analysis, scope.doc_ids, max(top_k, 10), vector, scored)
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
-        evidence = gather(analysis.terms, hits, covered, others,
+        # A question naming its documents asks what they say: another document covering the
+        # topic better does not refuse it (the not_found still points to it). Regions are
+        # different: a region names where the asker is, not which text holds the answer.
+        compared = () if scope.documents else others
+        evidence = gather(analysis.terms, hits, covered, compared,
                           depth=self.config.decision_depth, mentioned=self.mentioned,
                           unknown_document=analysis.names_only_unknown_documents,
                           in_scope=self.analyser.used_in(scope),
@@ -402,7 +414,7 @@ class PolicyAssistant:
                 vector: np.ndarray, scored: ChannelScores | None) -> list[Hit]:
         """The question's best `top_k` clauses within `doc_ids`, leaving out those the
         conversation already cited when it asks for more ("还有别的吗？", `analysis.shown`)."""
-        hits = self.retriever.search(analysis.question, doc_ids=doc_ids,
+        hits = self.retriever.search(analysis.searched, doc_ids=doc_ids,
                                      top_k=top_k + len(analysis.shown), query_vector=vector,
                                      scored=scored, synonyms=analysis.synonyms,
                                      asked=analysis.asked)

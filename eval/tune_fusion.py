@@ -87,7 +87,9 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     scope = analysis.scope
     if analysis.referenced or (scope.unknown and not scope.restricted):
         return None
-    channels = retriever.channels(question, doc_ids=scope.doc_ids, synonyms=analysis.synonyms)
+    channels = retriever.channels(analysis.searched, doc_ids=scope.doc_ids,
+                                  query_vector=retriever.query_vector(question),
+                                  synonyms=analysis.synonyms)
     if channels is None:
         return None
     values = normalised(channels)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.crossrefs import cited_keys, follow_citations
-from assistant.entry_into_force import asks_entry_into_force, states_entry_into_force
+from assistant.entry_into_force import (asks_enactment, asks_entry_into_force,
+                                        states_entry_into_force)
 from assistant.penalties import asks_penalty, states_penalty
 from assistant.purpose import asks_purpose, states_purpose
 from assistant.records import Hit
@@ -18,9 +19,9 @@ from corpus.parser import parse_text
 LEGAL_DC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "legal-dc" / "docs"
 
 
-def _assistant_over(tmp_path: Path, *names: str):
-    """The product over real Legal-DC documents (linked, not copied), with the hash encoder:
-    only the lexical channels and the preferences read meaning."""
+def _assistant_over(tmp_path: Path, *names: str, encoder_name: str = "hash"):
+    """The product over real Legal-DC documents (linked, not copied), with the hash encoder
+    unless told: only the lexical channels and the preferences read meaning."""
     from assistant.service import PolicyAssistant
     from corpus.loader import read_corpus
     from index.encoders import make_encoder
@@ -30,7 +31,7 @@ def _assistant_over(tmp_path: Path, *names: str):
     corpus.mkdir()
     for name in names:
         (corpus / name).symlink_to(LEGAL_DC / name)
-    encoder = make_encoder("hash")
+    encoder = make_encoder(encoder_name)
     index = build_index(read_corpus(corpus).documents, encoder, tmp_path / "index",
                         corpus_hash="t")
     return PolicyAssistant(index, encoder)
@@ -256,3 +257,35 @@ def test_a_definition_is_of_the_term_itself_not_of_a_compound_ending_in_it():
     assert defines("（二）产品质量安全是指工业产品符合强制性国家标准。", "产品质量安全")
     assert defines("本规定中的野生植物是指原生地天然生长的植物。", "野生植物")
     assert not defines("地方重点保护野生植物，是指国家重点保护野生植物以外的野生植物。", "野生植物")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_question_naming_its_law_finds_the_article_not_the_title_line(tmp_path):
+    # The title chose the law; searched as typed, it also drew the search to what repeats its
+    # words (here 第三条 本办法所称计量比对…; among all 347 Legal-DC laws, the title line). The
+    # law says 适用本办法: the question's lexical channels read 本办法的适用范围.
+    assistant = _assistant_over(tmp_path, "计量比对管理办法.docx",
+                                "零售商品称重计量监督管理办法.docx", encoder_name="use")
+    question = "《计量比对管理办法》的适用范围是什么？"
+    assert assistant.analyse(question).searched == "本办法的适用范围是什么？"
+    top = assistant.search(question, top_k=3)[0]
+    assert top.document.title == "计量比对管理办法"
+    assert top.clause.key != "front" and "适用本办法" in top.clause.text
+    # Who made it and when is the title line's to say: that question keeps the title.
+    made = "《计量比对管理办法》是什么时间发布的？"
+    assert assistant.analyse(made).searched == made
+    assert assistant.search(made, top_k=3)[0].clause.key == "front"
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("《中华人民共和国境外非政府组织境内活动管理法》是由哪个机构颁布的？", True),
+    ("谁负责制定《行政法规制定程序条例》？", True),
+    ("《某某管理办法》是什么时间发布的？", True),
+    ("这个规定的发布机关是哪个？", True),
+    ("《互联网广告管理办法》禁止发布哪些互联网广告？", False),  # 发布 is what the text rules on
+    ("违反《广告法》发布虚假广告的如何处罚？", False),
+    ("《行政法规制定程序条例》对起草有什么要求？", False),  # 制定 inside the title
+])
+def test_questions_about_who_made_a_document_and_when(question, asks):
+    assert asks_enactment(question) is asks

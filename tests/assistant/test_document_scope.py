@@ -37,6 +37,17 @@ def test_short_names_need_book_marks_and_unnamed_questions_stay_open():
     assert resolver.named("所得税怎么交？") == ()
 
 
+def test_a_named_document_is_searched_as_it_names_itself():
+    resolver = DocumentResolver(DOCUMENTS)
+    assert resolver.as_self_reference("《中华人民共和国个人所得税法》的适用范围") == "本法的适用范围"
+    assert resolver.as_self_reference("个人所得税法所称居民个人是指") == "本法所称居民个人是指"
+    assert resolver.as_self_reference("肉制品生产许可审查细则（2023版）适用于哪些产品？") == \
+        "本细则适用于哪些产品？"
+    # two named documents, each by its own kind; a title that is not loaded stays as written
+    assert resolver.as_self_reference("《刑法》和《互联网广告管理办法》有何关系") == "本法和本办法有何关系"
+    assert resolver.as_self_reference("《中华人民共和国民法典》怎么规定") == "《中华人民共和国民法典》怎么规定"
+
+
 def test_document_scope_wins_in_the_assistant(tmp_path):
     from assistant.service import PolicyAssistant
     from index.encoders import make_encoder
