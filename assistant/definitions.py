@@ -38,9 +38,11 @@ _TRIM = "“”\"'‘’《》的 "
 # coordinated with another defined together ("X和Y，是指…", "X、Y，是指…"). The term stands on
 # its own on the left — at the start, after punctuation or a number, after an article's number
 # (第二条X是指) or after 所称/的 ("本法所称X", "本办法中的X") — so that
-# 地方重点保护野生植物，是指… defines that compound, not 野生植物.
+# 地方重点保护野生植物，是指… defines that compound, not 野生植物. A bracketed note may follow the
+# term: "能源效率标识（以下简称能效标识），是指…".
 _DEFINES = (r"(?:^|(?<![\u4e00-\u9fff])|(?<=所称)|(?<=的)|(?<=条))"
-            r"{term}(?:[^。；]{{0,8}}?|(?:和|及|以及|或者|、)[^。；，]{{1,24}}?[，,]?)"
+            r"{term}(?:[（(][^（）()。；]{{1,30}}[）)])?"
+            r"(?:[^。；]{{0,8}}?|(?:和|及|以及|或者|、)[^。；，]{{1,24}}?[，,]?)"
             r"(?:是指|系指|指的是|，指|,指|：指)")
 
 

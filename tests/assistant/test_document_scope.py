@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from assistant.definitions import asked_term, defines
 from assistant.documents import DocumentResolver
 from corpus.parser import parse_text
+
+
+LEGAL_DC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "legal-dc" / "docs"
 
 
 def _law(title: str, doc_id: str):
@@ -57,6 +64,20 @@ def test_document_scope_wins_in_the_assistant(tmp_path):
     assistant = PolicyAssistant(index, encoder)
     hits = assistant.search("企业所得税法所称示例是什么？", top_k=5)
     assert hits and {h.document.doc_id for h in hits} == {"cit"}
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_definition_with_a_short_form_note_between_term_and_meaning(tmp_path):
+    # 能源效率标识（以下简称能效标识），是指…: the note kept the term 11 characters from 是指, and
+    # the defining clause was not preferred (it ranked second for 什么是能源效率标识？).
+    from corpus.loader import read_corpus
+    (tmp_path / "能源效率标识管理办法.docx").symlink_to(LEGAL_DC / "能源效率标识管理办法.docx")
+    clauses = read_corpus(tmp_path).documents[0].clauses
+    defining = [c for c in clauses if defines(c.text, "能源效率标识")]
+    assert [c.section for c in defining] == ["第二条"]
+    assert "以下简称能效标识" in defining[0].text
+    assert defines("能效标识（简称“标识”），是指…", "能效标识")
+    assert not defines("能源效率标识（以下简称能效标识）应当标注在产品上。", "能源效率标识")
 
 
 def test_definition_questions_and_definition_clauses():
