@@ -145,14 +145,14 @@ def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
 
 
 def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool],
-           weights: FusionWeights) -> np.ndarray:
-    """Give the best-scored `definition_pool` positions for which `wanted_at` holds a
-    `definition` share of the score: the clause of the kind the question asks for (a
-    definition, an entry into force)."""
+           weights: FusionWeights, *, every_row: bool = False) -> np.ndarray:
+    """Give the best-scored `definition_pool` positions (every position with `every_row`) for
+    which `wanted_at` holds a `definition` share of the score: the clause of the kind the
+    question asks for (a definition, an entry into force)."""
     lift = weights.definition
     if lift <= 0 or scores.size == 0:
         return scores
-    pool = min(scores.size, weights.definition_pool)
+    pool = scores.size if every_row else min(scores.size, weights.definition_pool)
     candidates = np.argpartition(-scores, pool - 1)[:pool]
     wanted = [c for c in candidates if wanted_at(c)]
     if not wanted:
@@ -224,16 +224,21 @@ class HybridRetriever:
                weights: FusionWeights | None = None,
                query_vector: np.ndarray | None = None,
                scored: ChannelScores | None = None,
-               synonyms: Sequence[str] = (), asked: Asked | None = None) -> list[Hit]:
+               synonyms: Sequence[str] = (), asked: Asked | None = None,
+               named_scope: bool = False) -> list[Hit]:
         """Best clauses for a question within `doc_ids` (all documents when empty); `scored`,
         from `scored()`, saves scoring the corpus again for another scope of the question;
-        `asked`, the question's analysis (`QueryAnalysis.asked`), saves reading its form again."""
+        `asked`, the question's analysis (`QueryAnalysis.asked`), saves reading its form again.
+        `named_scope`: `doc_ids` are the documents the question names, every clause of which
+        is looked at for the kind of clause it asks for (`prefer`): a law of 122 articles
+        states its entry into force in the last, which ranks far below the best 100 for
+        "《中华人民共和国体育法》何时开始实施？" (nothing but the title in common)."""
         weights = weights or self.weights
         channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector,
                                  scored=scored, synonyms=synonyms)
         if channels is None:
             return []
-        fused = self.rank_scores(question, channels, weights, asked)
+        fused = self.rank_scores(question, channels, weights, asked, every_row=named_scope)
         lexical_norm = _min_max(channels.lexical, channels.lows[0] if channels.lows else None)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
@@ -258,9 +263,11 @@ class HybridRetriever:
         return None if position is None else self.index.clauses[position]
 
     def rank_scores(self, question: str, channels: ChannelScores,
-                    weights: FusionWeights, asked: Asked | None = None) -> np.ndarray:
+                    weights: FusionWeights, asked: Asked | None = None,
+                    every_row: bool = False) -> np.ndarray:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights)
         wanted = wanted_clause(question, asked if asked is not None else asked_for(question))
         clauses = self.index.clauses
-        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights)
+        return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights,
+                      every_row=every_row)

@@ -188,7 +188,8 @@ class PolicyAssistant:
             return []
         return self.retriever.search(analysis.searched, doc_ids=analysis.scope.doc_ids,
                                      top_k=top_k, query_vector=self._vector(analysis),
-                                     synonyms=analysis.synonyms, asked=analysis.asked)
+                                     synonyms=analysis.synonyms, asked=analysis.asked,
+                                     named_scope=bool(analysis.scope.documents))
 
     def _vector(self, analysis: QueryAnalysis) -> np.ndarray:
         """The question's embedding, as typed: a title it names is part of what it means, and
@@ -417,7 +418,9 @@ class PolicyAssistant:
         hits = self.retriever.search(analysis.searched, doc_ids=doc_ids,
                                      top_k=top_k + len(analysis.shown), query_vector=vector,
                                      scored=scored, synonyms=analysis.synonyms,
-                                     asked=analysis.asked)
+                                     asked=analysis.asked,
+                                     named_scope=bool(analysis.scope.documents)
+                                     and doc_ids == analysis.scope.doc_ids)
         if not analysis.shown:
             return hits
         return [hit for hit in hits if hit.clause.clause_id not in analysis.shown]

@@ -289,3 +289,13 @@ def test_a_question_naming_its_law_finds_the_article_not_the_title_line(tmp_path
 ])
 def test_questions_about_who_made_a_document_and_when(question, asks):
     assert asks_enactment(question) is asks
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_long_named_law_is_read_whole_for_the_clause_asked_for(tmp_path):
+    # 体育法 has 122 articles and only its title in common with the question: its last article
+    # (本法自2023年1月1日起施行) ranked below the best 100, among which the kind of clause asked
+    # for is looked for in an open search. A question naming the law looks at all of it.
+    assistant = _assistant_over(tmp_path, "中华人民共和国体育法.docx", "中华人民共和国煤炭法.docx")
+    hits = assistant.search("《中华人民共和国体育法》何时开始实施？", top_k=3)
+    assert "本法自2023年1月1日起施行" in hits[0].clause.text
