@@ -481,7 +481,10 @@ class PolicyAssistant:
             topic="".join(terms[:3]), topic_terms=tuple(terms),
             search_text=without_places(analysis.question, region_words).strip(" ，,"),
             focus_heading=first.clause.heading if first else "",
-            focus_region=first.document.region.short_name if first else "",
+            # A national document's region (全国) is no place to write into a follow-up's
+            # rewrite ("全国中华人民共和国数据安全法…"): the scope carries its documents.
+            focus_region=first.document.region.short_name
+            if first and not first.document.region.is_national else "",
             focus_entity=row_label(first.clause) if first else "",
             # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",

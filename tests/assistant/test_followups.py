@@ -263,6 +263,11 @@ def test_a_document_named_by_title_stays_the_scope_of_the_next_turn(tmp_path):
     assert second.answer.analysis.scope.doc_ids == ("iit",)
     assert second.answer.analysis.scope.documents == ("iit",)
     assert second.answer.hits and {h.document.doc_id for h in second.answer.hits} == {"iit"}
+    # A national law's region is not written into the rewrite shown, once or twice over.
+    third = assistant.ask("它的处罚规定在哪一条？", conversation_id=first.conversation_id)
+    assert first.answer.hits[0].document.region.is_national
+    for turn in (second, third):
+        assert "全国" not in turn.answer.resolved_question, turn.answer.resolved_question
 
 
 def test_a_context_stored_before_the_scope_fields_still_loads():
