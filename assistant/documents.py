@@ -85,10 +85,9 @@ class DocumentResolver:
         found: list[str] = []
         text = re.sub(r"\s+", "", question)
         for quoted in _BOOK_TITLE.findall(text):
-            for name in (quoted, *_names(quoted)):
-                if name in self._by_name:
-                    found.extend(self._by_name[name])
-                    break
+            name = self._loaded_name(quoted)
+            if name is not None:
+                found.extend(self._by_name[name])
         if self._bare is not None:
             for match in self._bare.finditer(_BOOK_TITLE.sub("", text)):
                 found.extend(self._by_name[match.group(0)])
@@ -101,18 +100,23 @@ class DocumentResolver:
         title line, the articles quoting it — while the answer says 适用本办法, 本法所称….
         A title of no known kind (…清单) is left as written."""
         def own_name(name: str) -> str:
-            kind = _DOCUMENT_KIND.search(_EDITION.sub("", name))
-            return "本" + kind.group(0) if kind else ""
+            kind = _kind(name)
+            return "本" + kind if kind else ""
 
         def quoted(match: re.Match) -> str:
             name = re.sub(r"\s+", "", match.group(1))
-            loaded = any(n in self._by_name for n in (name, *_names(name)))
+            loaded = self._loaded_name(name) is not None
             return (own_name(name) or match.group(0)) if loaded else match.group(0)
 
         text = _BOOK_TITLE.sub(quoted, question)
         if self._bare is not None:
             text = self._bare.sub(lambda m: own_name(m.group(0)) or m.group(0), text)
         return text
+
+    def _loaded_name(self, quoted: str) -> str | None:
+        """The way of writing a loaded title that a name quoted in book-title marks is (the
+        name itself, without 中华人民共和国 or without its edition note); None when none is."""
+        return next((name for name in (quoted, *_names(quoted)) if name in self._by_name), None)
 
     def unknown_titles(self, question: str,
                        mentions: Sequence[Mention] = ()) -> tuple[str, ...]:
@@ -165,7 +169,13 @@ def quoted_titles(question: str) -> tuple[str, ...]:
 
 def is_document_title(name: str) -> bool:
     """Whether a name in book-title marks is the title of a law, rule or policy document."""
-    return bool(_DOCUMENT_KIND.search(_EDITION.sub("", re.sub(r"\s+", "", name))))
+    return bool(_kind(re.sub(r"\s+", "", name)))
+
+
+def _kind(title: str) -> str:
+    """The kind a title ends with, its edition note aside (法, 条例, 办法…); empty for none."""
+    kind = _DOCUMENT_KIND.search(_EDITION.sub("", title))
+    return kind.group(0) if kind else ""
 
 
 __all__ = ["DocumentResolver", "is_document_title", "quoted_titles"]

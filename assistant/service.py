@@ -186,10 +186,8 @@ class PolicyAssistant:
             return referenced
         if analysis.scope.unknown and not analysis.scope.restricted:
             return []
-        return self.retriever.search(analysis.searched, doc_ids=analysis.scope.doc_ids,
-                                     top_k=top_k, query_vector=self._vector(analysis),
-                                     synonyms=analysis.synonyms, asked=analysis.asked,
-                                     named_scope=bool(analysis.scope.documents))
+        return self._search(analysis, analysis.scope.doc_ids, top_k, self._vector(analysis),
+                            None)
 
     def _vector(self, analysis: QueryAnalysis) -> np.ndarray:
         """The question's embedding, as typed: a title it names is part of what it means, and
