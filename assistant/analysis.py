@@ -50,6 +50,7 @@ class QuestionAnalyser:
         self.regions = RegionResolver(documents, gazetteer)
         self.named_documents = DocumentResolver(documents)
         self._doc_ids = frozenset(d.doc_id for d in documents)  # fixed per index version
+        self._region_of = {d.doc_id: d.region.name for d in documents}
 
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: Clause | None = None,
@@ -83,8 +84,9 @@ class QuestionAnalyser:
                 terms += tuple(t for t in resolution.carried
                                if not any(t in own for own in terms))
         used = self.used_in(scope)
-        synonyms = english.words + (self.thesaurus.expansions(terms, used)
-                                    if self.thesaurus is not None else ())
+        place_names = self._chinese_place_names(mentions, scope)
+        synonyms = english.words + place_names + (
+            self.thesaurus.expansions(terms, used) if self.thesaurus is not None else ())
         if self.abbreviations is not None:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
@@ -107,7 +109,7 @@ class QuestionAnalyser:
                     if scope.documents and not asked.about_the_document else "")
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
-                             asked=asked, synonyms=synonyms,
+                             asked=asked, synonyms=synonyms, place_names=place_names,
                              unknown_documents=unknown, shown=shown,
                              search_text=searched if searched != question else "")
 
@@ -179,6 +181,19 @@ class QuestionAnalyser:
         if named:
             return RegionScope(doc_ids=named, documents=named)
         return self.regions.explicit(region) if region else self.regions.scope_of(mentions)
+
+    def _chinese_place_names(self, mentions: Sequence[Mention],
+                             scope: RegionScope) -> tuple[str, ...]:
+        """The Chinese names of the places a question writes in pinyin ("Dongli District" →
+        东丽区) below the regions of the documents it searches: a Chinese question holds them
+        in the text its lexical channels score, so that a district picks out its row of a city's
+        table; an English one would hold only the pinyin, which no clause contains. The place
+        a document is about is left out: it scopes the search, and inside the document it only
+        favours the clauses that happen to repeat it (measured: "How many training sessions
+        does Tianjin plan…" lost its gold clause from 3rd to 7th with 天津市 added)."""
+        own = {self._region_of[d] for d in scope.doc_ids}
+        return tuple(dict.fromkeys(m.region.short_name for m in mentions
+                                   if m.alias.isascii() and m.region.name not in own))
 
     def _referenced(self, question: str, scope: RegionScope) -> tuple[Clause, ...]:
         labels = reference_labels(question)

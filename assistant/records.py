@@ -82,8 +82,13 @@ class QueryAnalysis:
     asked: Asked = field(default_factory=Asked)  # the amount, period or body it asks for
     # Words the corpus uses for words of the question it never uses, added to the lexical query
     # of every search of this question: the Chinese words for its English phrases (`english`),
-    # then synonyms of key terms no clause mentions (`synonyms`).
+    # the Chinese names of its places in pinyin (`place_names`), then synonyms of key terms no
+    # clause mentions (`synonyms`).
     synonyms: tuple[str, ...] = ()
+    # Places the question writes in pinyin below the regions of the documents it searches,
+    # by their Chinese names ("Dongli District" → 东丽区): they name rows of a city's table as
+    # the Chinese names in a Chinese question do.
+    place_names: tuple[str, ...] = ()
     # Document titles quoted in book-title marks that no loaded document has (`documents`).
     unknown_documents: tuple[str, ...] = ()
     # Clauses the conversation has already cited for this question: a follow-up asking for

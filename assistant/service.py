@@ -341,7 +341,7 @@ class PolicyAssistant:
 
         def quotable(hit: Hit) -> bool:
             return rows_only or not is_figures_row(hit.clause) or \
-                asks_for_row(analysis.question, analysis.terms, hit.clause)
+                asks_for_row(analysis.question, analysis.terms + analysis.place_names, hit.clause)
 
         close = [h for h in close if quotable(h)] or close
         # A clause close to the top is quoted when it adds something: another document (a

@@ -91,3 +91,24 @@ def test_british_spellings_meet_the_dictionary_s_american_ones():
                               ("organisation", "organization"), ("favourable", "favorable")]:
         assert _phrase_key(english_words(british)) == _phrase_key(english_words(american))
     assert "驾照" in index[_phrase_key(english_words("driver's licence"))]
+
+
+def test_a_district_in_pinyin_is_searched_by_its_chinese_name(hash_assistant):
+    """Tianjin's plan lists its districts' quotas as rows of one table. A Chinese question
+    holds 东丽区 in the text the lexical channels score; the English one holds "Dongli
+    District", which no clause contains, so its Chinese name joins the lexical query and the
+    district's row comes first. The city the plan is about is not added: it scopes the search
+    and says nothing about which of its clauses answers."""
+    question = "How many subsidized training places were allocated to Dongli District in 2019?"
+    analysis = hash_assistant.analyse(question)
+    assert analysis.scope.doc_ids == ("tianjin-2019",)
+    assert "东丽区" in analysis.synonyms
+    top = hash_assistant.search(question, top_k=1)[0].clause
+    assert top.doc_id == "tianjin-2019" and "东丽区" in top.text, top.text
+    # The row is quoted: the question picks it out, as 东丽区 would in Chinese (`tables`).
+    answer = hash_assistant.answer(question)
+    assert answer.status == "answered" and answer.hits[0].clause == top
+    assert "[1]" in answer.text and "11000" in answer.text, answer.text
+    city = hash_assistant.analyse("How many training sessions does Tianjin plan in total?")
+    assert city.scope.doc_ids == ("tianjin-2019",)
+    assert not {"天津市", "天津"} & set(city.synonyms), city.synonyms
