@@ -188,12 +188,15 @@ class QuestionAnalyser:
         东丽区) below the regions of the documents it searches: a Chinese question holds them
         in the text its lexical channels score, so that a district picks out its row of a city's
         table; an English one would hold only the pinyin, which no clause contains. The place
-        a document is about is left out: it scopes the search, and inside the document it only
-        favours the clauses that happen to repeat it (measured: "How many training sessions
-        does Tianjin plan…" lost its gold clause from 3rd to 7th with 天津市 added)."""
+        a document is about, and those enclosing it, are left out: they scope the search, and
+        inside the document they only favour the clauses that happen to repeat them (measured:
+        "How many training sessions does Tianjin plan…" lost its gold clause from 3rd to 7th
+        with 天津市 added). Full names hold their levels (天津市东丽区), so a place below a
+        document's region is one whose name extends the region's."""
         own = {self._region_of[d] for d in scope.doc_ids}
-        return tuple(dict.fromkeys(m.region.short_name for m in mentions
-                                   if m.alias.isascii() and m.region.name not in own))
+        return tuple(dict.fromkeys(
+            m.region.short_name for m in mentions if m.alias.isascii() and any(
+                m.region.name != region and m.region.name.startswith(region) for region in own)))
 
     def _referenced(self, question: str, scope: RegionScope) -> tuple[Clause, ...]:
         labels = reference_labels(question)

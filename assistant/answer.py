@@ -86,7 +86,7 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
 def _is_function_word(word: str) -> bool:
     """A word that shapes a question but names nothing: a stop word of the published list
     (`index.lexical.STOPWORDS`), a function word by jieba's tags, or a question form."""
-    tag = _dictionary_tags().get(word)
+    tag = dictionary_tags().get(word)
     return (word in STOPWORDS or tag in _FUNCTION_TAGS or bool(_ASKED_QUANTITY.match(word))
             or (tag == _NUMERAL_CLASSIFIER and word[0] in _DEMONSTRATIVES)
             or bool(_QUESTION_FORM.match(word))
@@ -94,7 +94,7 @@ def _is_function_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _dictionary_tags() -> dict[str, str]:
+def dictionary_tags() -> dict[str, str]:
     """jieba's part-of-speech tag of every word of its own dictionary."""
     import jieba.posseg
 

@@ -26,6 +26,8 @@ from typing import Callable
 
 import stopwordsiso
 
+from assistant.transliteration import NameReader, characters_by_syllable
+
 _CEDICT = "cedict/cedict_1_0_ts_utf-8_mdbg.txt"
 # A CC-CEDICT line: traditional, simplified, [pinyin], /gloss/gloss/…/
 _ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
@@ -153,16 +155,24 @@ class EnglishGlossary:
     corpus uses most are taken, at most `per_phrase`, so that "training" reads 培训 in training
     plans and 训练 where the texts say that."""
 
-    def __init__(self, clauses_mentioning: Callable[[str], int], per_phrase: int = 1):
+    def __init__(self, clauses_mentioning: Callable[[str], int], per_phrase: int = 1,
+                 holds_pair: Callable[[str], bool] | None = None):
         # One glossary per index version, so what the corpus mentions is fixed: remembered.
         self.clauses_mentioning = lru_cache(maxsize=65536)(clauses_mentioning)
         self.per_phrase = per_phrase
+        # Names in pinyin the dictionary does not know ("Luban" → 鲁班), when the index can
+        # say cheaply which two-character strings it holds (`transliteration`).
+        self.names = None if holds_pair is None else NameReader(
+            self.clauses_mentioning, holds_pair,
+            lambda word: _phrase_key([word]) in english_index())
 
     def load(self) -> None:
         """Read the dictionary now (~1.6 s, more on a busy machine), so that the first English
         question a server gets does not wait for it (`LiveAssistant.warm_up`)."""
         if self.per_phrase > 0:
             english_index()
+        if self.names is not None:
+            characters_by_syllable()  # ~0.4 s, ~2 MB
 
     def translate(self, question: str) -> EnglishReading:
         """Chinese words for the question's English phrases; empty for a question without
@@ -192,6 +202,8 @@ class EnglishGlossary:
                     start += length
                 else:
                     start += 1
+        if self.names is not None:
+            found.extend(name for name in self.names.names(question) if name not in found)
         return EnglishReading(tuple(found), tuple(missing))
 
     def _most_used(self, words: tuple[str, ...]) -> list[str]:

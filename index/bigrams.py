@@ -97,6 +97,10 @@ class BigramIndex:
                            weights=np.repeat(weights, [len(r) for r in rows]))
         return (mass / weights.sum()).astype(np.float32)
 
+    def holds(self, token: str) -> bool:
+        """Whether some row has this bigram (a dictionary lookup, no posting read)."""
+        return token in self._retriever.vocab_dict
+
     def rows_with_all(self, tokens: Sequence[str]) -> np.ndarray:
         """The rows whose bigrams include every one of `tokens` (sorted; empty when a token
         occurs nowhere). Rarest first, so the intersection shrinks as fast as it can."""
