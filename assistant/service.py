@@ -104,6 +104,9 @@ class AssistantConfig:
     abbreviation_forms: int = 1
 
 
+# Clauses of a table (its rows and the note under it): a question picks their figures out by
+# naming the row (`tables`), not by asking for a figure.
+_TABLE_KINDS = ("table_row", "table_note")
 # A not-found answer names the documents it searched up to this many, then says how many more.
 _TITLES_NAMED = 3
 
@@ -277,9 +280,31 @@ class PolicyAssistant:
                                    missing=missing, beyond_shown=bool(analysis.shown),
                                    figure=figure)
 
+        hits, covered = self._figure_first(hits, covered, analysis, top_k)
         quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted, analysis.asked)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
+
+    def _figure_first(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
+                      top_k: int) -> tuple[list[Hit], list[float]]:
+        """For a question asking for a figure ("三年一共要培训多少人次"), the hits with the
+        first of the `top_k` an answer cites that states a figure of the kind asked beside two
+        key terms or more moved to the front, when the best hit states none: the lead would
+        otherwise say the cited clause sets no amount while a clause it cites sets one. The
+        clause moved must hold at least as many of the key terms as the best (a figure on
+        something else, the licence of another trade, is no answer), and be no table row or
+        table note, whose figures a question picks out by naming the row (`tables`). Order
+        and coverages unchanged otherwise."""
+        states = self._states_figure(analysis)
+        if states is None or not hits or states(hits[0], 1) or is_figures_row(hits[0].clause):
+            return hits, covered
+        for position in range(1, min(top_k, len(hits))):
+            hit = hits[position]
+            if hit.clause.kind not in _TABLE_KINDS and covered[position] >= covered[0] \
+                    and states(hit, 2):
+                order = [position] + [i for i in range(len(hits)) if i != position]
+                return [hits[i] for i in order], [covered[i] for i in order]
+        return hits, covered
 
     def _answers(self, analysis: QueryAnalysis, weighing: Weighing) -> bool:
         """The calibrated decision; for "more" on a question (`analysis.shown`), only a literal

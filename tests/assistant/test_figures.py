@@ -81,3 +81,49 @@ def test_the_not_found_names_the_missing_figure_and_the_region_that_sets_it(hash
     assert elsewhere and all("次" in hit.clause.text for hit in elsewhere)
     # Qijiang's plan sets the number of times: asked there, it is answered.
     assert hash_assistant.answer("綦江每人每年最多能享受几次职业培训补贴？").status == "answered"
+
+
+def _hits(assistant, clause_ids):
+    hits = []
+    for rank, clause_id in enumerate(clause_ids):
+        clause, document = assistant.clause(clause_id)
+        hits.append(Hit(clause=clause, document=document, score=1.0 - rank / 10))
+    return hits
+
+
+def test_a_figure_question_quotes_first_the_cited_clause_that_states_the_figure(hash_assistant):
+    """Sanmenxia's funding-supervision clause says 补贴性培训 and states no number of
+    trainees; its targets clause, cited lower, states 12.5万人次. The answer leads with the
+    target instead of saying the plan sets no amount."""
+    analysis = hash_assistant.analyse("三门峡三年里总共要搞多少人次的补贴性培训？")
+    assert analysis.asked.amount
+    hits = _hits(hash_assistant, ["sanmenxia-2019/2.3.3", "sanmenxia-2019/3.2",
+                                  "sanmenxia-2019/2.2.2", "sanmenxia-2019/1"])
+    covered = [coverage(list(analysis.terms), hit) for hit in hits]
+    assert covered[3] >= covered[0]
+    ordered, ordered_cover = hash_assistant._figure_first(hits, covered, analysis, top_k=5)
+    assert [h.clause.clause_id for h in ordered] == [
+        "sanmenxia-2019/1", "sanmenxia-2019/2.3.3", "sanmenxia-2019/3.2", "sanmenxia-2019/2.2.2"]
+    assert ordered_cover == [covered[3]] + covered[:3]
+    # Beyond the clauses the answer cites, nothing moves.
+    assert hash_assistant._figure_first(hits, covered, analysis, top_k=3) == (hits, covered)
+
+
+def test_nothing_moves_when_the_best_clause_states_the_figure_or_the_figure_is_elsewhere(
+        hash_assistant):
+    analysis = hash_assistant.analyse("三门峡三年里总共要搞多少人次的补贴性培训？")
+    stated = _hits(hash_assistant, ["sanmenxia-2019/1", "sanmenxia-2019/2.3.3"])
+    covered = [coverage(list(analysis.terms), hit) for hit in stated]
+    assert hash_assistant._figure_first(stated, covered, analysis, top_k=5) == (stated, covered)
+    # A clause holding fewer of the key terms is about something else, figure or not.
+    fewer = _hits(hash_assistant, ["sanmenxia-2019/2.3.3", "sanmenxia-2019/1"])
+    lower = [1.0, 0.2]
+    assert hash_assistant._figure_first(fewer, lower, analysis, top_k=5) == (fewer, lower)
+    # A table's rows state figures too; a question picks a row out by naming it.
+    rows = _hits(hash_assistant, ["tianjin-2019/3.3.3", "tianjin-2019/annex.row8"])
+    asked = hash_assistant.analyse("天津三年里总共要搞多少人次的补贴培训？")
+    ones = [0.5, 0.5]
+    assert hash_assistant._figure_first(rows, ones, asked, top_k=5) == (rows, ones)
+    # A question asking for no figure is left alone.
+    plain = hash_assistant.analyse("三门峡补贴性培训由谁负责监督？")
+    assert hash_assistant._figure_first(fewer, [0.5, 0.5], plain, top_k=5) == (fewer, [0.5, 0.5])
