@@ -156,14 +156,15 @@ class EnglishGlossary:
     plans and 训练 where the texts say that."""
 
     def __init__(self, clauses_mentioning: Callable[[str], int], per_phrase: int = 1,
-                 holds_pair: Callable[[str], bool] | None = None):
+                 holds_pair: Callable[[str], bool] | None = None,
+                 is_term: Callable[[str], bool] = lambda word: False):
         # One glossary per index version, so what the corpus mentions is fixed: remembered.
         self.clauses_mentioning = lru_cache(maxsize=65536)(clauses_mentioning)
         self.per_phrase = per_phrase
         # Names in pinyin the dictionary does not know ("Luban" → 鲁班), when the index can
         # say cheaply which two-character strings it holds (`transliteration`).
         self.names = None if holds_pair is None else NameReader(
-            self.clauses_mentioning, holds_pair,
+            self.clauses_mentioning, holds_pair, is_term,
             lambda word: _phrase_key([word]) in english_index())
 
     def load(self) -> None:

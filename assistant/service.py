@@ -124,7 +124,8 @@ class PolicyAssistant:
         thesaurus = (Thesaurus(self.mentioned, self.config.synonyms_per_term)
                      if self.config.synonyms_per_term > 0 else None)
         glossary = (EnglishGlossary(index.mention_count, self.config.english_words_per_phrase,
-                                    holds_pair=self._holds_pair)
+                                    holds_pair=self._holds_pair,
+                                    is_term=index.lexical.tokenizer.is_term)
                     if self.config.english_words_per_phrase > 0 else None)
         abbreviations = (Abbreviations((c.text for c in index.clauses),
                                        self.config.abbreviation_forms)

@@ -7,7 +7,9 @@ word as toneless pinyin syllables (every way it splits into two to four of them)
 strings of characters with those readings that the corpus holds (one character at a time, each
 two-character step kept only when some clause holds it, so the search stays small), and keeps
 those that are names: a word jieba's dictionary tags as a person, place, organisation or other
-proper noun, or one it does not list at all (a brand like 三姐). Readings come from pypinyin's
+proper noun, or a term of the index's dictionary (the corpus's own recurring terms: a brand like
+吉林三姐) that jieba does not list. Any other string the corpus holds may straddle two words
+(方式取得 holds 式取, "Shiqu"), so it is no name. Readings come from pypinyin's
 table of every character's pronunciations; nothing here comes from a question set or the
 shipped texts: which names are found depends on that table, jieba's dictionary and what the
 loaded corpus mentions.
@@ -95,14 +97,16 @@ class NameReader:
     """Names of the loaded corpus for the pinyin words of an English question.
 
     `clauses_mentioning` says how many clauses hold a string (`BuiltIndex.mention_count`),
+    `is_term` whether a word is in the index's term dictionary (`Tokenizer.is_term`),
     `holds_pair` whether some clause holds a two-character string (the bigram postings'
     vocabulary: thousands are asked per word, so it must not read clauses), `known_in_english`
     whether the English dictionary glosses a word (then it is an English word, not a name)."""
 
     def __init__(self, clauses_mentioning: Callable[[str], int],
-                 holds_pair: Callable[[str], bool],
+                 holds_pair: Callable[[str], bool], is_term: Callable[[str], bool],
                  known_in_english: Callable[[str], bool], per_word: int = 1):
         self.clauses_mentioning = clauses_mentioning
+        self.is_term = is_term
         self.holds_pair = holds_pair
         self.known_in_english = known_in_english
         self.per_word = per_word
@@ -132,9 +136,15 @@ class NameReader:
         """The names the corpus holds that read as `word`, the most mentioned first, at most
         `per_word`."""
         names = {name for split in syllable_splits(word) for name in self._strings(split)
-                 if _is_name(name)}
+                 if self._is_name(name)}
         ranked = sorted(names, key=lambda name: (-self.clauses_mentioning(name), name))
         return ranked[:self.per_word]
+
+    def _is_name(self, word: str) -> bool:
+        """A name by jieba's dictionary (tagged as one), or a term of the corpus it does not
+        list."""
+        tag = dictionary_tags().get(word)
+        return tag in _NAME_TAGS or (tag is None and self.is_term(word))
 
     def _strings(self, split: tuple[str, ...]) -> list[str]:
         """The strings of characters read as `split` that some clause holds, built a character
@@ -147,12 +157,6 @@ class NameReader:
             if not strings:
                 return []
         return [text for text in strings if len(text) < 3 or self.clauses_mentioning(text) > 0]
-
-
-def _is_name(word: str) -> bool:
-    """A name by jieba's dictionary: tagged as one, or not listed at all."""
-    tag = dictionary_tags().get(word)
-    return tag is None or tag in _NAME_TAGS
 
 
 __all__ = ["NameReader", "characters_by_syllable", "syllable_splits"]

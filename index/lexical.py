@@ -130,6 +130,10 @@ class Tokenizer:
         for term in self.terms:
             self._jieba.add_word(term, freq=2000)
 
+    def is_term(self, word: str) -> bool:
+        """Whether `word` is in the term dictionary (maintained terms and the corpus's own)."""
+        return word in self._term_set
+
     def parts(self, word: str) -> list[str]:
         """A compound term split into the known terms it starts or ends with.
 

@@ -8,7 +8,7 @@ from assistant.transliteration import NameReader, syllable_splits
 
 def _reader(assistant) -> NameReader:
     index = assistant.index
-    return NameReader(index.mention_count, index.bigrams.holds,
+    return NameReader(index.mention_count, index.bigrams.holds, index.lexical.tokenizer.is_term,
                       lambda word: _phrase_key([word]) in english_index())
 
 
@@ -30,6 +30,10 @@ def test_the_corpus_names_a_pinyin_word_reads_as(hash_assistant):
     # English words are left to the dictionary; a common noun (户口) is not a name.
     assert reader.names("What do the Workshops teach?") == ()
     assert reader.names("Does my Hukou matter?") == ()
+    # A string the corpus holds across two words is no name: 培训补贴 holds 训补 ("Xunbu"), a
+    # string neither jieba's dictionary nor the corpus's terms list.
+    assert hash_assistant.mentioned("训补")
+    assert reader.names("What about Xunbu?") == ()
     for name in ("鲁班", "吉林三姐", "以工代训"):
         assert hash_assistant.mentioned(name)
 
