@@ -34,6 +34,14 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
 _CAPITALISED = re.compile(r"(?<=[\s\"'(“‘])([A-Z][a-z]+(?:'[a-z]+)?)(?![A-Za-z])")
 # Syllables of a name: two to four (a longer one is not read, its candidates multiply).
 _SYLLABLES = (2, 4)
+# Character pairs looked up to read one split of a word. Real names need far fewer on Legal-DC's
+# 21,672 clauses (鲁班 15,000; 吉林三姐 32,000; 以工代训 36,000); strings of the commonest
+# syllables multiply past it (yiyiyiyi 380,000, ~0.14 s), and a 1,000-character question of
+# them took 14 s before this bound: such a word is too ambiguous to read as a name anyway.
+_PAIR_LOOKUPS = 100_000
+# Unknown capitalised words read per question: a question names a few things; a pasted text
+# full of them is not read name by name.
+_WORDS_READ = 6
 # Syllables made of one consonant (嗯 n, 呣 m) are interjections, never part of a name's reading.
 _NOT_A_NAME_SYLLABLE = frozenset({"n", "m", "ng", "hm", "hng"})
 
@@ -110,12 +118,15 @@ class NameReader:
         self.holds_pair = holds_pair
         self.known_in_english = known_in_english
         self.per_word = per_word
+        # The corpus is fixed per reader (one per index version): a word reads the same
+        # every time it is asked.
+        self.names_for = lru_cache(maxsize=4096)(self.names_for)
 
     def names(self, question: str) -> tuple[str, ...]:
         """The corpus's names for the question's capitalised words that are not English words."""
         unknown = [(match.start(), match.end(), match.group(1))
                    for match in _CAPITALISED.finditer(question)
-                   if not self.known_in_english(match.group(1).lower())]
+                   if not self.known_in_english(match.group(1).lower())][:_WORDS_READ]
         found: list[str] = []
         position = 0
         while position < len(unknown):
@@ -150,8 +161,11 @@ class NameReader:
         """The strings of characters read as `split` that some clause holds, built a character
         at a time through the two-character pieces the corpus holds."""
         table = characters_by_syllable()
-        strings = [""]
+        strings, lookups = [""], 0
         for syllable in split:
+            lookups += len(strings) * len(table[syllable]) if strings != [""] else 0
+            if lookups > _PAIR_LOOKUPS:
+                return []
             strings = [text + ch for text in strings for ch in table[syllable]
                        if not text or self.holds_pair(text[-1] + ch)]
             if not strings:

@@ -48,3 +48,19 @@ def test_a_pinyin_name_joins_the_lexical_query_and_finds_its_clause(hash_assista
     assert top.doc_id == "tianjin-2019" and "鲁班工坊" in top.text, top.text
     plain = EnglishGlossary(hash_assistant.index.mention_count)  # no names read
     assert "鲁班" not in plain.translate(question).words
+
+
+def test_reading_is_bounded_for_words_too_ambiguous_and_for_long_texts(hash_assistant,
+                                                                       monkeypatch):
+    """A word of the commonest syllables (yiyiyiyi) multiplies its candidates past any real
+    name's; past the bound on pair lookups it is read as no name. And only the first few unknown
+    capitalised words of a question are read: a pasted text is not read name by name."""
+    import assistant.transliteration as transliteration
+
+    assert _reader(hash_assistant).names_for("Luban") == ["鲁班"]
+    monkeypatch.setattr(transliteration, "_PAIR_LOOKUPS", 100)
+    assert _reader(hash_assistant).names_for("Luban") == []
+    monkeypatch.undo()
+    filler = " ".join(["Qoqoqo"] * transliteration._WORDS_READ)  # not pinyin: read as nothing
+    assert _reader(hash_assistant).names(f"What about {filler} Luban?") == ()
+    assert _reader(hash_assistant).names(f"What about Luban {filler}?") == ("鲁班",)
