@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from index.lexical import dictionary_tags
+
 # （以下简称“两后生”）, （以下称两后生）, （以下统称“两后生”）, （简称《管理条例》）, (下称…)
 _DEFINITION = re.compile(r"[（(]\s*(?:以下|下文)?(?:简称|统称|称)\s*[：:]?\s*[“\"「]"
                          r"(?P<short>[^“”\"《》「」（）()，,。；;、\s]{2,16})[”\"」]\s*[）)]")
@@ -84,7 +86,7 @@ def _own_tagger():
     class OwnTagger(jieba.posseg.POSTokenizer):
         def __init__(self) -> None:  # not the base's: it would read the tag table again
             self.tokenizer = jieba.Tokenizer()
-            self.word_tag_tab = jieba.posseg.dt.word_tag_tab
+            self.word_tag_tab = dictionary_tags()
 
     return OwnTagger()
 
@@ -101,14 +103,6 @@ def definitions(text: str, tagger=None) -> list[tuple[str, str]]:
         if len(full) > len(short) and full != short:
             pairs.append((short, full))
     return pairs
-
-
-def _dictionary_words() -> dict[str, str]:
-    """The words of jieba's own dictionary (not the corpus's terms added at run time), as the
-    keys of its part-of-speech table: a frozenset of them cost another 16 MB per worker."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
 
 
 class Abbreviations:
@@ -129,7 +123,8 @@ class Abbreviations:
                 shorts = self.short_forms.setdefault(full, [])
                 if short not in shorts:
                     shorts.append(short)
-        everyday = _dictionary_words()
+        # The words of jieba's own dictionary, as the keys of its part-of-speech table.
+        everyday = dictionary_tags()
         # An everyday word as a short form (企业, 考试) is not read as one law's full form.
         self.expandable = {short for short in self.full_forms if short not in everyday}
 

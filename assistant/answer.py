@@ -19,7 +19,7 @@ from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
 from assistant.records import Asked, Hit
 from corpus.numbering import is_list_item, match_heading
-from index.lexical import STOPWORDS, Tokenizer
+from index.lexical import STOPWORDS, Tokenizer, dictionary_tags
 from index.store import lexical_text
 
 # Function words by jieba's own dictionary (ICTCLAS tags), not by list: pronouns, among them the
@@ -91,14 +91,6 @@ def _is_function_word(word: str) -> bool:
             or (tag == _NUMERAL_CLASSIFIER and word[0] in _DEMONSTRATIVES)
             or bool(_QUESTION_FORM.match(word))
             or (tag is None and bool(_MODAL_PHRASE.match(word))))
-
-
-@lru_cache(maxsize=1)
-def dictionary_tags() -> dict[str, str]:
-    """jieba's part-of-speech tag of every word of its own dictionary."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
 
 
 def _term_credits(terms: list[str], hit: Hit) -> list[float]:

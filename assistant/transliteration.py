@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from assistant.answer import dictionary_tags
+from index.lexical import dictionary_tags
 
 # Words jieba's dictionary tags as names: person (nr, nrfg, nrt), place (ns), organisation
 # (nt), other proper noun (nz).
@@ -48,8 +48,8 @@ _NOT_A_NAME_SYLLABLE = frozenset({"n", "m", "ng", "hm", "hng"})
 
 @lru_cache(maxsize=1)
 def characters_by_syllable() -> dict[str, tuple[str, ...]]:
-    """Every toneless pinyin syllable with the characters read so (pypinyin's table; ü written
-    as both u and v, as English texts do)."""
+    """Every toneless pinyin syllable with the characters read so (pypinyin's table). Taking the
+    marks off a reading takes ü's too: 吕 (lǚ) reads lu, as English texts mostly write it."""
     found: dict[str, list[str]] = {}
     for code, readings in _pinyin_table().items():
         character = chr(int(code))
@@ -58,10 +58,8 @@ def characters_by_syllable() -> dict[str, tuple[str, ...]]:
         for reading in readings.split(","):
             plain = "".join(ch for ch in unicodedata.normalize("NFD", reading)
                             if not unicodedata.combining(ch))
-            for syllable in {plain, plain.replace("ü", "u").replace("u\u0308", "u"),
-                             plain.replace("ü", "v")}:
-                if syllable.isascii() and syllable not in _NOT_A_NAME_SYLLABLE:
-                    found.setdefault(syllable, []).append(character)
+            if plain.isascii() and plain not in _NOT_A_NAME_SYLLABLE:
+                found.setdefault(plain, []).append(character)
     return {syllable: tuple(dict.fromkeys(chars)) for syllable, chars in found.items()}
 
 

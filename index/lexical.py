@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -75,6 +76,16 @@ TOKENIZER_ID = _tokenizer_id()
 # on LawRefBook alike), so without a bound a corpus of 10⁸ clauses would need ~40 GB for them.
 # Above every corpus measured (LawRefBook: 219,760), so no retrieval figure here depends on it.
 MAX_DERIVED_TERMS = 250_000
+
+
+@lru_cache(maxsize=1)
+def dictionary_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of every word of its own dictionary (not the corpus's terms
+    added at run time): jieba's global table, loaded once and shared, never copied (a frozenset
+    of its words alone cost another 16 MB per worker)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
 
 
 def corpus_terms(texts: Sequence[str], *, min_clauses: int = 4, sizes=(3, 4, 5, 6),
