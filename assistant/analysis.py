@@ -193,9 +193,12 @@ class QuestionAnalyser:
         "How many training sessions does Tianjin plan…" lost its gold clause from 3rd to 7th
         with 天津市 added). Full names hold their levels (天津市东丽区), so a place below a
         document's region is one whose name extends the region's."""
+        in_pinyin = [m for m in mentions if m.alias.isascii()]
+        if not in_pinyin:  # every Chinese question: its scope's documents are not read
+            return ()
         own = {self._region_of[d] for d in scope.doc_ids}
         return tuple(dict.fromkeys(
-            m.region.short_name for m in mentions if m.alias.isascii() and any(
+            m.region.short_name for m in in_pinyin if any(
                 m.region.name != region and m.region.name.startswith(region) for region in own)))
 
     def _referenced(self, question: str, scope: RegionScope) -> tuple[Clause, ...]:

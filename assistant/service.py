@@ -124,7 +124,7 @@ class PolicyAssistant:
         thesaurus = (Thesaurus(self.mentioned, self.config.synonyms_per_term)
                      if self.config.synonyms_per_term > 0 else None)
         glossary = (EnglishGlossary(index.mention_count, self.config.english_words_per_phrase,
-                                    holds_pair=self._holds_pair,
+                                    holds_pair=index.bigrams.holds,
                                     is_term=index.lexical.tokenizer.is_term)
                     if self.config.english_words_per_phrase > 0 else None)
         abbreviations = (Abbreviations((c.text for c in index.clauses),
@@ -134,13 +134,6 @@ class PolicyAssistant:
                                          thesaurus, glossary, abbreviations, self.mentioned)
         self.regions = self.analyser.regions
         self.conversations = conversations
-
-    def _holds_pair(self, pair: str) -> bool:
-        """Whether some clause holds a two-character string: the bigram postings' vocabulary
-        where the index has it, else a mention lookup."""
-        if self.index.bigrams is not None:
-            return self.index.bigrams.holds(pair)
-        return self.index.mention_count(pair) > 0
 
     @property
     def thresholds(self) -> DecisionThresholds:
