@@ -39,6 +39,10 @@ _ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个
 # 职业技能标准 is a standard to meet, not an amount.
 _ASKS_AMOUNT = re.compile(rf"多[少大高远重]|{_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
+# 多少 / 多大 / 几 + a measure word (not 哪几: which ones) / 多久 (not 多久…一次, a frequency
+# that 月报 answers) / how much: asking for a number in so many words.
+_ASKS_NUMBER = re.compile(rf"多[少大高长远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次|年|月|天|日|周)|"
+                          r"多久(?![^，,？?]{0,8}一次)|how (?:much|many|long)|what percentage")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
 _ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|"
@@ -101,7 +105,8 @@ def asked_for(question: str) -> Asked:
     # 什么是《X》的主要目的 asks a purpose, not the meaning of 主要目的.
     defined = "" if purpose else asked_term(question) or ""
     return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
-                 period=period, body=bool(_ASKS_BODY.search(lowered)),
+                 period=period, number=bool(_ASKS_NUMBER.search(lowered)),
+                 body=bool(_ASKS_BODY.search(lowered)),
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
                  purpose=purpose, defined=defined,

@@ -45,6 +45,10 @@ class Asked:
 
     amount: bool = False
     period: bool = False
+    # Asks in so many words for a number (多少, 几个, 多久, how many), not only for a standard,
+    # a ratio or a limit (按什么标准, 期限), which a rule can answer (按规定给予, 由各县确定): a
+    # clause stating no number does not answer it (`decision`, `figure_missing`).
+    number: bool = False
     body: bool = False
     who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
     penalty: bool = False  # what sanction a conduct draws (受到什么处罚, `penalties`)

@@ -58,7 +58,9 @@ class AssistantConfig:
     # independent 0.083 / 0.667, Legal-DC 0.003 / 0.209; the independent test half 0.050 / 0.533.
     thresholds_without_sentences: DecisionThresholds = field(
         default_factory=lambda: DecisionThresholds(min_dense=0.3, min_lexical=float("inf"),
-                                                   elsewhere_lexical_ratio=1.3))
+                                                   elsewhere_lexical_ratio=1.3,
+                                                   # chosen before the switch existed
+                                                   refuse_without_figure=False))
     # The same, per encoder family (the start of the index's `encoder_id`), read before the two
     # above. e5's cosines crowd between 0.8 and 0.95, so USE's cosine bar answers everything
     # with it. Chosen by `eval.tune_decision --encoder e5 --no-sentence-vectors` on a Legal-DC
@@ -70,7 +72,8 @@ class AssistantConfig:
     # questions less than USE's does (README, "Retrieval").
     encoder_thresholds: dict[str, DecisionThresholds] = field(default_factory=lambda: {
         "multilingual-e5-small": DecisionThresholds(min_dense=0.88, min_lexical=6.0,
-                                                    elsewhere_lexical_ratio=1.1)})
+                                                    elsewhere_lexical_ratio=1.1,
+                                                    refuse_without_figure=False)})
     # A clause shown as "related" under a not_found must hold this share of the key terms (the
     # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
@@ -91,6 +94,10 @@ class AssistantConfig:
     # set, earlier thresholds: 1 (top hit only) refused 8/169 answerable questions, 3 refused
     # 6/169; the thresholds of `DecisionThresholds` were cross-validated with 3.
     decision_depth: int = 3
+    # Hits of which one must state the number a question asks for (`decision.gather`): the
+    # clauses an answer cites at the default top_k. Three refused a held-out first turn whose
+    # figure ranked fourth; every hit in scope lost the rule's gain (README, "Answer decision").
+    figure_depth: int = 5
     # Synonyms from the thesaurus (`assistant.synonyms`) for each key term the corpus never
     # mentions; 0 turns the thesaurus off. 3 was fixed before measuring, not tuned.
     synonyms_per_term: int = 3
@@ -266,10 +273,14 @@ class PolicyAssistant:
             missing = analysis.unknown_documents if weighing.evidence.unknown_document else ()
             others = weighing.others
             figure = ""
-            if weighing.evidence.figure_elsewhere:  # point to the regions that set the figure
+            evidence = weighing.evidence
+            # A subject no clause mentions is said as such, not as a figure left unset.
+            if (evidence.figure_elsewhere or evidence.figure_missing) and not evidence.absent:
+                # Point only to the regions that do state a figure on the subject.
                 figure = "期限" if analysis.asked.period else "数额"
-                states = self._states_figure(analysis)
-                others = tuple(hit for hit in others if states(hit, 2))
+                states = self.asked_figure_test(analysis)
+                key_terms = 2 if evidence.figure_elsewhere else 1
+                others = tuple(hit for hit in others if states(hit, key_terms))
             return self._not_found(question, scope, terms, hits, covered, others, top_k,
                                    missing=missing, beyond_shown=bool(analysis.shown),
                                    figure=figure)
@@ -289,7 +300,7 @@ class PolicyAssistant:
         something else, the licence of another trade, is no answer), and be no table row or
         table note, whose figures a question picks out by naming the row (`tables`). Order
         and coverages unchanged otherwise."""
-        states = self._states_figure(analysis)
+        states = self.asked_figure_test(analysis)
         if states is None or not hits or states(hits[0], 1) or is_figures_row(hits[0].clause):
             return hits, covered
         for position in range(1, min(top_k, len(hits))):
@@ -326,12 +337,13 @@ class PolicyAssistant:
                           depth=self.config.decision_depth, mentioned=self.mentioned,
                           unknown_document=analysis.names_only_unknown_documents,
                           in_scope=self.analyser.used_in(scope),
-                          states_figure=self._states_figure(analysis))
+                          states_figure=self.asked_figure_test(analysis),
+                          asks_number=analysis.asked.number, cited=self.config.figure_depth)
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 
     @staticmethod
-    def _states_figure(analysis: QueryAnalysis) -> Callable[[Hit, int], bool] | None:
+    def asked_figure_test(analysis: QueryAnalysis) -> Callable[[Hit, int], bool] | None:
         """For a question asking for a figure, whether a hit states one of the kind asked in a
         sentence holding so many key terms (`figures.states_asked_figure`); None for any other
         question."""
@@ -457,7 +469,7 @@ class PolicyAssistant:
         """`missing`: the documents the question quotes that are not loaded, said first;
         `beyond_shown`: the question asked for more than the clauses already cited; `figure`:
         what kind of figure (数额, 期限) the scope's documents do not set on the topic, when
-        that is why (another region's do)."""
+        that is why (another region's do, or none of the clauses on it states one)."""
         topic = self._topic(terms)
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
@@ -478,7 +490,8 @@ class PolicyAssistant:
             text = f"{titles}没有写明“{topic}”的具体{figure}。" if figure \
                 else f"{titles}没有关于“{topic}”的明确规定。"
         else:
-            text = f"现有文件没有关于“{topic}”的明确规定。"
+            text = f"现有文件没有写明“{topic}”的具体{figure}。" if figure \
+                else f"现有文件没有关于“{topic}”的明确规定。"
         if beyond_shown:
             text = f"除已引用的条款外，{text}"
         if missing:

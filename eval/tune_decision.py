@@ -90,6 +90,7 @@ GRID = {
     "min_dense": (0.3, 0.35, 0.4, 0.45, 0.5, float("inf")),
     "elsewhere_coverage_gap": (0.25, 0.35, 0.5),
     "elsewhere_lexical_ratio": (1.1, 1.3, 1.6),
+    "refuse_without_figure": (False, True),
 }
 # The cosine bars searched per encoder kind, where its cosines fall. e5's crowd between 0.8 and
 # 0.95 (the clause's own cosine of the best of the first hits, over the labelled set: answerable
@@ -193,7 +194,10 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
         covered = [coverage(list(analysis.terms), hit) for hit in hits]
         evidence = gather(analysis.terms, hits, covered, [],
                           depth=assistant.config.decision_depth, mentioned=mentioned,
-                          unknown_document=_names_only_removed(assistant, analysis, holders))
+                          unknown_document=_names_only_removed(assistant, analysis, holders),
+                          states_figure=assistant.asked_figure_test(analysis),
+                          asks_number=analysis.asked.number,
+                          cited=assistant.config.figure_depth)
         examples.append(Example(question.qid, "legal-dc", "document_removed", question.category,
                                 False, evidence))
     return examples

@@ -73,6 +73,47 @@ def test_a_figure_only_another_region_sets_refuses_the_region(docs_by_id):
                       mentioned=lambda term: True).figure_elsewhere
 
 
+def test_a_number_no_clause_on_the_subject_states_refuses_the_question(docs_by_id):
+    """Taierzhuang's apprentice clause grants the subsidy 按规定, with no amount: asked how much a
+    year, the plan does not answer. Qijiang's states 4000元 a year and is answered; asked
+    "by what standard" (no number asked for in so many words), the rule is not read."""
+    question = "企业新型学徒制每个学徒一年补贴多少钱？"
+    asked, unit, terms = asked_for(question), asked_unit(question), ["新型学徒制", "补贴"]
+    assert asked.number
+
+    def states(hit: Hit, min_terms: int) -> bool:
+        return states_asked_figure(asked, unit, terms, hit.clause.text, min_terms=min_terms)
+
+    def evidence(hits: list[Hit], asks_number: bool = True):
+        return gather(terms, hits, [coverage(terms, h) for h in hits], [], depth=3,
+                      mentioned=lambda term: True, states_figure=states,
+                      asks_number=asks_number)
+
+    taierzhuang = [_hit(docs_by_id["taierzhuang-2019"], "5.14")]
+    missing = evidence(taierzhuang)
+    assert missing.figure_missing and not DecisionThresholds().answers(missing)
+    assert DecisionThresholds(refuse_without_figure=False).answers(missing)
+    stated = evidence([_hit(docs_by_id["qijiang-2019"], "4.1")])
+    assert not stated.figure_missing and DecisionThresholds().answers(stated)
+    assert not evidence(taierzhuang, asks_number=False).figure_missing
+
+
+def test_the_not_found_says_the_plan_sets_no_figure_and_cites_the_clause_on_it(hash_assistant):
+    """Taierzhuang's plan encourages 高技能人才特殊津贴制度 and sets no amount; no other plan names
+    such an allowance, so the refusal is this rule's, not the other-region one's."""
+    question = "台儿庄高技能人才特殊津贴每月多少钱？"
+    evidence = hash_assistant.weigh(hash_assistant.analyse(question)).evidence
+    assert evidence.figure_missing and not evidence.figure_elsewhere and not evidence.absent
+    answer = hash_assistant.answer(question)
+    assert answer.status == "not_found", answer.text
+    assert "没有写明" in answer.text and "具体数额" in answer.text
+    assert answer.hits[0].clause.clause_id == "taierzhuang-2019/6.18"
+    assert "特殊津贴" in answer.hits[0].clause.text
+    # A plan that states the figure is answered with it.
+    stated = hash_assistant.answer("綦江企业新型学徒制每个学徒一年补贴多少钱？")
+    assert stated.status == "answered" and "4000元" in stated.text
+
+
 def test_the_not_found_names_the_missing_figure_and_the_region_that_sets_it(hash_assistant):
     answer = hash_assistant.answer("三门峡每人每年最多能享受几次职业培训补贴？")
     assert answer.status == "not_found"
