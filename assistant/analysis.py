@@ -92,6 +92,8 @@ class QuestionAnalyser:
                               if form not in synonyms)
         # What it asks about a place is the same question (天津两后生定义 asks what 两后生 means).
         asked = asked_for(without_places(question, region_words))
+        unknown_share = (sum(not self._in_corpus(term) for term in terms) / len(terms)
+                         if terms else 0.0)
         if not with_terms:
             terms = ()
         # Titles written without book-title marks are read off the question as typed only: a
@@ -110,7 +112,7 @@ class QuestionAnalyser:
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
                              asked=asked, synonyms=synonyms, place_names=place_names,
-                             unknown_documents=unknown, shown=shown,
+                             unknown_share=unknown_share, unknown_documents=unknown, shown=shown,
                              search_text=searched if searched != question else "")
 
     def inherited_scope(self, followup: str, region: str | None, previous: TurnContext | None,

@@ -17,8 +17,10 @@ from typing import Sequence
 from assistant.records import Asked
 
 NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
-# A figure in a table cell (指导计划2020年：500): the unit is in the column's name.
+# A figure in a table cell (指导计划2020年：500): the unit is in the column's name, in brackets
+# when it is written (补贴培训总数（人次）：9500).
 CELL = re.compile(r"[：:]\s*\d")
+_CELL_UNIT = re.compile(r"[（(]([^（）()：:]{1,4})[）)]\s*[：:]\s*\d")
 # An amount, strongest first: money, a share or a multiple; then a count with its measure word
 # (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
 MONEY = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{NUMBER}")
@@ -59,6 +61,17 @@ def states_amount(unit: str, piece: str) -> bool:
     return bool(MONEY.search(piece)) or _counts(piece, unit)
 
 
+def _cell_in_unit(piece: str, unit: str) -> bool:
+    """A table cell of `piece` holds a figure in `unit`: any cell when no unit is asked, the
+    general classifier 个 is, or the column names none; else one whose column's unit begins
+    with it (人 for 人次; but a number of times, 次, is not a count of trainings, 人次)."""
+    if not CELL.search(piece):
+        return False
+    units = _CELL_UNIT.findall(piece)
+    return unit in ("", "个") or len(units) < len(CELL.findall(piece)) or \
+        any(found.startswith(unit) for found in units)
+
+
 def states_figure(asked: Asked, unit: str, piece: str) -> bool:
     """Whether `piece` states a figure of the kind asked: a period for "how long"; for "how
     much" a figure in the asked `unit` (money for 元) or a table cell, any amount when the
@@ -71,7 +84,7 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
         return states_amount(unit, piece)
     if unit == "元":
         return bool(MONEY.search(piece))
-    return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or CELL.search(piece))
+    return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or _cell_in_unit(piece, unit))
 
 
 def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str, *,
@@ -84,7 +97,7 @@ def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str
     for sentence in _SENTENCE.findall(text):
         if not states_figure(asked, unit, sentence):
             continue
-        if CELL.search(sentence):
+        if _cell_in_unit(sentence, unit):
             return True
         if sum(term in sentence for term in terms) >= min_terms:
             return True

@@ -93,6 +93,10 @@ class QueryAnalysis:
     # by their Chinese names ("Dongli District" → 东丽区): they name rows of a city's table as
     # the Chinese names in a Chinese question do.
     place_names: tuple[str, ...] = ()
+    # The share of the key terms that no clause of the corpus mentions (腿脚, 网店: words the
+    # texts never use), on which the lexical channels find nothing; fusion leans on the
+    # vectors as it grows (`FusionWeights.dense_per_unknown`).
+    unknown_share: float = 0.0
     # Document titles quoted in book-title marks that no loaded document has (`documents`).
     unknown_documents: tuple[str, ...] = ()
     # Clauses the conversation has already cited for this question: a follow-up asking for

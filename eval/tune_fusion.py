@@ -38,6 +38,7 @@ from eval.corpus_metrics import normalise
 from eval.corpus_questions import read_benchmark_questions, unscorable
 from eval.corpus_systems import open_index
 from eval.questions import ClauseCatalog, load_questions
+from eval.tune_decision import in_test_half
 from index.encoders import Encoder, make_encoder
 from index.store import load_or_build
 
@@ -53,8 +54,16 @@ GRID = {
     "dense": (0.1, 0.2, 0.3, 0.4),
     "document": (0.0, 0.1, 0.2),
     "coverage": (0.0, 0.5, 1.0, 1.5),
+    # Added at stop 36 (2,304 points): how much the vectors count for when words of the
+    # question are words no clause uses (`FusionWeights.dense_per_unknown`).
+    "dense_per_unknown": (0.0, 1.0, 2.0),
 }
 SEEDS_QUESTIONS = Path(__file__).parent / "questions" / "dev.jsonl"
+# Paraphrased and colloquial questions written apart from the development set: the odd half is
+# a third set of the cross-validation (added at stop 36, as `eval.tune_decision` uses it), the
+# even half the test set, scored once with the point chosen on all the others.
+INDEPENDENT_QUESTIONS = Path(__file__).parent / "questions" / "independent.jsonl"
+TEST_SET = "independent-test"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class Prepared:
     # The mean over the scope of the clause vectors' own cosines (before sentences lift the
     # candidates'): what a store can compute from per-document vector sums.
     clause_dense_mean: float | None = None
+    unknown_share: float = 0.0  # `QueryAnalysis.unknown_share`, read by `blend`
 
 
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
@@ -110,7 +120,8 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         scope_stats=np.stack([_lows(channels, raw), raw.max(1), raw.mean(1), raw.std(1)], axis=1),
         ranks=np.argsort(np.argsort(-raw, axis=1, kind="stable"), axis=1)[:, candidates],
         clause_dense_mean=float((channels.dense if channels.clause_dense is None
-                                 else channels.clause_dense).mean()))
+                                 else channels.clause_dense).mean()),
+        unknown_share=analysis.unknown_share)
 
 
 def _lows(channels, raw: np.ndarray) -> np.ndarray:
@@ -133,7 +144,7 @@ def hits_at_ks(item: Prepared, order: np.ndarray) -> tuple[bool, ...]:
 
 
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
-    scores = blend(item.channels, weights)
+    scores = blend(item.channels, weights, item.unknown_share)
     if item.wanted.any():
         scores = prefer(scores, lambda position: bool(item.wanted[position]), weights)
     return hits_at_ks(item, np.argsort(-scores, kind="stable")[:max(KS)])
@@ -183,6 +194,25 @@ def held_out_outcome(table: np.ndarray, datasets: np.ndarray,
 
 def cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
                    seed: int = 13) -> dict:
+    """Held-out figures of every set but the test half, which is scored once, with the point
+    best on all the others."""
+    tests = [item for item in items if item.dataset == TEST_SET]
+    items = [item for item in items if item.dataset != TEST_SET]
+    report = _cross_validate(items, grid, seed=seed)
+    if tests:
+        point = replace(FusionWeights(), **report["in_sample_best"])
+        outcome = np.array([_hits(item, point) for item in tests], dtype=float)
+        report["test_half"] = {"questions": "independent.jsonl, even ids", "n": len(tests),
+                               **{f"hit@{k}": round(float(outcome[:, i].mean()), 3)
+                                  for i, k in enumerate(KS)}}
+        current = np.array([_hits(item, FusionWeights()) for item in tests], dtype=float)
+        report["test_half"]["current_defaults"] = {
+            f"hit@{k}": round(float(current[:, i].mean()), 3) for i, k in enumerate(KS)}
+    return report
+
+
+def _cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
+                    seed: int = 13) -> dict:
     table = np.array([[_hits(item, weights) for item in items] for weights in grid], dtype=float)
     datasets = np.array([item.dataset for item in items])
     held_out, picks = held_out_outcome(table, datasets, fold_assignment(datasets, seed))
@@ -211,17 +241,22 @@ def cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
 
 
 def _seed_items(encoder: Encoder, index_dir: Path) -> list[Prepared]:
+    """The development set's questions (`seeds`), then the independent set's, odd half
+    `independent` and even half `independent-test`."""
     index, _ = load_or_build(index_dir, encoder=encoder, load_corpus=lambda: load_corpus(),
                              corpus_hash=corpus_hash())
     assistant = PolicyAssistant(index, encoder)
     catalog = ClauseCatalog.from_documents(index.documents)
     items = []
-    for question in load_questions(SEEDS_QUESTIONS, catalog):
+    sets = [(question, "seeds") for question in load_questions(SEEDS_QUESTIONS, catalog)]
+    sets += [(question, "independent-test" if in_test_half(question.qid) else "independent")
+             for question in load_questions(INDEPENDENT_QUESTIONS, catalog)]
+    for question, dataset in sets:
         if not question.answerable or not question.gold:
             continue
         gold = {clause_id: i for i, clause_id in enumerate(question.gold)}
         item = _prepare(assistant.retriever, assistant, qid=question.qid,
-                        question=question.question, dataset="seeds",
+                        question=question.question, dataset=dataset,
                         category=question.category,
                         gold_match=lambda c, gold=gold: [gold[c.clause_id]] if c.clause_id in gold
                         else [], gold_count=len(gold), needs_all=False)

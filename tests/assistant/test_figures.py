@@ -30,6 +30,11 @@ def test_a_figure_counts_only_in_the_unit_asked():
     assert not states_figure(money, "元", "原则上每人每年可享受不超过3次")
     # A table's cell holds the figure; its unit is in the column's name.
     assert states_figure(asked_for("计划培训多少人次？"), "人次", "指导计划2020年：500")
+    # …unless the column names another unit: a count of trainings (人次) is no number of times.
+    row = "区：北辰区；补贴培训总数（人次）：9500；新型学徒制（人）：400"
+    assert not states_figure(times, "次", row)
+    assert states_figure(asked_for("计划培训多少人次？"), "人次", row)
+    assert states_figure(asked_for("新型学徒制计划多少人？"), "人", row)
     # Any figure for an amount asked in no unit; a period for "how long", 学期 too.
     assert states_figure(asked_for("补贴标准是多少？"), "", "其中60%以上用于一线职工培训")
     how_long = asked_for("要学多长时间？")

@@ -41,13 +41,13 @@ def test_a_missing_metric_fails_rather_than_passing_silently():
 def test_the_independent_questions_have_floors_of_their_own():
     assert FLOORS_BY_FILE["dev.jsonl"] == REGRESSION_FLOORS
     assert FLOORS_BY_FILE["independent.jsonl"] == INDEPENDENT_FLOORS
-    measured = _report(0.883, 0.100, 0.667, 0.716)
+    measured = _report(0.917, 0.133, 0.767, 0.737)
     assert check_floors(*measured, INDEPENDENT_FLOORS)["passed"]
     # The dev set's floors are stricter: the same figures fail them.
     failed = [c["metric"] for c in check_floors(*measured)["checks"] if not c["passed"]]
     assert failed == ["hit_rate@5", "false_refusal_rate", "not_found_accuracy_unanswerable",
                       "marked_citation_precision"]
-    worse = check_floors(*_report(0.883, 0.15, 0.667, 0.716), INDEPENDENT_FLOORS)
+    worse = check_floors(*_report(0.883, 0.175, 0.667, 0.716), INDEPENDENT_FLOORS)
     assert [c["metric"] for c in worse["checks"] if not c["passed"]] == ["false_refusal_rate"]
 
 

@@ -41,11 +41,18 @@ def test_min_max_is_the_service_s_normalisation_and_every_variant_reads_0_to_1(h
 
 def test_the_vectorised_table_agrees_with_the_weights_tool(hash_assistant):
     items = _items(hash_assistant)
-    grid = [FusionWeights(), FusionWeights(dense=0.1, coverage=0.0)]
+    grid = [FusionWeights(), FusionWeights(dense=0.1, coverage=0.0),
+            FusionWeights(dense_per_unknown=2.0)]
+    items.append(_prepare(hash_assistant.retriever, hash_assistant, qid="q4",
+                          question="腿脚不好的人在白城能学手艺吗",
+                          dataset="seeds", category="colloquial",
+                          gold_match=lambda c: [0] if c.clause_id == "baicheng-2019/2.2.p5"
+                          else [], gold_count=1, needs_all=False))
+    assert items[-1].unknown_share > 0  # 腿脚: no clause uses it
     table = hits_table(items, grid, lambda item: channels_for("min-max", item))
     for point, weights in enumerate(grid):
         for column, item in enumerate(items):
             assert tuple(table[point, column]) == _hits(item, weights)
-    assert table[0, :, 2].all(), "every gold clause is in the service's top 10"
+    assert table[0, :3, 2].all(), "every gold clause is in the service's top 10"
     result = held_out(table, np.array(["seeds"] * len(items)), repeats=2)
     assert set(result) == {"seeds"} and 0.0 <= result["seeds"]["hit@1"] <= 1.0
