@@ -1,6 +1,8 @@
-"""Choosing the fusion weights by cross-validation on two question sets, reporting held-out folds.
+"""Choosing the fusion weights by cross-validation on three question sets, reporting held-out folds.
 
-For every question of the seeds' development set and of a Legal-DC-format benchmark, the
+For every question of the seeds' development set, of the odd half of the independently written
+questions (since stop 36; the even half is the test set, scored once with the point chosen on
+all the others) and of a Legal-DC-format benchmark, the
 product's retriever computes each channel's raw scores once (`HybridRetriever.channels`) in the
 scope the product would search (`PolicyAssistant.scope_for`); questions the product answers by
 section reference are left out, since no weight changes them. The candidates are the union of
