@@ -390,7 +390,13 @@ class PolicyAssistant:
         # not support: it stays among the citations, unmarked.
         chosen = [close[0]]
         documents, found = {close[0].document.doc_id}, terms_found(terms, close[0])
+        # Asked for a figure the top clause states, a clause stating none adds words, not
+        # the answer.
+        states = self.asked_figure_test(analysis)
+        figure_only = states is not None and states(close[0], 1)
         for hit in close[1:]:
+            if figure_only and not states(hit, 1):
+                continue
             holds = terms_found(terms, hit)
             if hit.document.doc_id not in documents or holds - found:
                 chosen.append(hit)

@@ -173,3 +173,18 @@ def test_nothing_moves_when_the_best_clause_states_the_figure_or_the_figure_is_e
     # A question asking for no figure is left alone.
     plain = hash_assistant.analyse("三门峡补贴性培训由谁负责监督？")
     assert hash_assistant._figure_first(fewer, [0.5, 0.5], plain, top_k=5) == (fewer, [0.5, 0.5])
+
+
+def test_a_figure_question_does_not_quote_a_close_clause_that_states_no_figure(hash_assistant):
+    """Baicheng's targets clause states the 人次 asked for; its funding clause, as close and
+    holding a key term the targets lack, states none: asked how many, the answer quotes the
+    targets alone (the other stays cited, unmarked); asked how it is arranged, both."""
+    hits = _hits(hash_assistant, ["baicheng-2019/1", "baicheng-2019/4.2"])
+    for question, expected in [
+            ("白城政府补贴的培训2019到2021年共多少人次？", ["baicheng-2019/1"]),
+            ("白城政府补贴的培训2019到2021年怎么安排？", ["baicheng-2019/1", "baicheng-2019/4.2"])]:
+        analysis = hash_assistant.analyse(question)
+        covered = [coverage(list(analysis.terms), hit) for hit in hits]
+        quoted, cited = hash_assistant._select(hits, covered, analysis, top_k=5)
+        assert [h.clause.clause_id for h in quoted] == expected, question
+        assert [h.clause.clause_id for h in cited][:2] == ["baicheng-2019/1", "baicheng-2019/4.2"]
