@@ -98,24 +98,33 @@ def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
     if better:
         gap = max(0.0, max(coverage(terms, hit) for hit in better) - own_coverage)
         ratio = (max(hit.lexical_raw for hit in better) + 1) / (own_lexical + 1)
+    # Where in scope a figure of the kind asked is first stated beside a key term (None:
+    # nowhere), read once for both figure rules, and only when one of them can apply.
+    figure_read = states_figure is not None and bool(terms) and (asks_number or bool(others))
+    stated_at = _first_stating(hits, states_figure) if figure_read else None
     return DecisionEvidence(
-        figure_elsewhere=_figure_elsewhere(terms, hits, others[:depth], states_figure),
-        figure_missing=asks_number and states_figure is not None and bool(terms) and
-        not any(states_figure(hit, 1) for hit in hits[:cited]),
+        figure_elsewhere=figure_read and stated_at is None and
+        _figure_elsewhere(terms, hits, others[:depth], states_figure),
+        figure_missing=asks_number and figure_read and (stated_at is None or stated_at >= cited),
         coverage=own_coverage, dense=max((hit.clause_dense for hit in first), default=0.0),
         lexical=own_lexical, absent=len(absent_concepts(terms, mentioned)),
         has_terms=bool(terms), elsewhere_gap=gap, elsewhere_ratio=ratio,
         unknown_document=unknown_document)
 
 
+def _first_stating(hits: Sequence[Hit], states_figure: Callable[[Hit, int], bool]) -> int | None:
+    """The position of the first hit stating a figure of the kind asked beside a key term."""
+    return next((position for position, hit in enumerate(hits) if states_figure(hit, 1)), None)
+
+
 def _figure_elsewhere(terms: list[str], scope_hits: Sequence[Hit], others: Sequence[Hit],
-                      states_figure: Callable[[Hit, int], bool] | None) -> bool:
-    """The figure asked for is stated by none of the scope's hits and by one of the other
-    regions' best clauses, in a sentence holding two key terms or more (one word in common, 比例
-    or 标准, does not make the same subject), its clause holding at least as many key terms as
-    the scope's best: the question's region sets no such figure."""
-    if states_figure is None or not others or len(terms) < 2 or \
-            any(states_figure(hit, 1) for hit in scope_hits):
+                      states_figure: Callable[[Hit, int], bool]) -> bool:
+    """For a question none of whose scope's hits states the figure asked for (the caller has
+    read that): one of the other regions' best clauses states it, in a sentence holding two key
+    terms or more (one word in common, 比例 or 标准, does not make the same subject), its clause
+    holding at least as many key terms as the scope's best: the question's region sets no such
+    figure."""
+    if not others or len(terms) < 2:
         return False
     held = max((len(terms_found(terms, hit)) for hit in scope_hits), default=0)
     return any(len(terms_found(terms, hit)) >= held and states_figure(hit, 2)

@@ -105,10 +105,16 @@ def normalised(channels: ChannelScores) -> np.ndarray:
                       channels.coverage])
 
 
+def dense_scale(per_unknown, unknown_share):
+    """What the dense weight is multiplied by for a question with this share of key terms no
+    clause mentions (`FusionWeights.dense_per_unknown`); numbers or arrays of them."""
+    return 1.0 + per_unknown * unknown_share
+
+
 def blend(values: np.ndarray, weights: FusionWeights, unknown_share: float = 0.0) -> np.ndarray:
     """Weighted mean of `normalised` channel values: a score in [0, 1] per row; the dense
     weight raised for a question many of whose words no clause uses (`unknown_share`)."""
-    dense = weights.dense * (1.0 + weights.dense_per_unknown * unknown_share)
+    dense = weights.dense * dense_scale(weights.dense_per_unknown, unknown_share)
     vector = np.array([weights.lexical, weights.bigrams, dense, weights.document,
                        weights.coverage])
     total = vector.sum()

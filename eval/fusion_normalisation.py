@@ -33,7 +33,7 @@ import numpy as np
 from eval.tune_fusion import (FOLDS, KS, Prepared, _grid, _objective, fold_assignment,
                               TEST_SET, held_out_outcome, hits_at_ks, prepared_items,
                               question_arguments)
-from assistant.retriever import FusionWeights
+from assistant.retriever import FusionWeights, dense_scale
 
 # Reciprocal-rank fusion's usual constant (Cormack et al. 2009), not tuned.
 RRF_K = 60
@@ -88,9 +88,9 @@ def hits_table(items: list[Prepared], grid: list[FusionWeights],
     lift = grid[0].definition  # the same share for every point of the grid
     table = np.zeros((len(grid), len(items), len(KS)), dtype=bool)
     for column, item in enumerate(items):
-        # `retriever.blend`: the dense weight raised by the question's unknown words.
+        # As `retriever.blend` does: the dense weight raised by the question's unknown words.
         scaled = weights.copy()
-        scaled[:, 2] *= 1.0 + per_unknown * item.unknown_share
+        scaled[:, 2] *= dense_scale(per_unknown, item.unknown_share)
         scores = scaled @ channels(item) / scaled.sum(axis=1, keepdims=True)
         if item.wanted.any() and lift > 0:  # `retriever.prefer`, every grid point at once
             pool = min(scores.shape[1], grid[0].definition_pool)
