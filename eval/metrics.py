@@ -95,6 +95,38 @@ def marked_ids(text: str, cited: Sequence[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
+# A figure lead (`assistant.lead`): the document's title, then the figure quoted or the words
+# saying there is none ("《…》：“…”[1]。", "《…》未写明具体数额…", "《…》所引条款未写明…"); the
+# quote lines after it name a section between the title and the colon.
+_FIGURE_LEAD = re.compile(r"^《[^》\n]+》(?:：“|未写明具体|所引条款未写明)")
+_DIGIT = re.compile(r"\d")
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def figure_lead_states(text: str, question: Question, cited: Sequence[str]) -> bool | None:
+    """For an answer to a question whose gold evidence states a figure: whether its lead quotes
+    that figure — a piece lying inside an evidence sentence of a gold clause (or holding it),
+    marked with that clause's [n]. None when the evidence states no figure (a table row's gold
+    evidence is its row name) or the answer has no figure lead."""
+    evidence = {gold: _squashed(sentence) for gold, sentence in zip(question.gold, question.evidence)
+                if _DIGIT.search(sentence)}
+    if not evidence:
+        return None
+    leads = [line for line in text.split("\n") if _FIGURE_LEAD.match(line)]
+    if not leads:
+        return None
+    for line in leads:
+        for n, passages in quoted_segments(line):
+            sentence = evidence.get(cited[n - 1]) if 1 <= n <= len(cited) else None
+            if sentence and any(_squashed(p) and (_squashed(p) in sentence or sentence in _squashed(p))
+                                for p in passages):
+                return True
+    return False
+
+
 def quoted_segments(text: str) -> list[tuple[int, list[str]]]:
     """Each [n] marker of an answer with the “…” passages written since the previous marker."""
     segments, start = [], 0
@@ -167,6 +199,8 @@ def answer_metrics(questions: Sequence[Question],
     _, asked_elsewhere_rate = _stray_rate(answered)
     # Every [n] segment must quote citation n word for word (only checkable with the texts).
     quoting = [verbatim_segments(o.text, o.cited_texts) for _, o in answered if o.cited_texts]
+    leads = [found for found in (figure_lead_states(o.text, q, o.cited) for q, o in answered)
+             if found is not None]
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
     return {
         "questions": len(questions), "answerable": len(answerable),
@@ -176,6 +210,8 @@ def answer_metrics(questions: Sequence[Question],
         "marked_other_document_rate": _ratio(elsewhere, len(single)),
         "asked_region_other_document_rate": asked_elsewhere_rate,
         "verbatim_segment_rate": _ratio(sum(g for g, _ in quoting), sum(t for _, t in quoting)),
+        "figure_leads": len(leads),
+        "figure_lead_accuracy": _ratio(sum(leads), len(leads)),
         "section_accuracy": _ratio(top_right, len(answered)),
         "answered_with_gold_top": _ratio(top_right, len(answerable)),
         "not_found_precision": _ratio(caught, caught + refused),

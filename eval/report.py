@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from eval.metrics import METRIC_LABELS, RANKING_METRICS, first_gold_rank
+from eval.metrics import METRIC_LABELS, RANKING_METRICS, figure_lead_states, first_gold_rank
 from eval.records import AnswerOutcome, Conversation, Question
 
 TOP_SHOWN = 5  # ranked clause ids kept per question and system in report.json
@@ -41,6 +41,8 @@ def _outcome_row(outcome: AnswerOutcome, question: Question) -> dict:
             "cited": list(outcome.cited), "marked": list(outcome.marked),
             "top_is_gold": bool(outcome.cited) and outcome.cited[0] in question.gold,
             "hit@5": any(g in outcome.cited[:5] for g in question.gold),
+            "figure_lead": (figure_lead_states(outcome.text, question, outcome.cited)
+                            if outcome.status == "answered" and question.answerable else None),
             "latency_ms": round(outcome.latency_ms, 2), "text": outcome.text,
             "error": outcome.error}
 
@@ -108,6 +110,8 @@ ANSWER_ROWS = (
     ("asked_region_other_document_rate",
      "questions asked about one region citing [n] another region's document"),
     ("verbatim_segment_rate", "[n] segments quoting citation n word for word"),
+    ("figure_lead_accuracy", "figure leads quoting the gold evidence's figure (answers to "
+                             "questions whose evidence states one)"),
     ("section_accuracy", "section accuracy (top citation is a gold clause), answered answerable"),
     ("answered_with_gold_top", "answered with a gold top citation, all answerable"),
     ("not_found_precision", "not_found precision (positive class: unanswerable)"),

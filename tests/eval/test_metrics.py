@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eval.metrics import answer_metrics, first_gold_rank, marked_ids, multiturn_metrics, \
-    per_question_ranking, quoted_segments, summarise_ranking, verbatim_segments
+from eval.metrics import answer_metrics, figure_lead_states, first_gold_rank, marked_ids, \
+    multiturn_metrics, per_question_ranking, quoted_segments, summarise_ranking, \
+    verbatim_segments
 from eval.records import AnswerOutcome, Conversation, Question
 
 
@@ -138,3 +139,36 @@ def test_turns_asked_about_one_region_citing_another_are_counted() -> None:
                 "c#3": _a("c#3", "answered", ("tianjin/3",))}
     m = multiturn_metrics([Conversation("c", "region_switch", turns)], outcomes)
     assert m["asked_region_turns"] == {"n": 2, "other_document_rate": 0.5}
+
+
+def test_a_figure_lead_counts_when_it_quotes_the_gold_evidence_with_its_citation() -> None:
+    def question(qid: str, evidence: str) -> Question:
+        return Question(qid=qid, question="?", category="figure", answerable=True, gold=("g1",),
+                        evidence=(evidence,), region=None, source="test", turn=0)
+
+    def answer(qid: str, lead: str, cited=("g1", "x")) -> AnswerOutcome:
+        text = lead + "\n《方案》二、：“三年培训60万人次，其中2019年培训18万人次。”[1]"
+        return AnswerOutcome(qid=qid, status="answered", text=text, resolved_question="?",
+                             cited=cited, marked=cited[:1], latency_ms=1.0)
+
+    questions = [question("right", "其中2019年培训18万人次"), question("wrong", "其中2019年培训18万人次"),
+                 question("other", "其中2019年培训18万人次"), question("none", "其中2019年培训18万人次"),
+                 question("row", "和平区"), question("no-lead", "其中2019年培训18万人次")]
+    outcomes = {
+        "right": answer("right", "《方案》：“其中2019年培训18万人次”[1]。"),
+        "wrong": answer("wrong", "《方案》：“三年培训60万人次”[1]。"),
+        # the evidence's words, but marked with another clause's [n]
+        "other": answer("other", "《方案》：“其中2019年培训18万人次”[2]。"),
+        "none": answer("none", "《方案》所引条款未写明具体数额。"),
+        # a table row's evidence is its name, no figure: not a figure question to judge
+        "row": answer("row", "《方案》：“补贴培训总数（人次）：9000”[1]。"),
+        # no lead line: the first line is the clause's quote, which names its section
+        "no-lead": AnswerOutcome(qid="no-lead", status="answered",
+                                 text="《方案》二、：“其中2019年培训18万人次”[1]", resolved_question="?",
+                                 cited=("g1",), marked=("g1",), latency_ms=1.0)}
+    found = {q.qid: figure_lead_states(outcomes[q.qid].text, q, outcomes[q.qid].cited)
+             for q in questions}
+    assert found == {"right": True, "wrong": False, "other": False, "none": False, "row": None,
+                     "no-lead": None}
+    metrics = answer_metrics(questions, outcomes)
+    assert metrics["figure_leads"] == 4 and metrics["figure_lead_accuracy"] == pytest.approx(1 / 4)
