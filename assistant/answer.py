@@ -13,7 +13,7 @@ from typing import Callable
 
 from assistant.definitions import defines
 from assistant.entry_into_force import states_entry_into_force
-from assistant.figures import BOUND, PERIOD
+from assistant.figures import BOUND, PERIOD, states_in_unit
 from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
@@ -162,12 +162,19 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         return [hit.clause.text]
     wants_figure, wants_owner = asked.figure, asked.body
 
+    def answers(sentence: str) -> bool:
+        # What the form asks for, or a figure on the subject in the unit asked (3年培训4.75万
+        # 人次 for 三年培训多少人次, in a clause whose first sentences hold more of its words).
+        return states_asked(asked, sentence) or (
+            asked.amount and states_in_unit(asked.unit, sentence)
+            and any(term in sentence for term in terms))
+
     def score(index_sentence: tuple[int, str]) -> float:
         index, sentence = index_sentence
         value = sum(len(term) for term in terms if term in sentence)
         if wants_figure and re.search(r"\d", sentence):
             value += 2
-        if states_asked(asked, sentence):
+        if answers(sentence):
             value += 6
         if wants_owner and _RESPONSIBILITY_PART.search(sentence):
             value += 6
@@ -185,12 +192,12 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
     if wants_owner:  # "who is responsible" is answered by the responsibility note itself
         chosen += [i for i, s in enumerate(sentences)
                    if _RESPONSIBILITY_PART.search(s) and i not in chosen][:1]
-    if not any(states_asked(asked, sentences[i]) for i in chosen):
+    if not any(answers(sentences[i]) for i in chosen):
         # The sentence stating what was asked, when the question's words are in another: the
         # sanction in a list article's lead-in ("有下列行为之一的，……处……罚款：") while the
         # conduct is in an item; the period in a sentence of its own after the duty
         # ("……报告个人财产及日常活动。报告期限不超过五年。").
-        chosen += [i for i, s in ranked if states_asked(asked, s)][:1]
+        chosen += [i for i, s in ranked if answers(s)][:1]
     picked = set(chosen)  # chosen for what they say, not added to complete another
     if asked.penalty:
         chosen += [j for j in _graded_sanctions(sentences, chosen) if j not in chosen]

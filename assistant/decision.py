@@ -13,12 +13,11 @@ figures are in `eval/decision-cv.json` and the README ("Answer decision").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from assistant.answer import coverage, terms_found
-from assistant.quantities import NUMBER, UNITS
+from assistant.quantities import QUANTITY
 from assistant.records import Hit
 
 # A key term this long is a named concept (住房公积金, 最低工资标准): no clause mentioning it is
@@ -27,9 +26,6 @@ from assistant.records import Hit
 ABSENT_CONCEPT_CHARS = 5
 
 
-# A quantity (三年, 6个月, 2020年): written in many forms (三年, 3年, 2019—2021年), so a scope
-# that never writes it this way may well state it; it does not make another region answer better.
-_QUANTITY = re.compile(rf"^{NUMBER}(?:{UNITS}|个)?$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +88,9 @@ def gather(terms: Sequence[str], hits: Sequence[Hit], covered: Sequence[float],
     own_coverage = max(covered[:depth], default=0.0)
     own_lexical = max((hit.lexical_raw for hit in first), default=0.0)
     gap, ratio = 0.0, 1.0
-    lacking = frozenset(term for term in terms if not _QUANTITY.match(term)
+    # A quantity (`QUANTITY`): a scope that never writes it this way (三年 against 3年) may well
+    # state it; it does not make another region answer better.
+    lacking = frozenset(term for term in terms if not QUANTITY.match(term)
                         and not in_scope(term)) if others else frozenset()
     better = [hit for hit in others if terms_found(terms, hit) & lacking]
     if better:

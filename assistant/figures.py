@@ -24,7 +24,11 @@ _CELL_UNIT = re.compile(r"[（(]([^（）()：:]{1,4})[）)]\s*[：:]\s*\d")
 # An amount, strongest first: money, a share or a multiple; then a count with its measure word
 # (人次, 家; 个 but not 个月) or a figure in a table cell (新型学徒制（人）：100).
 MONEY = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:元|%|％|倍)|百分之{NUMBER}")
-COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|{CELL.pattern}")
+# A count of ten thousands may stand before the noun it counts without a measure word
+# (三年培训1.8万新型学徒): digits only, as 千万 is also an adverb (千万不要).
+_BARE_COUNT = r"\d+(?:\.\d+)?\s*(?:万|亿)(?=[\u4e00-\u9fff])(?![元人次个家所项名位户倍])"
+COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|项|次|名|户)|"
+                   rf"{_BARE_COUNT}|{CELL.pattern}")
 # A period: a number and a unit of time. Four-digit numbers are years of the calendar
 # (2019年), and 月 or 日 after a month is a date (5月1日), so neither counts. 1—2个学期 is a
 # period too.
@@ -34,18 +38,30 @@ PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十�
 # condition (就业6个月以上).
 BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
 # The measure word a question asks in (多少人次, 几个, 多少元, 多少钱): a figure in that unit
-# answers it; 钱 is asked in 元.
-ASKED_UNIT = re.compile(r"(?:多少|几)(万元|元|钱|人次|人|个(?!月)|家|所|项|次|名|户|倍)")
+# answers it; 钱 is asked in 元, and 回, 趟 and 遍 count times as 次 does (领几回补贴).
+# People are counted in 人, 名 or 位 alike (多少位老师傅 — 遴选1000名技能名师).
+ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万元|元|钱|人次|人|个(?!月)|家|所|项|次|回|趟|遍|名|位|户|倍)")
 _MONEY_UNITS = ("万元", "元", "钱")
+_TIMES_UNITS = ("回", "趟", "遍")
+_PERSON_UNITS = ("人", "名", "位")
+# Units that are not a count of things: a bare count (1.8万新型学徒) is in none of them.
+_NOT_COUNTS = ("元", "%", "次", "倍")
 _SENTENCE = re.compile(r"[^。；！？\n]+")
 
 
+# A share asked for (多大比例, 比例是多少, 占比多少): a percentage answers it, not 50万元.
+ASKED_SHARE = re.compile(r"(?:多[少大高]|几成|什么|哪个)(?:的)?(?:比例|比重|占比|百分比)|"
+                         r"(?:比例|比重|占比|百分比)[^，,？?。]{0,6}多少|what percentage|what share")
+
+
 def asked_unit(question: str) -> str:
-    """The unit the question asks its figure in ("" when it names none); 钱 reads as 元."""
+    """The unit the question asks its figure in ("" when it names none); 钱 reads as 元, a
+    share as %."""
     found = ASKED_UNIT.search(question)
     if not found:
-        return ""
-    return "元" if found.group(1) in _MONEY_UNITS else found.group(1)
+        return "%" if ASKED_SHARE.search(question.lower()) else ""
+    unit = found.group(1)
+    return "元" if unit in _MONEY_UNITS else "次" if unit in _TIMES_UNITS else unit
 
 
 def _counts(piece: str, unit: str) -> bool:
@@ -69,7 +85,29 @@ def _cell_in_unit(piece: str, unit: str) -> bool:
         return False
     units = _CELL_UNIT.findall(piece)
     return unit in ("", "个") or len(units) < len(CELL.findall(piece)) or \
-        any(found.startswith(unit) for found in units)
+        any(re.match(_written(unit), found) for found in units)
+
+
+def states_in_unit(unit: str, text: str) -> bool:
+    """`text` states a figure in `unit` written in digits (3年培训4.75万人次, 补贴培训总数（人次）：
+    9500), the unit the question asks in, or a count standing bare before its noun (1.8万新型
+    学徒) for a unit that counts things (`in_unit`)."""
+    return in_unit(unit, text) > 0
+
+
+def in_unit(unit: str, text: str) -> int:
+    """2 when `text` writes a figure in `unit` (or a table cell of its column), 1 when it has
+    only a bare count (1.8万新型学徒) and `unit` counts things, 0 otherwise."""
+    if not unit:
+        return 0
+    if re.search(rf"\d\s*(?:万|亿)?{_written(unit)}", text) or _cell_in_unit(text, unit):
+        return 2
+    return int(unit not in _NOT_COUNTS and bool(re.search(_BARE_COUNT, text)))
+
+
+def _written(unit: str) -> str:
+    """How a text may write a figure in `unit`: a person as 人, 名 or 位, a share as % or ％."""
+    return "(?:人|名|位)" if unit in _PERSON_UNITS else "[%％]" if unit == "%" else unit
 
 
 def states_figure(asked: Asked, unit: str, piece: str) -> bool:
@@ -84,7 +122,8 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
         return states_amount(unit, piece)
     if unit == "元":
         return bool(MONEY.search(piece))
-    return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{unit}", piece) or _cell_in_unit(piece, unit))
+    return bool(re.search(rf"{NUMBER}\s*(?:万|亿)?{_written(unit)}", piece)
+                or _cell_in_unit(piece, unit))
 
 
 def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str, *,
@@ -105,4 +144,5 @@ def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str
 
 
 __all__ = ["BOUND", "COUNT", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
+           "in_unit", "states_in_unit",
            "states_asked_figure", "states_figure"]

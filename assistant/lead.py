@@ -14,14 +14,16 @@ answer them.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from assistant.definitions import asked_term
 from assistant.entry_into_force import asks_enactment, asks_entry_into_force
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
-from assistant.figures import BOUND, PERIOD, asked_unit, states_amount
-from assistant.records import Asked, Hit
+from assistant.figures import BOUND, PERIOD, asked_unit, in_unit, states_amount
+from assistant.quantities import QUANTITY
+from assistant.records import Asked, AskedPart, Hit
 from corpus.numbering import is_list_item
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
@@ -43,6 +45,15 @@ _ASKS_AMOUNT = re.compile(rf"多[少大高远重]|{_ASKING_JI}(?:个|人|元|倍
 # that 月报 answers) / how much: asking for a number in so many words.
 _ASKS_NUMBER = re.compile(rf"多[少大高长远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次|年|月|天|日|周)|"
                           r"多久(?![^，,？?]{0,8}一次)|how (?:much|many|long)|what percentage")
+# The parts of a question between commas and question marks, each of which may ask a figure
+# of its own (三年计划培训多少人次？第一年的任务是多少？).
+_QUESTION_PART = re.compile(r"[^，,？?；;。！!]+")
+# Asking for a limit: the most (最高补助多少, 封顶是多少) or the least (至少拿出多少比例). A
+# figure stated with a limit of that direction answers it (最高分别不超过50万元, 60%以上).
+_ASKS_UPPER = re.compile(r"最高|最多|最长|上限|封顶|至多|不超过|at most|maximum|up to")
+_ASKS_LOWER = re.compile(r"至少|最少|最短|最低|下限|不少于|不低于|at least|minimum")
+_UPPER_LIMIT = re.compile(r"最高|最多|最长|上限|封顶|至多|不超过|不得超过|不高于|以内|之内|以下")
+_LOWER_LIMIT = re.compile(r"至少|最少|最短|最低|下限|不少于|不低于|以上")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
 _ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|"
@@ -88,6 +99,7 @@ _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
 _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
+_SENTENCE = re.compile(r"[^。；;！？\n]+")
 
 
 # "Which ones": the answer is a list, quoted whole when the clause holds one (哪些内容, 哪几类,
@@ -96,7 +108,15 @@ _ASKS_WHICH_ONES = re.compile(r"哪些|哪几|包括什么|包含什么|什么(?
 
 
 def asked_for(question: str) -> Asked:
-    """Everything the question's form asks for, read once (`QueryAnalysis.asked`)."""
+    """Everything the question's form asks for, read once (`QueryAnalysis.asked`), with the
+    parts that each ask a figure when there are two or more (`Asked.parts`)."""
+    asked = _asked_in(question)
+    parts = [AskedPart(part, _asked_in(part)) for part in _QUESTION_PART.findall(question)]
+    parts = [part for part in parts if part.asked.figure]
+    return replace(asked, parts=tuple(parts)) if len(parts) > 1 else asked
+
+
+def _asked_in(question: str) -> Asked:
     lowered = question.lower()
     # 几 of a yes-no sentence asks nothing: read as 些 ("some") by the figure patterns.
     lowered = _YES_NO_SENTENCE.sub(lambda m: m.group(0).replace("几", "些"), lowered)
@@ -104,8 +124,12 @@ def asked_for(question: str) -> Asked:
     purpose = asks_purpose(question)
     # 什么是《X》的主要目的 asks a purpose, not the meaning of 主要目的.
     defined = "" if purpose else asked_term(question) or ""
-    return Asked(amount=bool(_ASKS_AMOUNT.search(lowered)) and not period,
-                 period=period, number=bool(_ASKS_NUMBER.search(lowered)),
+    amount = bool(_ASKS_AMOUNT.search(lowered)) and not period
+    figure = amount or period
+    bound = ("upper" if _ASKS_UPPER.search(lowered) else
+             "lower" if _ASKS_LOWER.search(lowered) else "") if figure else ""
+    return Asked(amount=amount, period=period, number=bool(_ASKS_NUMBER.search(lowered)),
+                 unit=asked_unit(lowered) if figure else "", bound=bound,
                  body=bool(_ASKS_BODY.search(lowered)),
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
@@ -119,6 +143,22 @@ def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],
     """(citation number, piece) for every piece of the passages quoted, in answer order."""
     return [(number, piece.strip()) for number, passages in quoted for passage in passages
             for piece in pattern.findall(passage) if piece.strip()]
+
+
+def _figure_pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str, str]]:
+    """(citation number, piece, its sentence) for every piece that may state a figure, in
+    answer order: between commas, and between the enumeration commas of a list of targets
+    (…1500人、退役军人750人), except where 分别 pairs the figures with things named before them
+    (最高分别不超过50万元、10万元: one piece)."""
+    found = []
+    for number, passages in quoted:
+        for passage in passages:
+            for sentence in _SENTENCE.findall(passage):
+                for part in _PIECE.findall(sentence):
+                    pieces = [part] if "分别" in part else _FIGURE_PIECE.findall(part)
+                    found += [(number, piece.strip(), sentence) for piece in pieces
+                              if piece.strip()]
+    return found
 
 
 def _relevance(piece: str, terms: Sequence[str]) -> int:
@@ -143,22 +183,59 @@ def _strength(asked: Asked, unit: str, piece: str) -> int:
     return 1 if states_amount(unit, piece) else 0
 
 
-def _figure_lead(asked: Asked, question: str, terms: Sequence[str], title: str,
-                 quoted: Sequence[tuple[int, Sequence[str]]]) -> str:
-    unit = asked_unit(question)
-    pieces = _pieces(quoted, _FIGURE_PIECE)
+def _states_limit(asked: Asked, piece: str) -> bool:
+    """The piece states a limit of the direction asked (最高…不超过50万元 for 最高是多少)."""
+    limit = {"upper": _UPPER_LIMIT, "lower": _LOWER_LIMIT}.get(asked.bound)
+    return bool(limit and limit.search(piece))
 
-    def rank(entry: tuple[int, tuple[int, str]]) -> tuple:
-        i, (_, piece) = entry
+
+def _best_figure(asked: Asked, terms: Sequence[str],
+                 pieces: Sequence[tuple[int, str, str]]) -> tuple[int, str] | None:
+    """(citation number, piece) of the piece stating best the figure asked, None when no
+    piece states one."""
+    unit = asked.unit
+    # The question's subject decides between figures, not the year or span it names: in
+    # "到2021年底技能劳动者占…28%，高技能人才占技能劳动者比例达到31%" the year opens the
+    # sentence for both figures, and 高技能人才 says which is asked.
+    subject = [term for term in terms if not QUANTITY.match(term)]
+    quantities = [term for term in terms if QUANTITY.match(term)]
+
+    def rank(entry: tuple[int, tuple[int, str, str]]) -> tuple:
+        i, (_, piece, sentence) = entry
         strength = _strength(asked, unit, piece)
-        in_unit = bool(strength and unit and re.search(rf"\d\s*(?:万|亿)?{unit}", piece))
-        # In the unit asked first, then the most direct statement, then the piece sharing most
-        # of the question's words, then the first.
-        return (in_unit, strength, _relevance(piece, terms), -i)
+        # In the unit asked first, then a figure with the limit asked (最高, 至少), then the
+        # most direct statement; then the sentence sharing most of the question's words (the
+        # figure's subject may open the sentence: 职工教育经费，其中60%以上用于一线职工培训),
+        # the unit written out (1000名 before 1.8万新型学徒 for 多少位), the piece sharing most
+        # of its subject, of the years and spans it names, the first.
+        written_in = in_unit(unit, piece) if strength else 0
+        return (written_in > 0, bool(strength) and _states_limit(asked, piece), strength,
+                _relevance(sentence, terms), written_in, _relevance(piece, subject),
+                _relevance(piece, quantities), -i)
 
     best = max(enumerate(pieces), key=rank, default=None)
-    if best is not None and rank(best)[1] > 0:  # its strength: some figure was found
-        return f"{title}：{_quoted([best[1]])}。"
+    if best is None or rank(best)[2] == 0:  # its strength: no figure was found
+        return None
+    number, piece, _ = best[1]
+    return number, piece
+
+
+def _figure_lead(asked: Asked, terms: Sequence[str], title: str,
+                 quoted: Sequence[tuple[int, Sequence[str]]]) -> str:
+    pieces = _figure_pieces(quoted)
+    # A question asking several figures (多大比例，最多补多少) gets the best piece for each
+    # part, read with that part's words and the words no part holds (its subject, said once).
+    found: list[tuple[int, str]] = []
+    for part in asked.parts:
+        shared = [t for t in terms if not any(t in other.text for other in asked.parts)]
+        best = _best_figure(part.asked, [t for t in terms if t in part.text] + shared, pieces)
+        if best is not None and best not in found:
+            found.append(best)
+    if not found:
+        best = _best_figure(asked, terms, pieces)
+        found = [best] if best is not None else []
+    if found:
+        return f"{title}：{_quoted(sorted(found, key=lambda item: item[0]))}。"
     what = "期限" if asked.period else "数额"
     # No figure: the wording used instead, in pieces between commas only (按规定给予…、…).
     deferred = [item for item in _pieces(quoted) if _DEFERRED.search(item[1])]
@@ -251,7 +328,7 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
     for indices in by_document.values():
         title = f"《{hits[indices[0]].document.title}》"
         if asked.figure:
-            lines.append(_figure_lead(asked, question, terms, title,
+            lines.append(_figure_lead(asked, terms, title,
                                       [(i + 1, passages[i]) for i in indices]))
         else:
             line = _body_lead(title, [(i + 1, passages[i], hits[i].clause.text)

@@ -49,6 +49,15 @@ class Asked:
     # a ratio or a limit (按什么标准, 期限), which a rule can answer (按规定给予, 由各县确定): a
     # clause stating no number does not answer it (`decision`, `figure_missing`).
     number: bool = False
+    # The measure word the figure is asked in (`figures.asked_unit`: 人次; 元 for 钱, 次 for
+    # 回), "" when the question names none; read once for the lead and the decision.
+    unit: str = ""
+    # A limit asked for: "upper" (最高, 最多, 封顶), "lower" (至少, 最少, 不少于) or "" (`lead`).
+    bound: str = ""
+    # A question asking two figures or more in parts of its own (政府补多大比例，最多补多少？):
+    # each part as written with what it asks, for a lead that answers every one; empty when
+    # one part asks.
+    parts: tuple["AskedPart", ...] = ()
     body: bool = False
     who: bool = False  # who is eligible, on what condition (哪些人, 对象, 条件, 谁可以)
     penalty: bool = False  # what sanction a conduct draws (受到什么处罚, `penalties`)
@@ -70,6 +79,14 @@ class Asked:
     @property
     def figure(self) -> bool:
         return self.amount or self.period
+
+
+@dataclass(frozen=True)
+class AskedPart:
+    """One part of a question asking several figures: its text and what it asks."""
+
+    text: str
+    asked: Asked
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from assistant.analysis import QuestionAnalyser
 from assistant.answer import (answered_text, cite, coverage, rest_of_clause_text, terms_found,
                               unquoted_sentences)
 from assistant.decision import DecisionThresholds, Weighing, gather
-from assistant.figures import asked_unit, states_asked_figure
+from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
@@ -350,9 +350,9 @@ class PolicyAssistant:
         question."""
         if not analysis.asked.figure or not analysis.terms:
             return None
-        # The unit asked is read once, not once per hit.
-        asked, unit, terms = analysis.asked, asked_unit(analysis.question), analysis.terms
-        return lambda hit, min_terms: states_asked_figure(asked, unit, terms, hit.clause.text,
+        asked, terms = analysis.asked, analysis.terms
+        return lambda hit, min_terms: states_asked_figure(asked, asked.unit, terms,
+                                                         hit.clause.text,
                                                          min_terms=min_terms)
 
     def mentioned(self, term: str, doc_ids: Sequence[str] = ()) -> bool:

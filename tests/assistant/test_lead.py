@@ -14,10 +14,10 @@ from eval.metrics import verbatim_segments
 @pytest.mark.parametrize("question, expected", [
     ("企业职工参加培训的补贴标准是多少？", Asked(amount=True, number=True)),
     ("按什么标准发放生活费补贴？", Asked(amount=True)),
-    ("每人最多能领几次补贴？", Asked(amount=True, number=True)),
-    ("培训补贴资金可以先行拨付多大比例？", Asked(amount=True, number=True)),
+    ("每人最多能领几次补贴？", Asked(amount=True, number=True, unit="次", bound="upper")),
+    ("培训补贴资金可以先行拨付多大比例？", Asked(amount=True, number=True, unit="%")),
     ("How much is the training subsidy?", Asked(amount=True, number=True)),
-    ("以工代训补贴最长给多久？", Asked(period=True, number=True)),
+    ("以工代训补贴最长给多久？", Asked(period=True, number=True, bound="upper")),
     ("补贴期限是几个月？", Asked(period=True, number=True)),
     ("职业技能培训由哪个部门负责？", Asked(body=True)),
     ("这项工作谁来牵头？", Asked(body=True)),
@@ -35,17 +35,17 @@ from eval.metrics import verbatim_segments
     # 几 after 十/好/这 says "some", not "how many": no figure is asked.
     ("我在厂里干了十几年，想学技术，有补贴吗", Asked()),
     ("我干家政好几年了，还能再培训吗", Asked()),
-    ("这几年计划培训多少人次？", Asked(amount=True, number=True)),
+    ("这几年计划培训多少人次？", Asked(amount=True, number=True, unit="人次")),
     # …and after a negation, or in a yes-no question (a wh-word there is an indefinite)
     ("开了没几年的小店，店主能学电商吗？", Asked()),
     ("厂里想送几个工人去学焊接，政府补钱吗？", Asked()),
     ("能多拿几个职业资格证书不", Asked()),
-    ("每人每年最多能领几次补贴？", Asked(amount=True, number=True)),
-    ("补贴期限最长几个月？", Asked(period=True, number=True)),
-    ("补贴分几个批次拨付？", Asked(amount=True, number=True)),
+    ("每人每年最多能领几次补贴？", Asked(amount=True, number=True, unit="次", bound="upper")),
+    ("补贴期限最长几个月？", Asked(period=True, number=True, bound="upper")),
+    ("补贴分几个批次拨付？", Asked(amount=True, number=True, unit="个")),
     # A standard, a limit or a list asked for is no number asked for: a rule can answer it
     # (按规定给予, 由各县确定); nor is a frequency (多久…一次, answered by 月报).
-    ("补贴最高是什么标准？", Asked(amount=True)),
+    ("补贴最高是什么标准？", Asked(amount=True, bound="upper")),
     ("行业标准制定流程包括哪几个环节？", Asked(amount=True, listing=True)),
     ("工作情况多久报一次？", Asked(period=True)),
     ("How long is the subsidy paid?", Asked(period=True, number=True)),
