@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 
 from assistant.definitions import defines
 from assistant.entry_into_force import states_entry_into_force
@@ -18,6 +18,7 @@ from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
 from assistant.records import Asked, Hit
+from assistant.quantities import QUANTITY
 from corpus.numbering import is_list_item, match_heading
 from index.lexical import STOPWORDS, Tokenizer, dictionary_tags
 from index.store import lexical_text
@@ -81,6 +82,16 @@ def key_terms(question: str, tokenizer: Tokenizer, *, extra: str = "",
                 if part not in words and not _is_function_word(part):
                     words.append(part)
     return words
+
+
+def unused_terms(terms: Sequence[str], used: Callable[[str], bool]) -> list[str]:
+    """The key terms the documents searched never use (`used(term)` False), the words naming
+    things first: nouns by jieba's tags, and words its dictionary lacks (军装, 公租房 before 离开,
+    快要). Quantities (三年, 2021) are left out: a text may write them another way."""
+    unused = [term for term in terms if not QUANTITY.match(term) and not used(term)]
+    tags = dictionary_tags()
+    naming = [term for term in unused if tags.get(term) is None or tags[term][0] in "nj"]
+    return naming + [term for term in unused if term not in naming]
 
 
 def _is_function_word(word: str) -> bool:

@@ -23,7 +23,7 @@ from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import (answered_text, cite, coverage, rest_of_clause_text, terms_found,
-                              unquoted_sentences)
+                              unquoted_sentences, unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
@@ -480,6 +480,10 @@ class PolicyAssistant:
         what kind of figure (数额, 期限) the scope's documents do not set on the topic, when
         that is why (another region's do, or none of the clauses on it states one)."""
         topic = self._topic(terms)
+        # Said of words the documents searched never use, "no provision on X" is true; said of
+        # words they do use (参加、培训), it is not: the refusal then says only that no clause
+        # answers the question.
+        lacking = unused_terms(terms, self.analyser.used_in(scope))
         related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
         elsewhere: list[Hit] = []
         seen_docs: set[str] = set()
@@ -496,11 +500,14 @@ class PolicyAssistant:
             titles = "、".join(f"《{self.index.document(d).title}》" for d in shown)
             if len(scope.doc_ids) > len(shown):
                 titles += f"等{len(scope.doc_ids)}份文件"
-            text = f"{titles}没有写明“{topic}”的具体{figure}。" if figure \
-                else f"{titles}没有关于“{topic}”的明确规定。"
         else:
-            text = f"现有文件没有写明“{topic}”的具体{figure}。" if figure \
-                else f"现有文件没有关于“{topic}”的明确规定。"
+            titles = "现有文件"
+        if figure:
+            text = f"{titles}没有写明“{topic}”的具体{figure}。"
+        elif lacking:
+            text = f"{titles}没有关于“{'、'.join(lacking[:4])}”的明确规定。"
+        else:
+            text = f"{titles}中没有明确回答这一问题的条款。"
         if beyond_shown:
             text = f"除已引用的条款外，{text}"
         if missing:
