@@ -68,6 +68,8 @@ _ASKS_WHO = re.compile(r"(?:哪些|什么|哪类|哪种)(?:人|群体|对象|劳
 # a purpose far more often (为维护…, 为规范…的执业行为, 为支撑…; Legal-DC answers had led with
 # these as "the target group"); no seed answer's lead opened with it.
 _WHO_OPENING = re.compile(r"^(?:对于|对|面向|针对|凡)")
+# A piece continuing the 的-phrase before it with another case (…的，以及…的; …的，或者…的).
+_ALTERNATIVE = re.compile(r"^(?:以及|或者)")
 _BENEFIT = re.compile(r"给予|可|按|享受|予以|纳入|免|补贴|发放|开展|提供")
 # The share of a piece's bigrams found in the question above which it only restates it.
 _RESTATED = 0.8
@@ -273,16 +275,27 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
     asked = _bigrams(question)
     for number, passages in quoted:
         for passage in passages:
-            pieces = [piece.strip() for piece in _PIECE.findall(passage) if piece.strip()]
-            for i, piece in enumerate(pieces):
-                follows = pieces[i + 1] if i + 1 < len(pieces) else ""
+            spans = [(m.start(), m.end()) for m in _PIECE.finditer(passage)
+                     if m.group(0).strip()]
+            opened = -1  # where the 的-phrase that a 以及/或者 piece continues begins
+            for i, (start, end) in enumerate(spans):
+                piece = passage[start:end].strip()
+                follows = passage[slice(*spans[i + 1])].strip() if i + 1 < len(spans) else ""
                 if len(piece) >= 6 and (_WHO_OPENING.match(piece) or (
                         piece.endswith("的") and _BENEFIT.search(follows))) and \
                         not _restates(piece, asked) and not is_list_item(piece) and \
                         not _POINTS_TO_LIST.search(piece):
+                    # "…吸纳贫困劳动力就业…的，以及参保企业吸纳就业困难人员…的": one who-phrase
+                    # in two alternatives, quoted together (a verbatim span of the passage).
+                    if _ALTERNATIVE.match(piece) and opened >= 0:
+                        piece = passage[opened:end].strip()
+                    else:
+                        opened = start if piece.endswith("的") else -1
                     # Who, and what they get: 对贫困劳动力… is chosen for 免费培训 by the
                     # piece after it (开展免费职业技能培训).
                     found.append((_relevance(piece + follows, terms), number, piece))
+                else:
+                    opened = -1
     if not found:
         return None
     _, number, piece = max(enumerate(found), key=lambda entry: (entry[1][0], -entry[0]))[1]

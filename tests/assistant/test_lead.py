@@ -351,3 +351,16 @@ def test_graded_disciplinary_sanctions_are_quoted_with_the_item_asked_about_only
     assert "（二）弄虚作假，骗取职务" in text
     assert "（一）在选拔任用" not in text and "（三）以暴力" not in text
     assert _all_verbatim(text, [hit])
+
+
+def test_a_who_phrase_in_two_alternatives_is_quoted_whole(docs_by_id):
+    # "…吸纳贫困劳动力就业6个月以上并开展以工代训的，以及参保企业吸纳就业困难人员…的，按每人每月
+    # 200元…": both cases qualify; the lead quotes them as the clause writes them, not the
+    # second alone (which opens with 以及 and reads as if it were the only one).
+    hits = [_hit(docs_by_id, "sanmenxia-2019", "2.3.1")]
+    text, lines = _answer("企业吸纳什么人员开展以工代训才能领补贴？", ["企业", "吸纳", "人员", "以工代训", "补贴"],
+                          hits)
+    assert "写明的对象和条件" in lines[0]
+    assert "吸纳贫困劳动力就业6个月以上并开展以工代训的，以及参保企业吸纳就业困难人员" in lines[0]
+    assert "“以及" not in lines[0]
+    assert _all_verbatim(text, hits)
