@@ -19,6 +19,7 @@ from assistant.abbreviations import Abbreviations
 from assistant.documents import DocumentResolver
 from assistant.english import EnglishGlossary, EnglishReading
 from assistant.lead import asked_for
+from assistant.plan_years import calendar_years, document_period, mentions_plan_year
 from assistant.followups import Resolution, TurnContext, without_places
 from assistant.records import QueryAnalysis, RegionScope
 from assistant.references import clauses_for_labels, reference_labels
@@ -51,6 +52,8 @@ class QuestionAnalyser:
         self.named_documents = DocumentResolver(documents)
         self._doc_ids = frozenset(d.doc_id for d in documents)  # fixed per index version
         self._region_of = {d.doc_id: d.region.name for d in documents}
+        self._by_id = {d.doc_id: d for d in documents}
+        self._periods: dict[str, tuple[int, int] | None] = {}
 
     def analyse(self, question: str, region: str | None = None, *,
                 with_terms: bool = True, focus: Clause | None = None,
@@ -75,9 +78,12 @@ class QuestionAnalyser:
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)
         english = self._english(question, region_words)
+        # 头一年 of a plan running 2019—2021 is read as 2019年, as the texts write it; the
+        # vectors read the question as typed.
+        read = self.with_calendar_years(question, scope.doc_ids)
         terms: tuple[str, ...] = ()
         if with_terms or self.thesaurus is not None:
-            terms = tuple(key_terms(question, self.tokenizer,
+            terms = tuple(key_terms(read, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
                                     region_words=region_words, mentioned=self._in_corpus))
             if resolution is not None:  # carried terms the text's own do not already hold
@@ -91,7 +97,7 @@ class QuestionAnalyser:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
         # What it asks about a place is the same question (天津两后生定义 asks what 两后生 means).
-        asked = asked_for(without_places(question, region_words))
+        asked = asked_for(without_places(read, region_words))
         unknown_share = (sum(not self._in_corpus(term) for term in terms) / len(terms)
                          if terms else 0.0)
         if not with_terms:
@@ -107,8 +113,8 @@ class QuestionAnalyser:
             focus = None
         # The documents it names are its scope; the rest of it says which clause. Unless it
         # asks about the document itself (when it applies, who made it): the title line says.
-        searched = (self.named_documents.as_self_reference(question)
-                    if scope.documents and not asked.about_the_document else "")
+        searched = (self.named_documents.as_self_reference(read)
+                    if scope.documents and not asked.about_the_document else "") or read
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
                              asked=asked, synonyms=synonyms, place_names=place_names,
@@ -202,6 +208,20 @@ class QuestionAnalyser:
         return tuple(dict.fromkeys(
             m.region.short_name for m in in_pinyin if any(
                 m.region.name != region and m.region.name.startswith(region) for region in own)))
+
+    def with_calendar_years(self, question: str, doc_ids: Sequence[str]) -> str:
+        """The question with a year of a plan (头一年, 最后一年) written as the calendar year, when
+        the documents it searches (`doc_ids`; every one when empty) run over one period
+        (`plan_years`)."""
+        if not mentions_plan_year(question):
+            return question
+        searched = [d for d in doc_ids if d in self._by_id] or list(self._by_id)
+        return calendar_years(question, [self._period(doc_id) for doc_id in searched])
+
+    def _period(self, doc_id: str) -> tuple[int, int] | None:
+        if doc_id not in self._periods:  # read once per document, on the first question asking
+            self._periods[doc_id] = document_period(self._by_id[doc_id])
+        return self._periods[doc_id]
 
     def _referenced(self, question: str, scope: RegionScope) -> tuple[Clause, ...]:
         labels = reference_labels(question)

@@ -36,10 +36,11 @@ _YES_NO_SENTENCE = re.compile(r"[^？?！!。]*?(?:吗|(?<![什怎多那这要])
 # 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
 _ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
                           r"how long")
-# 多少 (多大, 多高) / 几 + a measure word / 标准 / 金额 / 比例 / 最高 / 最多: asking for a figure.
+# 多少 (多大, 多高) / 几 + a measure word (not 哪几个: which ones) / 标准 / 金额 / 比例 / 最高 /
+# 最多: asking for a figure.
 # 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
 # 职业技能标准 is a standard to meet, not an amount.
-_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|{_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
+_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
 # 多少 / 多大 / 几 + a measure word (not 哪几: which ones) / 多久 (not 多久…一次, a frequency
 # that 月报 answers) / how much: asking for a number in so many words.
@@ -56,7 +57,7 @@ _UPPER_LIMIT = re.compile(r"最高|最多|最长|上限|封顶|至多|不超过|
 _LOWER_LIMIT = re.compile(r"至少|最少|最短|最低|下限|不少于|不低于|以上")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
-_ASKS_BODY = re.compile(r"哪(?:个|些|一个|一级|级)?(?:部门|单位|机构|机关)|"
+_ASKS_BODY = re.compile(r"哪(?:个|些|几个|一个|一级|级)?(?:部门|单位|机构|机关)|"
                         r"责任(?:部门|单位|分工|主体|机关)|谁(?!可|能)|负责|牵头|"
                         r"responsible|in charge|which department")
 # 哪些人 / 什么人 / 哪类群体 / 谁可以 / 对象 / 条件 / 面向 / 针对: who is eligible, and on what

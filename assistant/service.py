@@ -580,6 +580,12 @@ class PolicyAssistant:
         built from (`places`: `followup_places`, when already read)."""
         mentions, anchors = places if places is not None else \
             self.followup_places(question, previous)
+        if previous is not None:
+            # "最后一年呢？" asks another year, as "2021年呢？" does: read in the plans of the
+            # places it names, else of the turn before.
+            doc_ids = self.analyser.regions.scope_of(mentions).doc_ids if mentions \
+                else previous.scope_doc_ids
+            question = self.analyser.with_calendar_years(question, doc_ids)
         return resolve(question, previous, mentions, self.analyser.terms,
                        known=self.mentioned, anchors=anchors)
 

@@ -46,7 +46,9 @@ from eval.metrics import verbatim_segments
     # A standard, a limit or a list asked for is no number asked for: a rule can answer it
     # (按规定给予, 由各县确定); nor is a frequency (多久…一次, answered by 月报).
     ("补贴最高是什么标准？", Asked(amount=True, bound="upper")),
-    ("行业标准制定流程包括哪几个环节？", Asked(amount=True, listing=True)),
+    ("行业标准制定流程包括哪几个环节？", Asked(listing=True)),  # which ones, not how many
+    ("这项工作由哪几个部门负责？", Asked(body=True, listing=True)),
+    ("这件事归哪几个单位管？", Asked(body=True, listing=True)),
     ("工作情况多久报一次？", Asked(period=True)),
     ("How long is the subsidy paid?", Asked(period=True, number=True)),
 ])
