@@ -50,8 +50,8 @@ def mentions_plan_year(question: str) -> bool:
 
 
 def calendar_years(question: str, periods: Sequence[tuple[int, int] | None]) -> str:
-    """`question` with each year of a plan written as the calendar year ("头一年的量是多少" →
-    "2019年的量是多少"), when `periods` (those of the documents searched) are one period; as
+    """`question` with each year of a plan written as the calendar year ("头一年培训多少人次" →
+    "2019年培训多少人次"), when `periods` (those of the documents searched) are one period; as
     typed otherwise, and for a year past the period's end."""
     known = set(periods)
     if len(known) != 1 or None in known:

@@ -17,7 +17,7 @@ def test_a_plans_period_is_read_from_its_title_or_its_opening_clauses(docs_by_id
 
 def test_an_ordinal_year_becomes_the_calendar_year_of_one_period():
     period = [(2019, 2021)]
-    assert calendar_years("头一年的量是多少？", period) == "2019年的量是多少？"
+    assert calendar_years("头一年培训多少人次？", period) == "2019年培训多少人次？"
     assert calendar_years("第二年计划培训多少人次", period) == "2020年计划培训多少人次"
     assert calendar_years("最后一年呢？", period) == "2021年呢？"
     assert calendar_years("第五年呢？", period) == "第五年呢？"  # past the period's end
@@ -37,7 +37,7 @@ def test_the_question_is_searched_and_read_with_the_calendar_year(hash_assistant
 def test_the_lead_gives_the_total_and_the_first_years_figure(docs_by_id):
     document = docs_by_id["tianjin-2019"]
     hit = Hit(clause=document.clause("2"), document=document, score=1.0)
-    question = calendar_years("三年一共培训多少人次？头一年的任务是多少？", [(2019, 2021)])
+    question = calendar_years("三年一共培训多少人次？头一年计划培训多少？", [(2019, 2021)])
     lead = answered_text(question, ["三年", "一共", "培训", "人次", "2019", "任务"], [hit],
                          asked_for(question)).split("\n")[0]
     assert "“三年共开展各类职业技能培训60万人次以上”……“其中2019年培训18万人次以上”[1]" in lead
