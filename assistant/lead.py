@@ -47,7 +47,7 @@ _ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人
 _ASKS_NUMBER = re.compile(rf"多[少大高长远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次|年|月|天|日|周)|"
                           r"多久(?![^，,？?]{0,8}一次)|how (?:much|many|long)|what percentage")
 # The parts of a question between commas and question marks, each of which may ask a figure
-# of its own (三年计划培训多少人次？第一年的任务是多少？).
+# of its own (三年计划培训多少人次？第二年计划多少？).
 _QUESTION_PART = re.compile(r"[^，,？?；;。！!]+")
 # Asking for a limit: the most (最高补助多少, 封顶是多少) or the least (至少拿出多少比例). A
 # figure stated with a limit of that direction answers it (最高分别不超过50万元, 60%以上).
