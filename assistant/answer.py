@@ -225,8 +225,12 @@ def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
         # there the lead-in of an item that matched brings the other items too.
         if _is_lead_in(sentences[i]) and (i in picked or asked.listing):
             following = range(i + 1, min(len(sentences), i + 1 + MAX_LIST_ITEMS))
+            # A lead-in closing its line introduces the lines after it, numbered or not
+            # ("中药保护品种的保护期限：\n中药一级保护品种分别为三十年、二十年、十年。\n…").
+            unnumbered = _ends_line(hit.clause.text, sentences[i]) and \
+                i + 1 < len(sentences) and not is_list_item(sentences[i + 1])
             for j in following:
-                if not is_list_item(sentences[j]):
+                if not (unnumbered or is_list_item(sentences[j])):
                     break
                 if j not in chosen:
                     chosen.append(j)
@@ -246,6 +250,11 @@ def _graded_sanctions(sentences: list[str], chosen: list[int]) -> list[int]:
             j += 1
             added.append(j)
     return added
+
+
+def _ends_line(text: str, sentence: str) -> bool:
+    """`sentence` closes a line of `text` that another line follows."""
+    return f"{sentence.rstrip()}\n" in text
 
 
 def _is_lead_in(sentence: str) -> bool:

@@ -34,9 +34,9 @@ COUNT = re.compile(rf"{NUMBER}\s*(?:万|亿)?(?:人次|人|个(?!月)|家|所|�
 # period too.
 PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十百半]+)\s*"
                     r"(?:个月|年|日|天|周|小时|学时|课时|工作日|个?学期|个?学年)")
-# A bound (最长不超过6个月, 三年内) answers "how long"; a period without one is often a
-# condition (就业6个月以上).
-BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
+# A bound (最长不超过6个月, 三年内, 至少保存两年) answers "how long"; a period without one is
+# often a condition (就业6个月以上).
+BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|至少|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
 # The measure word a question asks in (多少人次, 几个, 多少元, 多少钱): a figure in that unit
 # answers it; 钱 is asked in 元, and 回, 趟 and 遍 count times as 次 does (领几回补贴).
 # People are counted in 人, 名 or 位 alike (多少位老师傅 — 遴选1000名技能名师).

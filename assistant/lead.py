@@ -33,14 +33,16 @@ _ASKING_JI = r"(?<![十好这那近前头后没不])几"
 # indefinite, as Chinese grammar reads wh-words in yes-no questions (能多考几个证吗: "a few";
 # 招了几个贫困户…，政府给钱吗 asks whether, not how many).
 _YES_NO_SENTENCE = re.compile(r"[^？?！!。]*?(?:吗|(?<![什怎多那这要])么|嘛|不|没有)\s*(?:[？?！!。]|$)")
-# 多久 / 多长时间 / 几年 / 几个月 / 期限 / 最长: asking for a period.
-_ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|期限|时限|最长|"
+# 多久 / 多长时间 / 几年 / 几个月 / 最长 / 期限 as the thing asked (期限是多久, 保修期限为？; not
+# 超过使用期限的部件…受到何种处罚, 在规定时限内未完成…怎么办): asking for a period.
+_ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|最长|"
+                          r"(?:期限|时限)(?=\s*(?:是|为|有多|多|几|怎|如何|[？?]|$))|"
                           r"how long")
 # 多少 (多大, 多高) / 几 + a measure word (not 哪几个: which ones) / 标准 / 金额 / 比例 / 最高 /
 # 最多: asking for a figure.
 # 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
 # 职业技能标准 is a standard to meet, not an amount.
-_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎|如何)|什么标准|"
+_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎(?!么办)|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
 # 多少 / 多大 / 几 + a measure word (not 哪几: which ones) / 多久 (not 多久…一次, a frequency
 # that 月报 answers) / how much: asking for a number in so many words.
@@ -103,6 +105,8 @@ _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
 _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
+# A piece stating the exception to the rule before it (但, 但是, 但最长…).
+_EXCEPTION = re.compile(r"^(?:但是|但)")
 
 
 # "Which ones": the answer is a list, quoted whole when the clause holds one (哪些内容, 哪几类,
@@ -168,6 +172,11 @@ def _relevance(piece: str, terms: Sequence[str]) -> int:
     return sum(len(term) for term in terms if term in piece)
 
 
+def _held(text: str, terms: Sequence[str]) -> int:
+    """How many of the terms `text` holds."""
+    return sum(term in text for term in terms)
+
+
 def _quoted(pieces: list[tuple[int, str]]) -> str:
     """“piece”[n] for each piece, pieces of one citation joined by …… before its marker."""
     parts: list[str] = []
@@ -207,14 +216,18 @@ def _best_figure(asked: Asked, terms: Sequence[str],
         i, (_, piece, sentence) = entry
         strength = _strength(asked, unit, piece)
         # In the unit asked first, then a figure with the limit asked (最高, 至少), then the
-        # most direct statement; then the sentence sharing most of the question's words (the
-        # figure's subject may open the sentence: 职工教育经费，其中60%以上用于一线职工培训),
-        # the unit written out (1000名 before 1.8万新型学徒 for 多少位), the piece sharing most
-        # of its subject, of the years and spans it names, the first.
+        # most direct statement; the rule before its exception (…不得超过三十日；情况复杂的…，
+        # 但是延长期限不得超过三十日); then the sentence holding most of the question's words (the
+        # subject may open the sentence: 职工教育经费，其中60%以上用于一线职工培训), counted as
+        # words, not characters (one long word in an aside, 经市场监督管理部门负责人批准, does
+        # not outweigh 查封、扣押的期限); then the piece holding most of the question's subject,
+        # the unit written out (1000名 before 1.8万新型学徒 for 多少位), the subject's length in
+        # the piece, its years and spans, the first.
         written_in = in_unit(unit, piece) if strength else 0
         return (written_in > 0, bool(strength) and _states_limit(asked, piece), strength,
-                _relevance(sentence, terms), written_in, _relevance(piece, subject),
-                _relevance(piece, quantities), -i)
+                not _EXCEPTION.match(piece), _held(sentence, terms), _held(piece, subject),
+                written_in,
+                _relevance(piece, subject), _relevance(piece, quantities), -i)
 
     best = max(enumerate(pieces), key=rank, default=None)
     if best is None or rank(best)[2] == 0:  # its strength: no figure was found
@@ -224,8 +237,13 @@ def _best_figure(asked: Asked, terms: Sequence[str],
 
 
 def _figure_lead(asked: Asked, terms: Sequence[str], title: str,
-                 quoted: Sequence[tuple[int, Sequence[str]]]) -> str:
+                 quoted: Sequence[tuple[int, Sequence[str]]], document_title: str = "") -> str:
     pieces = _figure_pieces(quoted)
+    # Words of the document's own title (市场监督管理 in 《市场监督管理行政处罚程序规定》) say which
+    # document, not which of its figures: every sentence of it is about them. Its years (the
+    # plan's period, 2019—2021年) are kept: a year tells figures apart.
+    terms = [term for term in terms
+             if QUANTITY.match(term) or term not in document_title] or list(terms)
     # A question asking several figures (多大比例，最多补多少) gets the best piece for each
     # part, read with that part's words and the words no part holds (its subject, said once).
     found: list[tuple[int, str]] = []
@@ -343,7 +361,8 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
         title = f"《{hits[indices[0]].document.title}》"
         if asked.figure:
             lines.append(_figure_lead(asked, terms, title,
-                                      [(i + 1, passages[i]) for i in indices]))
+                                      [(i + 1, passages[i]) for i in indices],
+                                      hits[indices[0]].document.title))
         else:
             line = _body_lead(title, [(i + 1, passages[i], hits[i].clause.text)
                                       for i in indices]) \

@@ -49,6 +49,11 @@ from eval.metrics import verbatim_segments
     ("行业标准制定流程包括哪几个环节？", Asked(listing=True)),  # which ones, not how many
     ("这项工作由哪几个部门负责？", Asked(body=True, listing=True)),
     ("这件事归哪几个单位管？", Asked(body=True, listing=True)),
+    # 期限 asks a period only as the thing asked; 标准怎么办 asks what to do, not an amount.
+    ("保修期限为？", Asked(period=True)),
+    ("更换超过使用期限的部件不及时，会受到什么处罚？", Asked(penalty=True)),
+    ("在规定时限内没有完成工作怎么办？", Asked()),
+    ("提高收费标准怎么办？", Asked()),
     ("工作情况多久报一次？", Asked(period=True)),
     ("How long is the subsidy paid?", Asked(period=True, number=True)),
 ])
@@ -366,3 +371,39 @@ def test_a_who_phrase_in_two_alternatives_is_quoted_whole(docs_by_id):
     assert "吸纳贫困劳动力就业6个月以上并开展以工代训的，以及参保企业吸纳就业困难人员" in lines[0]
     assert "“以及" not in lines[0]
     assert _all_verbatim(text, hits)
+
+
+def test_a_lead_in_closing_its_line_brings_the_lines_after_it_numbered_or_not():
+    # A statute's lead-in whose items are lines without numbers: the periods are in them.
+    hit = _article("第十二条　中药保护品种的保护期限：\n中药一级保护品种分别为三十年、二十年、十年。\n"
+                   "中药二级保护品种为七年。")
+    text, lines = _answer("中药品种保护的期限是多久？", ["中药", "品种保护", "期限"], [hit])
+    assert "未写明" not in lines[0] and "三十年" in lines[0]
+    assert "中药二级保护品种为七年。" in lines[1]
+    assert _all_verbatim(text, [hit])
+
+
+def test_at_least_is_the_bound_of_a_period_asked():
+    hit = _article("第十七条　回收网点应当依法建立回收台账，如实记录回收时间等内容。回收台账应当至少保存两年。")
+    text, lines = _answer("回收台账应当保存几年？", ["回收", "台账"], [hit])
+    assert "“回收台账应当至少保存两年”[1]" in lines[0]
+    assert _all_verbatim(text, [hit])
+
+
+def test_the_rule_comes_before_its_exception():
+    hit = _article("第三十条　查封、扣押的期限不得超过三十日；情况复杂的，经市场监督管理部门负责人批准，可以延长，"
+                   "但是延长期限不得超过三十日。")
+    text, lines = _answer("市场监督管理部门查封、扣押的期限是多久？",
+                          ["市场", "监督", "管理部门", "查封", "扣押", "期限"], [hit])
+    assert "“扣押的期限不得超过三十日”[1]" in lines[0]
+    assert _all_verbatim(text, [hit])
+
+
+def test_the_documents_own_title_words_do_not_pick_the_figure():
+    # Every sentence of 《行业标准管理办法》 is about 行业标准: 修订 says which period is asked.
+    document = parse_text("行业标准管理办法\n第二十条　行业标准制定周期一般不超过24个月，修订周期一般不超过18个月。\n",
+                          doc_id="standards", source_file="standards.txt")
+    hit = Hit(clause=document.clauses[0], document=document, score=1.0)
+    text, lines = _answer("行业标准的修订周期是多久？", ["行业标准", "修订", "周期"], [hit])
+    assert "“修订周期一般不超过18个月”[1]" in lines[0]
+    assert _all_verbatim(text, [hit])
