@@ -11,7 +11,10 @@ in-process, `POST /ask` over HTTP), and three things are read off the answer:
   sentences (split at 。 and ；) found in the passages quoted for citation 1. The gold is the
   part of the article that answers; an answer that quotes the article's other sentence (the
   repeal beside the entry into force, the neighbouring definition) scores low here while its
-  retrieval scores full.
+  retrieval scores full;
+- when it is, and the answer opens with a figure lead (`assistant.lead`: the amount or period
+  asked, or "未写明具体期限"), whether the lead quotes a figure from inside the gold: a lead
+  saying the clause states none, of a gold clause, misleads (the gold answers the question).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from corpus.numbering import match_heading
 from eval.corpus_metrics import normalise
 from eval.corpus_records import BenchmarkQuestion
+from eval.metrics import figure_lead_lines
 
 _GOLD_SENTENCE = re.compile(r"[^。；]+[。；]?")
 _MIN_SENTENCE = 5  # characters: shorter pieces (a bare item number) say nothing alone
@@ -39,6 +43,9 @@ class Answered:
     first_quoted: tuple[str, ...]  # the passages the answer quotes from citation 1
     latency_ms: float
     error: str | None = None
+    # The pieces its figure lead quotes: () when the lead says no figure is stated, None when
+    # the answer has no figure lead.
+    lead_quoted: tuple[str, ...] | None = None
 
 
 def quoted_from(text: str, label: str) -> tuple[str, ...]:
@@ -51,6 +58,17 @@ def quoted_from(text: str, label: str) -> tuple[str, ...]:
             end = body.rfind("”[")
             return tuple(body[:end].split("”……“")) if end >= 0 else ()
     return ()
+
+
+# A figure lead's quoted pieces: “…”[n] or “…”…… (a law's text has quotes of its own inside).
+_LEAD_PIECE = re.compile(r"“(.+?)”(?=\[\d+\]|……)")
+
+
+def lead_quoted(text: str) -> tuple[str, ...] | None:
+    """The pieces the answer's first figure lead quotes (() when it says no figure is stated),
+    None when it has no figure lead."""
+    leads = figure_lead_lines(text)
+    return tuple(_LEAD_PIECE.findall(leads[0])) if leads else None
 
 
 def gold_sentences(question: BenchmarkQuestion) -> list[str]:
@@ -71,14 +89,20 @@ def score_answer(question: BenchmarkQuestion, answered: Answered) -> dict:
     """The three readings of one answer (None where they do not apply)."""
     if answered.status != "answered":  # an error is no answer either way: counted apart
         return {"answered": None if answered.status == "error" else False,
-                "first_cited_gold": None, "gold_quoted": None}
+                "first_cited_gold": None, "gold_quoted": None, "figure_lead_in_gold": None}
     clause = normalise(answered.first_cited)
     first_gold = bool(question.gold) and all(normalise(g) in clause for g in question.gold)
     quoted = normalise("".join(answered.first_quoted))
     sentences = gold_sentences(question)
     share = (sum(s in quoted for s in sentences) / len(sentences)) if first_gold and \
         sentences else None
-    return {"answered": True, "first_cited_gold": first_gold, "gold_quoted": share}
+    lead = None
+    if first_gold and answered.lead_quoted is not None:
+        gold = normalise("".join(question.gold))
+        lead = bool(answered.lead_quoted) and all(normalise(piece) in gold
+                                                  for piece in answered.lead_quoted)
+    return {"answered": True, "first_cited_gold": first_gold, "gold_quoted": share,
+            "figure_lead_in_gold": lead}
 
 
 def summarise_answers(questions: Sequence[BenchmarkQuestion],
@@ -87,6 +111,7 @@ def summarise_answers(questions: Sequence[BenchmarkQuestion],
     asked = [r for r in rows if r["answered"] is not None]
     answered = [r for r in asked if r["answered"]]
     quoted = [r["gold_quoted"] for r in answered if r["gold_quoted"] is not None]
+    leads = [r["figure_lead_in_gold"] for r in answered if r["figure_lead_in_gold"] is not None]
 
     def share(count: float, total: int) -> float | None:
         return round(count / total, 4) if total else None
@@ -97,6 +122,8 @@ def summarise_answers(questions: Sequence[BenchmarkQuestion],
         "first_cited_gold": share(sum(r["first_cited_gold"] for r in answered), len(answered)),
         "gold_sentences_quoted": share(sum(quoted), len(quoted)),
         "gold_quoted_whole": share(sum(q == 1.0 for q in quoted), len(quoted)),
+        "figure_leads": len(leads),
+        "figure_leads_in_gold": share(sum(leads), len(leads)),
         "errors": len(rows) - len(asked),
     }
 
@@ -114,7 +141,8 @@ def answer_in_process(assistant, qid: str, question: str) -> Answered:
     latency = (time.perf_counter() - started) * 1000
     first = answer.hits[0] if answer.hits else None
     return Answered(qid, answer.status, first.clause.text if first else "",
-                    quoted_from(answer.text, cite(first)) if first else (), latency)
+                    quoted_from(answer.text, cite(first)) if first else (), latency,
+                    lead_quoted=lead_quoted(answer.text))
 
 
 def answer_over_http(client, qid: str, question: str) -> Answered:
@@ -134,4 +162,5 @@ def answer_over_http(client, qid: str, question: str) -> Answered:
     first = citations[0] if citations else None
     label = f"《{first['doc_title']}》{first['section']}" if first else ""
     return Answered(qid, body["status"], first["text"] if first else "",
-                    quoted_from(body["answer"], label) if first else (), latency)
+                    quoted_from(body["answer"], label) if first else (), latency,
+                    lead_quoted=lead_quoted(body["answer"]))

@@ -141,6 +141,9 @@ def markdown(report: dict) -> str:
             f"{fmt(answers['first_cited_gold'])} |",
             f"| gold sentences quoted from it (mean share) / all of them quoted | "
             f"{fmt(answers['gold_sentences_quoted'])} / {fmt(answers['gold_quoted_whole'])} |",
+            f"| figure leads quoting a figure inside the gold, of the "
+            f"{answers.get('figure_leads', 0)} leading a gold first citation | "
+            f"{fmt(answers.get('figure_leads_in_gold'))} |",
         ]
     lines += [
         "",
@@ -219,7 +222,9 @@ def print_corpus_summary(report: dict, console: Console, out: Path) -> None:
         console.print(
             f"answers: answered {fmt(answers['answered'])} of {answers['n']} · first citation "
             f"gold {fmt(answers['first_cited_gold'])} · gold sentences quoted from it "
-            f"{fmt(answers['gold_sentences_quoted'])} (all {fmt(answers['gold_quoted_whole'])})",
+            f"{fmt(answers['gold_sentences_quoted'])} (all {fmt(answers['gold_quoted_whole'])}) · "
+            f"figure leads inside the gold {fmt(answers.get('figure_leads_in_gold'))} "
+            f"of {answers.get('figure_leads', 0)}",
             highlight=False)
     timings = report["timings"]
     latency = " · ".join(f"{system} {fmt(v['median_ms'], 1)} ms"

@@ -106,6 +106,11 @@ def _squashed(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
+def figure_lead_lines(text: str) -> list[str]:
+    """The lines of an answer that lead with a figure, or say there is none."""
+    return [line for line in text.split("\n") if _FIGURE_LEAD.match(line)]
+
+
 def figure_lead_states(text: str, question: Question, cited: Sequence[str]) -> bool | None:
     """For an answer to a question whose gold evidence states a figure: whether its lead quotes
     that figure — a piece lying inside an evidence sentence of a gold clause (or holding it),
@@ -115,7 +120,7 @@ def figure_lead_states(text: str, question: Question, cited: Sequence[str]) -> b
                 if _DIGIT.search(sentence)}
     if not evidence:
         return None
-    leads = [line for line in text.split("\n") if _FIGURE_LEAD.match(line)]
+    leads = figure_lead_lines(text)
     if not leads:
         return None
     for line in leads:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from eval.corpus_answers import Answered, quoted_from, score_answer, summarise_answers
+from eval.corpus_answers import Answered, lead_quoted, quoted_from, score_answer, \
+    summarise_answers
 from eval.corpus_records import BenchmarkQuestion
 
 ARTICLE = ("第七条　能效标识的名称为“中国能效标识”，能效标识应当包括以下基本内容：（一）生产者名称；"
@@ -27,7 +28,7 @@ def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
     half = Answered("q1", "answered", ARTICLE, ("（二）能效等级。",), 5.0)
     # two gold sentences (split at 。 and ；, not at the colon), one quoted
     assert score_answer(question, half) == {"answered": True, "first_cited_gold": True,
-                                            "gold_quoted": 0.5}
+                                            "gold_quoted": 0.5, "figure_lead_in_gold": None}
     wrong_clause = Answered("q1", "answered", "第八条　其他。", ("其他。",), 5.0)
     assert score_answer(question, wrong_clause)["gold_quoted"] is None
     refused = Answered("q1", "not_found", "", (), 5.0)
@@ -37,7 +38,7 @@ def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
         {"q1": half, "q2": refused, "q3": wrong_clause, "q4": failed})
     assert summary == {"n": 3, "answered": round(2 / 3, 4), "first_cited_gold": 0.5,
                        "gold_sentences_quoted": 0.5, "gold_quoted_whole": 0.0,
-                       "errors": 1}
+                       "figure_leads": 0, "figure_leads_in_gold": None, "errors": 1}
 
 
 def test_an_articles_number_is_no_gold_sentence_to_quote():
@@ -46,3 +47,22 @@ def test_an_articles_number_is_no_gold_sentence_to_quote():
     answered = Answered("q5", "answered", question.gold[0],
                         ("食盐生产经营者应当建立追溯体系。记录保存期限不得少于二年。",), 5.0)
     assert score_answer(question, answered)["gold_quoted"] == 1.0
+
+
+def test_a_figure_lead_counts_when_it_quotes_from_inside_a_gold_first_citation():
+    gold = "第十七条　回收台账应当至少保存两年。"
+    question = BenchmarkQuestion(qid="q6", question="回收台账应当保存几年？", title="农用薄膜管理办法",
+                                 gold=(gold,), answer="", category="概括归纳型", line=1)
+    right = "《农用薄膜管理办法》：“回收台账应当至少保存两年”[1]。\n《农用薄膜管理办法》第十七条：“回收台账应当至少保存两年。”[1]"
+    none = "《农用薄膜管理办法》所引条款未写明具体期限。\n《农用薄膜管理办法》第十七条：“回收台账应当至少保存两年。”[1]"
+    assert lead_quoted(right) == ("回收台账应当至少保存两年",)
+    assert lead_quoted(none) == ()
+    assert lead_quoted("《农用薄膜管理办法》第十七条：“回收台账应当至少保存两年。”[1]") is None
+
+    def scored(text: str, first: str = gold) -> bool | None:
+        answered = Answered("q6", "answered", first, (), 5.0, lead_quoted=lead_quoted(text))
+        return score_answer(question, answered)["figure_lead_in_gold"]
+
+    assert scored(right) is True
+    assert scored(none) is False  # a gold clause said to state no period
+    assert scored(right, first="第九条　其他。") is None  # not the gold clause: retrieval's miss
