@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from assistant.definitions import defines
 from assistant.entry_into_force import states_entry_into_force
-from assistant.figures import BOUND, PERIOD, states_in_unit
+from assistant.figures import BOUND, FREQUENCY, PERIOD, states_in_unit
 from assistant.lead import lead_lines
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
@@ -156,6 +156,7 @@ def states_asked(asked: Asked, sentence: str) -> bool:
     for "how long", a bounded period (不超过五年, 三年内). Any other figure is only a sign: a
     clause that defers the amount asked (按规定给予) may state another (先行拨付50%)."""
     return bool((asked.penalty and states_penalty(sentence))
+                or (asked.frequency and FREQUENCY.search(sentence))
                 or (asked.period and PERIOD.search(sentence) and BOUND.search(sentence))
                 or (asked.entry_into_force and states_entry_into_force(sentence))
                 or (asked.purpose and states_purpose(sentence))

@@ -37,6 +37,11 @@ PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十�
 # A bound (最长不超过6个月, 三年内, 至少保存两年) answers "how long"; a period without one is
 # often a condition (就业6个月以上).
 BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|至少|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
+# How often: 每年…一次, 按月报送, 季报 / 月报 / 年报 (a report made every quarter, month, year),
+# 一年一次, 定期: what answers "多久报一次" (not the rate of 每人每年4000元).
+FREQUENCY = re.compile(r"每(?:个)?(?:年|月|季度|季|半年|周|日|天)[^，,。；;]{0,12}?一次|"
+                       r"按(?:年|月|季度|季|周)(?:报|上报|报送|统计|公布|公开)|"
+                       r"(?:[年季月周]|季度|半年)报|[一两二三]年一次|定期")
 # The measure word a question asks in (多少人次, 几个, 多少元, 多少钱): a figure in that unit
 # answers it; 钱 is asked in 元, and 回, 趟 and 遍 count times as 次 does (领几回补贴).
 # People are counted in 人, 名 or 位 alike (多少位老师傅 — 遴选1000名技能名师).
@@ -114,6 +119,8 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
     """Whether `piece` states a figure of the kind asked: a period for "how long"; for "how
     much" a figure in the asked `unit` (money for 元) or a table cell, any amount when the
     question names no unit."""
+    if asked.frequency:
+        return bool(FREQUENCY.search(piece) or PERIOD.search(piece))
     if asked.period:
         return bool(PERIOD.search(piece))
     if not asked.amount:
@@ -143,6 +150,6 @@ def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str
     return False
 
 
-__all__ = ["BOUND", "COUNT", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
+__all__ = ["BOUND", "COUNT", "FREQUENCY", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
            "in_unit", "states_in_unit",
            "states_asked_figure", "states_figure"]

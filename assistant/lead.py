@@ -21,7 +21,7 @@ from assistant.definitions import asked_term
 from assistant.entry_into_force import asks_enactment, asks_entry_into_force
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
-from assistant.figures import BOUND, PERIOD, asked_unit, in_unit, states_amount
+from assistant.figures import BOUND, FREQUENCY, PERIOD, asked_unit, in_unit, states_amount
 from assistant.quantities import QUANTITY
 from assistant.records import Asked, AskedPart, Hit
 from corpus.numbering import is_list_item
@@ -38,6 +38,9 @@ _YES_NO_SENTENCE = re.compile(r"[^？?！!。]*?(?:吗|(?<![什怎多那这要])
 _ASKS_PERIOD = re.compile(rf"多久|多长时间|多长期限|{_ASKING_JI}(?:个)?(?:年|月|天|日|周)|最长|"
                           r"(?:期限|时限)(?=\s*(?:是|为|有多|多|几|怎|如何|[？?]|$))|"
                           r"how long")
+# How often: 多久…一次, 几个月一次, 频率, 按月还是按季, how often.
+_ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间|几(?:个)?(?:天|周|月|年)|多少天)[^，,？?。]{0,8}一次|频率|频次|"
+                             r"按(?:月|季|季度|年)[^，,？?。]{0,4}还是|how often")
 # 多少 (多大, 多高) / 几 + a measure word (not 哪几个: which ones) / 标准 / 金额 / 比例 / 最高 /
 # 最多: asking for a figure.
 # 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
@@ -105,6 +108,7 @@ _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
 _FIGURE_PIECE = re.compile(r"[^，,；;。！？、\n]+")
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
+_DIGIT = re.compile(r"\d")
 # A piece stating the exception to the rule before it (但, 但是, 但最长…).
 _EXCEPTION = re.compile(r"^(?:但是|但)")
 
@@ -127,7 +131,8 @@ def _asked_in(question: str) -> Asked:
     lowered = question.lower()
     # 几 of a yes-no sentence asks nothing: read as 些 ("some") by the figure patterns.
     lowered = _YES_NO_SENTENCE.sub(lambda m: m.group(0).replace("几", "些"), lowered)
-    period = bool(_ASKS_PERIOD.search(lowered))
+    frequency = bool(_ASKS_FREQUENCY.search(lowered))
+    period = frequency or bool(_ASKS_PERIOD.search(lowered))
     purpose = asks_purpose(question)
     # 什么是《X》的主要目的 asks a purpose, not the meaning of 主要目的.
     defined = "" if purpose else asked_term(question) or ""
@@ -135,7 +140,8 @@ def _asked_in(question: str) -> Asked:
     figure = amount or period
     bound = ("upper" if _ASKS_UPPER.search(lowered) else
              "lower" if _ASKS_LOWER.search(lowered) else "") if figure else ""
-    return Asked(amount=amount, period=period, number=bool(_ASKS_NUMBER.search(lowered)),
+    return Asked(amount=amount, period=period, frequency=frequency,
+                 number=bool(_ASKS_NUMBER.search(lowered)),
                  unit=asked_unit(lowered) if figure else "", bound=bound,
                  body=bool(_ASKS_BODY.search(lowered)),
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
@@ -155,14 +161,16 @@ def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],
 def _figure_pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str, str]]:
     """(citation number, piece, its sentence) for every piece that may state a figure, in
     answer order: between commas, and between the enumeration commas of a list of targets
-    (…1500人、退役军人750人), except where 分别 pairs the figures with things named before them
-    (最高分别不超过50万元、10万元: one piece)."""
+    (…1500人、退役军人750人: two figures or more), except where 分别 pairs the figures with
+    things named before them (最高分别不超过50万元、10万元: one piece)."""
     found = []
     for number, passages in quoted:
         for passage in passages:
             for sentence in _SENTENCE.findall(passage):
                 for part in _PIECE.findall(sentence):
-                    pieces = [part] if "分别" in part else _FIGURE_PIECE.findall(part)
+                    pieces = _FIGURE_PIECE.findall(part)
+                    if "分别" in part or sum(bool(_DIGIT.search(p)) for p in pieces) < 2:
+                        pieces = [part]  # not a list of figures: 季报、年报制度 is one piece
                     found += [(number, piece.strip(), sentence) for piece in pieces
                               if piece.strip()]
     return found
@@ -190,6 +198,8 @@ def _strength(asked: Asked, unit: str, piece: str) -> int:
     """How directly a piece states what was asked: for a period 2 with a bound, 1 without;
     for an amount 1 for any figure but a number of times not asked for
     (`figures.states_amount`); 0 none."""
+    if asked.frequency and FREQUENCY.search(piece):
+        return 2
     if asked.period:
         return (2 if BOUND.search(piece) else 1) if PERIOD.search(piece) else 0
     return 1 if states_amount(unit, piece) else 0

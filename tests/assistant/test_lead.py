@@ -54,7 +54,7 @@ from eval.metrics import verbatim_segments
     ("更换超过使用期限的部件不及时，会受到什么处罚？", Asked(penalty=True)),
     ("在规定时限内没有完成工作怎么办？", Asked()),
     ("提高收费标准怎么办？", Asked()),
-    ("工作情况多久报一次？", Asked(period=True)),
+    ("工作情况多久报一次？", Asked(period=True, frequency=True)),
     ("How long is the subsidy paid?", Asked(period=True, number=True)),
 ])
 def test_what_a_question_asks_for(question, expected):
@@ -395,7 +395,7 @@ def test_the_rule_comes_before_its_exception():
                    "但是延长期限不得超过三十日。")
     text, lines = _answer("市场监督管理部门查封、扣押的期限是多久？",
                           ["市场", "监督", "管理部门", "查封", "扣押", "期限"], [hit])
-    assert "“扣押的期限不得超过三十日”[1]" in lines[0]
+    assert "“查封、扣押的期限不得超过三十日”[1]" in lines[0]  # one piece: no list of figures
     assert _all_verbatim(text, [hit])
 
 
@@ -406,4 +406,13 @@ def test_the_documents_own_title_words_do_not_pick_the_figure():
     hit = Hit(clause=document.clauses[0], document=document, score=1.0)
     text, lines = _answer("行业标准的修订周期是多久？", ["行业标准", "修订", "周期"], [hit])
     assert "“修订周期一般不超过18个月”[1]" in lines[0]
+    assert _all_verbatim(text, [hit])
+
+
+def test_how_often_is_answered_by_a_frequency():
+    # 季报、年报 says how often; "每人每年可享受不超过3次" is a rate, not how often it is reported.
+    hit = _article("第五条　原则上每人每年可享受不超过3次。建立工作情况季报、年报制度，及时报送工作情况。")
+    text, lines = _answer("工作情况多久报一次？", ["工作", "情况"], [hit])
+    assert "“建立工作情况季报、年报制度”[1]" in lines[0]
+    assert "未写明" not in lines[0]
     assert _all_verbatim(text, [hit])
