@@ -38,7 +38,7 @@ PERIOD = re.compile(r"(?<![\d月])(?:\d{1,3}|[一二两三四五六七八九十�
 # often a condition (就业6个月以上).
 BOUND = re.compile(r"最长|最短|不超过|不得超过|不少于|至少|以内|之内|为期|期限|(?:个月|年|日|天|周)内")
 # How often: 每年…一次, 按月报送, 季报 / 月报 / 年报 (a report made every quarter, month, year),
-# 一年一次, 定期: what answers "多久报一次" (not the rate of 每人每年4000元).
+# 一年一次, 定期: what answers 多久…一次 (not the rate of 每人每年4000元).
 FREQUENCY = re.compile(r"每(?:个)?(?:年|月|季度|季|半年|周|日|天)[^，,。；;]{0,12}?一次|"
                        r"按(?:年|月|季度|季|周)(?:报|上报|报送|统计|公布|公开)|"
                        r"(?:[年季月周]|季度|半年)报|[一两二三]年一次|定期")

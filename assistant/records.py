@@ -45,7 +45,7 @@ class Asked:
 
     amount: bool = False
     period: bool = False
-    # How often (多久报一次, 按月还是按季, 频率): answered by 季报, 每年, 定期 as well as by a period.
+    # How often (多久…一次, 按月…还是按季…, 频率): answered by 季报, 每年, 定期 as well as by a period.
     frequency: bool = False
     # Asks in so many words for a number (多少, 几个, 多久, how many), not only for a standard,
     # a ratio or a limit (按什么标准, 期限), which a rule can answer (按规定给予, 由各县确定): a

@@ -412,7 +412,7 @@ def test_the_documents_own_title_words_do_not_pick_the_figure():
 def test_how_often_is_answered_by_a_frequency():
     # 季报、年报 says how often; "每人每年可享受不超过3次" is a rate, not how often it is reported.
     hit = _article("第五条　原则上每人每年可享受不超过3次。建立工作情况季报、年报制度，及时报送工作情况。")
-    text, lines = _answer("工作情况多久报一次？", ["工作", "情况"], [hit])
+    text, lines = _answer("工作情况多长时间报送一次？", ["工作", "情况"], [hit])
     assert "“建立工作情况季报、年报制度”[1]" in lines[0]
     assert "未写明" not in lines[0]
     assert _all_verbatim(text, [hit])
