@@ -43,9 +43,11 @@ _ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间|几(?:个)?(?:天|周|月|
                              r"按(?:月|季|季度|年)[^，,？?。]{0,4}还是|how often")
 # 多少 (多大, 多高) / 几 + a measure word (not 哪几个: which ones) / 标准 / 金额 / 比例 / 最高 /
 # 最多: asking for a figure.
-# 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准): a
-# 职业技能标准 is a standard to meet, not an amount.
-_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|标准(?:是|为|多|怎(?!么办)|如何)|什么标准|"
+# 标准 asks for a figure only as the thing asked about (标准是多少, 什么标准, 按…标准) and, asked
+# without a number word, only as a standard of payment (补贴标准是什么, 征收标准为): a 职业技能
+# 标准, an 行业标准 or a 分级标准 is a rule to meet, not an amount.
+_ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|"
+                          r"(?:补贴|补助|收费|征收|津贴|工资|奖励|资助|费|金|价)标准(?:是|为|怎(?!么办)|如何)|什么标准|"
                           r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
 # 多少 / 多大 / 几 + a measure word (not 哪几: which ones) / 多久 (not 多久…一次, a frequency
 # that 月报 answers) / how much: asking for a number in so many words.

@@ -54,6 +54,9 @@ from eval.metrics import verbatim_segments
     ("更换超过使用期限的部件不及时，会受到什么处罚？", Asked(penalty=True)),
     ("在规定时限内没有完成工作怎么办？", Asked()),
     ("提高收费标准怎么办？", Asked()),
+    ("生活费补贴标准怎么定？", Asked(amount=True)),  # a standard of payment
+    ("召回的分级标准如何确定？", Asked()),  # a rule to meet
+    ("行业标准是必须采用的吗？", Asked()),
     ("工作情况多久报一次？", Asked(period=True, frequency=True)),
     ("How long is the subsidy paid?", Asked(period=True, number=True)),
 ])
