@@ -58,10 +58,13 @@ _ASKS_NUMBER = re.compile(rf"多[少大高长远重]|(?<!哪){_ASKING_JI}(?:个|
 _QUESTION_PART = re.compile(r"[^，,？?；;。！!]+")
 # Asking for a limit: the most (最高补助多少, 封顶是多少) or the least (至少拿出多少比例). A
 # figure stated with a limit of that direction answers it (最高分别不超过50万元, 60%以上).
-_ASKS_UPPER = re.compile(r"最高|最多|最长|上限|封顶|至多|不超过|at most|maximum|up to")
-_ASKS_LOWER = re.compile(r"至少|最少|最短|最低|下限|不少于|不低于|at least|minimum")
-_UPPER_LIMIT = re.compile(r"最高|最多|最长|上限|封顶|至多|不超过|不得超过|不高于|以内|之内|以下")
-_LOWER_LIMIT = re.compile(r"至少|最少|最短|最低|下限|不少于|不低于|以上")
+# A text states a limit in the words a question asks for it with, and in a few more.
+_UPPER_WORDS = "最高|最多|最长|上限|封顶|至多|不超过"
+_LOWER_WORDS = "至少|最少|最短|最低|下限|不少于|不低于"
+_ASKS_UPPER = re.compile(f"{_UPPER_WORDS}|at most|maximum|up to")
+_ASKS_LOWER = re.compile(f"{_LOWER_WORDS}|at least|minimum")
+_UPPER_LIMIT = re.compile(f"{_UPPER_WORDS}|不得超过|不高于|以内|之内|以下")
+_LOWER_LIMIT = re.compile(f"{_LOWER_WORDS}|以上")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
 _ASKS_BODY = re.compile(r"哪(?:个|些|几个|一个|一级|级)?(?:部门|单位|机构|机关)|"
@@ -153,11 +156,10 @@ def _asked_in(question: str) -> Asked:
                  enactment=asks_enactment(question))
 
 
-def _pieces(quoted: Sequence[tuple[int, Sequence[str]]],
-            pattern: re.Pattern = _PIECE) -> list[tuple[int, str]]:
+def _pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str]]:
     """(citation number, piece) for every piece of the passages quoted, in answer order."""
     return [(number, piece.strip()) for number, passages in quoted for passage in passages
-            for piece in pattern.findall(passage) if piece.strip()]
+            for piece in _PIECE.findall(passage) if piece.strip()]
 
 
 def _figure_pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str, str]]:
