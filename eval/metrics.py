@@ -102,8 +102,9 @@ _FIGURE_LEAD = re.compile(r"^《[^》\n]+》(?:：“|未写明具体|所引条�
 _DIGIT = re.compile(r"\d")
 
 
-def _squashed(text: str) -> str:
-    return re.sub(r"\s", "", text)
+def squash(text: str) -> str:
+    """`text` without whitespace: quotes and evidence compared whatever their layout."""
+    return re.sub(r"\s+", "", text)
 
 
 def figure_lead_lines(text: str) -> list[str]:
@@ -116,7 +117,7 @@ def figure_lead_states(text: str, question: Question, cited: Sequence[str]) -> b
     that figure — a piece lying inside an evidence sentence of a gold clause (or holding it),
     marked with that clause's [n]. None when the evidence states no figure (a table row's gold
     evidence is its row name) or the answer has no figure lead."""
-    evidence = {gold: _squashed(sentence) for gold, sentence in zip(question.gold, question.evidence)
+    evidence = {gold: squash(sentence) for gold, sentence in zip(question.gold, question.evidence)
                 if _DIGIT.search(sentence)}
     if not evidence:
         return None
@@ -126,7 +127,7 @@ def figure_lead_states(text: str, question: Question, cited: Sequence[str]) -> b
     for line in leads:
         for n, passages in quoted_segments(line):
             sentence = evidence.get(cited[n - 1]) if 1 <= n <= len(cited) else None
-            if sentence and any(_squashed(p) and (_squashed(p) in sentence or sentence in _squashed(p))
+            if sentence and any(squash(p) and (squash(p) in sentence or sentence in squash(p))
                                 for p in passages):
                 return True
     return False

@@ -10,7 +10,6 @@ clause's evidence sentence (whitespace ignored).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from corpus import Document
 from index.encoders import Encoder
 
+from eval.metrics import squash
 from eval.records import Question
 
 CHUNK_SIZE = 500
@@ -33,10 +33,6 @@ class Chunk:
     chunk_id: str  # "<doc_id>#<n>", n from 0 in reading order
     doc_id: str
     text: str
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def full_text(document: Document) -> str:
@@ -56,9 +52,9 @@ def chunk_documents(documents: Sequence[Document], *, chunk_size: int = CHUNK_SI
 
 def covered_gold(chunk: Chunk, question: Question) -> tuple[str, ...]:
     """The gold clause ids whose evidence sentence this chunk contains."""
-    text = _squash(chunk.text)
+    text = squash(chunk.text)
     return tuple(gold for gold, evidence in zip(question.gold, question.evidence)
-                 if _squash(evidence) in text)
+                 if squash(evidence) in text)
 
 
 class NaiveRag:
