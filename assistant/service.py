@@ -28,6 +28,7 @@ from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
+from assistant.plan_years import mentions_plan_year
 from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
                                  places_discussed, resolve, without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
@@ -580,9 +581,9 @@ class PolicyAssistant:
         built from (`places`: `followup_places`, when already read)."""
         mentions, anchors = places if places is not None else \
             self.followup_places(question, previous)
-        if previous is not None:
+        if previous is not None and mentions_plan_year(question):
             # "最后一年呢？" asks another year, as "2021年呢？" does: read in the plans of the
-            # places it names, else of the turn before.
+            # places it names, else of the turn before (their scope read only for such a turn).
             doc_ids = self.analyser.regions.scope_of(mentions).doc_ids if mentions \
                 else previous.scope_doc_ids
             question = self.analyser.with_calendar_years(question, doc_ids)
