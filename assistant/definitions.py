@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.abbreviations import short_forms
 
 # How a question asks for a meaning: "什么是X" / "何为X", or "X是什么（意思）" / "X指什么" /
 # "X的定义（是什么）".
@@ -58,12 +57,57 @@ def asked_term(question: str) -> str | None:
     return None
 
 
+# The same forms with the term exactly as asked: nothing between it and 是指 but a bracketed note
+# or a term defined with it, and on its left nothing that qualifies it — only the start, a
+# punctuation mark, an article's number or 所称/中的. "本条例所称农业机械，是指…" defines
+# 农业机械 exactly; "本条例所称危及人身财产安全的农业机械，是指…" and "《档案法》所称档案的利用，
+# 是指…" define narrower things, and a law often has both.
+_DEFINES_EXACTLY = (r"(?:^|(?<![\u4e00-\u9fff])|(?<=所称)|(?<=所称的)|(?<=中的)|(?<=条))"
+                    r"{term}(?:[（(][^（）()。；]{{1,30}}[）)])?"
+                    r"(?:(?:和|及|以及|或者|、)[^。；，]{{1,24}}?)?"
+                    r"[，,：:]?(?:是指|系指|指的是|指)")
+# The civil code's form, an article opening "X是…": "第九百三十七条物业服务合同是物业服务人…的合同".
+_OPENS_WITH = r"^第[一二三四五六七八九十百千零〇\d]+条{term}是(?!指)"
+# A short form introduced on the spot, with or without quotation marks: "能源效率标识（以下简称能效
+# 标识），是指…", "必须经过认证（以下简称强制性产品认证）".
+_INTRODUCES = r"[（(](?:以下|下文)?(?:简称|统称|称)[：:]?[“\"「]?{term}[”\"」]?[）)]"
+
+
+def definition_strength(text: str, term: str, title: str = "") -> int:
+    """How closely `text` defines `term`: 2 for a definition of the term exactly as asked (one
+    of the drafting forms with nothing qualifying it, or a short form the text introduces:
+    "城乡未继续升学初高中毕业生（以下统称“两后生”）" defines 两后生), 1 for a definition of
+    something the term is part of ("危及人身财产安全的农业机械，是指…", "档案的利用，是指…"), 0 for
+    none. Retrieval lifts the closest definitions a question's candidates hold.
+
+    `title`, the title of the text's document: a document defines its terms without the
+    qualifier its own title carries (检验检测机构能力验证管理办法: "本办法所称能力验证，是指…";
+    机动车排放召回管理规定: "本规定所称排放召回，是指…"), so an exact definition of the term's
+    end, when the rest of the term is in the title, counts 1."""
+    text = re.sub(r"\s+", "", text)
+    grade = _strength(text, term)
+    if grade or not title:
+        return grade
+    for cut in range(1, len(term) - 1):
+        if term[:cut] in title and _strength(text, term[cut:]) == 2:
+            return 1
+    return 0
+
+
+def _strength(text: str, term: str) -> int:
+    """`definition_strength` of whitespace-free text, the title aside."""
+    escaped = re.escape(term)
+    if re.search(_INTRODUCES.format(term=escaped), text) or \
+            re.search(_DEFINES_EXACTLY.format(term=escaped), text) or \
+            re.search(_OPENS_WITH.format(term=escaped), text):
+        return 2
+    return 1 if re.search(_DEFINES.format(term=escaped), text) else 0
+
+
 def defines(text: str, term: str) -> bool:
     """Whether `text` contains a definition of `term` in one of the drafting forms: "X，是指…",
-    or a short form it introduces ("城乡未继续升学初高中毕业生（以下统称“两后生”）" defines
-    两后生)."""
-    return re.search(_DEFINES.format(term=re.escape(term)), re.sub(r"\s+", "", text)) is not None \
-        or term in short_forms(text)
+    or a short form it introduces (`definition_strength` above 0)."""
+    return definition_strength(text, term) > 0
 
 
-__all__ = ["asked_term", "defines"]
+__all__ = ["asked_term", "defines", "definition_strength"]

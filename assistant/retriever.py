@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from assistant.crossrefs import follow_citations
-from assistant.definitions import defines
+from assistant.definitions import definition_strength
 from assistant.entry_into_force import states_entry_into_force
 from assistant.lead import asked_for
 from assistant.penalties import states_penalty
@@ -146,16 +146,21 @@ def with_sentences(channels: ChannelScores, sentences: SentenceVectors | None,
     return dataclasses.replace(channels, dense=dense, lows=tuple(lows), clause_dense=own)
 
 
-def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
+def wanted_clause(question: str, asked: Asked,
+                  title_of: Callable[[str], str] = lambda doc_id: "") -> Callable[[Clause], int]:
     """A test for clauses of the kind the question asks for (`asked`, read off it once by
     `lead.asked_for`): the opening statement of purpose for 立法目的 (`purpose`), the definition
     for 什么是X (`definitions`), the entry into force for 何时施行 (`entry_into_force`), an
     article setting a sanction for 受到什么处罚 (`penalties`); for any other question, the table
-    rows it names by their label (`tables.names_row`)."""
+    rows it names by their label (`tables.names_row`). A grade, 0 for none: a definition of the
+    term exactly as asked is 2, one of a narrower thing it is part of 1
+    (`definitions.definition_strength`, which reads the title of the clause's document:
+    `title_of(doc_id)`); every other kind is 0 or 1."""
     if asked.purpose:
         return lambda clause: states_purpose(clause.text)
     if asked.defined:
-        return lambda clause: defines(clause.text, asked.defined)
+        return lambda clause: definition_strength(clause.text, asked.defined,
+                                                  title_of(clause.doc_id))
     if asked.entry_into_force:
         return lambda clause: states_entry_into_force(clause.text)
     if asked.penalty:
@@ -163,17 +168,21 @@ def wanted_clause(question: str, asked: Asked) -> Callable[[Clause], bool]:
     return lambda clause: names_row(question, clause)
 
 
-def prefer(scores: np.ndarray, wanted_at: Callable[[int], bool],
+def prefer(scores: np.ndarray, wanted_at: Callable[[int], int],
            weights: FusionWeights, *, every_row: bool = False) -> np.ndarray:
-    """Give the best-scored `definition_pool` positions (every position with `every_row`) for
-    which `wanted_at` holds a `definition` share of the score: the clause of the kind the
-    question asks for (a definition, an entry into force)."""
+    """Give the best-scored `definition_pool` positions (every position with `every_row`) that
+    `wanted_at` grades highest (above 0) a `definition` share of the score: the clause of the
+    kind the question asks for (a definition, an entry into force). Only the highest grade
+    present is lifted: a law defining both 农业机械 and 危及人身财产安全的农业机械 answers
+    什么是农业机械 with the first."""
     lift = weights.definition
     if lift <= 0 or scores.size == 0:
         return scores
     pool = scores.size if every_row else min(scores.size, weights.definition_pool)
     candidates = np.argpartition(-scores, pool - 1)[:pool]
-    wanted = [c for c in candidates if wanted_at(c)]
+    grades = {c: int(wanted_at(c)) for c in candidates}
+    best = max(grades.values(), default=0)
+    wanted = [c for c, grade in grades.items() if best and grade == best]
     if not wanted:
         return scores
     lifted = scores * (1 - lift)
@@ -279,6 +288,11 @@ class HybridRetriever:
         return follow_citations(hits, self._clause, depth=weights.citation_depth,
                                 per_hit=weights.citations_per_hit, top_k=top_k)
 
+    def title_of(self, doc_id: str) -> str:
+        """The title of a loaded document ("" for none)."""
+        document = self.index.document(doc_id)
+        return document.title if document is not None else ""
+
     def _clause(self, clause_id: str) -> Clause | None:
         position = self.index.position(clause_id)
         return None if position is None else self.index.clauses[position]
@@ -288,7 +302,8 @@ class HybridRetriever:
                     every_row: bool = False, unknown_share: float = 0.0) -> np.ndarray:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights, unknown_share)
-        wanted = wanted_clause(question, asked if asked is not None else asked_for(question))
+        wanted = wanted_clause(question, asked if asked is not None else asked_for(question),
+                               self.title_of)
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights,
                       every_row=every_row)

@@ -112,11 +112,11 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         count = min(CANDIDATES_PER_CHANNEL, row.size)
         picked.update(np.argpartition(-row, count - 1)[:count].tolist())
     candidates = np.array(sorted(picked))
-    wanted = wanted_clause(question, analysis.asked)
+    wanted = wanted_clause(question, analysis.asked, retriever.title_of)
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
-        wanted=np.array([wanted(c) for c in clauses], dtype=bool),
+        wanted=_highest(np.array([int(wanted(c)) for c in clauses])),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all, raw=raw[:, candidates],
         scope_stats=np.stack([_lows(channels, raw), raw.max(1), raw.mean(1), raw.std(1)], axis=1),
@@ -124,6 +124,11 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         clause_dense_mean=float((channels.dense if channels.clause_dense is None
                                  else channels.clause_dense).mean()),
         unknown_share=analysis.unknown_share)
+
+
+def _highest(grades: np.ndarray) -> np.ndarray:
+    """The candidates `retriever.prefer` lifts: those of the highest grade above 0."""
+    return (grades == grades.max()) & (grades > 0) if grades.size else grades.astype(bool)
 
 
 def _lows(channels, raw: np.ndarray) -> np.ndarray:

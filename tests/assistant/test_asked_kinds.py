@@ -259,6 +259,50 @@ def test_a_definition_is_of_the_term_itself_not_of_a_compound_ending_in_it():
     assert not defines("地方重点保护野生植物，是指国家重点保护野生植物以外的野生植物。", "野生植物")
 
 
+def test_a_definition_of_the_term_as_asked_outranks_one_of_a_narrower_thing():
+    from assistant.definitions import definition_strength
+
+    assert definition_strength("本条例所称农业机械，是指用于农业生产的机械。", "农业机械") == 2
+    assert definition_strength("相关市场是指经营者进行竞争的商品范围。", "相关市场") == 2
+    # A short form introduced on the spot, quoted or not.
+    assert definition_strength("能源效率标识（以下简称能效标识），是指表示能源效率的标识。",
+                               "能效标识") == 2
+    assert definition_strength("必须经过认证（以下简称强制性产品认证），方可出厂。",
+                               "强制性产品认证") == 2
+    # The civil code's form: an article opening "X是…".
+    assert definition_strength("第九百三十七条　物业服务合同是物业服务人提供服务的合同。",
+                               "物业服务合同") == 2
+    assert definition_strength("第九百三十七条　物业服务合同是指…", "物业服务合同") == 2
+    # Narrower things the term is part of.
+    assert definition_strength("本条例所称危及人身财产安全的农业机械，是指可能造成损害的农业机械。",
+                               "农业机械") == 1
+    assert definition_strength("本法所称档案的利用，是指对档案的阅览、复制和摘录。", "档案") == 1
+    assert definition_strength("本条例所称非法集资人，是指组织实施非法集资的单位。", "非法集资") == 1
+    assert definition_strength("国家鼓励使用先进的农业机械。", "农业机械") == 0
+    # A document leaves out the qualifier its title carries.
+    assert definition_strength("本办法所称能力验证，是指实验室间比对。", "检验检测机构能力验证",
+                               "检验检测机构能力验证管理办法") == 1
+    assert definition_strength("本办法所称能力验证，是指实验室间比对。", "检验检测机构能力验证",
+                               "计量比对管理办法") == 0
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+@pytest.mark.parametrize("names, question, starts", [
+    # Defines 农业机械 in article 2 and 危及人身财产安全的农业机械 in article 57.
+    (("农业机械安全监督管理条例.docx",), "什么是农业机械？", "本条例所称农业机械，是指"),
+    (("检验检测机构能力验证管理办法.docx", "能源效率标识管理办法.docx"),
+     "什么是检验检测机构能力验证？", "本办法所称能力验证，是指"),
+    (("能源效率标识管理办法.docx", "中国质量奖管理办法.docx"), "什么是能效标识？",
+     "能源效率标识（以下简称能效标识），是指"),
+])
+@pytest.mark.slow
+def test_a_real_law_answers_what_a_term_means_with_its_own_definition(tmp_path, names,
+                                                                      question, starts):
+    assistant = _assistant_over(tmp_path, *names, encoder_name="use")
+    top = assistant.search(question, top_k=3)[0]
+    assert starts in top.clause.text.replace(" ", "").replace("\u3000", ""), top.clause.text
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
 def test_a_question_naming_its_law_finds_the_article_not_the_title_line(tmp_path):
