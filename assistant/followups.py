@@ -37,6 +37,11 @@ _FOLLOWUP_START = re.compile(
 _PRONOUN = re.compile(r"(这项|该项|此项|这个|这一条|这条|该条|此条|那一条|那条|那项|那个|上述|上面|刚才|"
                       r"它的|它|这些|该政策|这一|这(?:类|种|样的|方面|块|件事|件|事|笔|部分)|"
                       r"那(?:类|种|方面|笔|部分)|此类|该类|人家|this|that|it\b|these)", re.IGNORECASE)
+# Words for a body just named (他们 after "…归哪个部门管", 该部门): they point at the body the
+# previous answer's lead named (`TurnContext.focus_body`), and at nothing else — 他们 after a
+# question about a group of people is those people, already the subject.
+_BODY_POINTER = re.compile(r"他们|她们|它们|(?:该|这个|那个|这一|这家|那家)(?:部门|单位|机构|机关)|"
+                           r"(?:这个|那个)局")
 # Pronouns that point at the clause itself ("这条由哪些单位负责"), not at the topic.
 _CLAUSE_PRONOUN = re.compile(r"(这项|该项|此项|这一条|这条|该条|此条|那一条|那条|那项|上述|上面)")
 # "和綦江比呢？", "与白城相比如何", "跟天津对比一下": the same question about both places.
@@ -112,6 +117,9 @@ class TurnContext:
     focus_heading: str = ""  # the heading of the clause the answer cited first
     focus_region: str = ""  # short name of that clause's region
     focus_entity: str = ""  # the row label when that clause is a table row: 和平区, 区应急局
+    # The body the answer's lead named for "哪个部门负责…" (区退役军人事务局): "他们…" and
+    # "该部门…" next ask about it.
+    focus_body: str = ""
     focus_clause: str = ""  # the id of that clause, for a follow-up pointing at it ("这条…")
     # The scope the turn was answered in, carried as state: a follow-up that names no place or
     # document of its own is answered in it, however the scope was set (the request's region
@@ -366,6 +374,8 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     question = _SAME_QUESTION.sub("", question)
     own_topic = topic_of(without_places(question, places))
     pronoun = bool(_PRONOUN.search(_APPOSITIVE.sub("", without_places(question, places))))
+    body_pointer = bool(previous.focus_body and not places and _BODY_POINTER.search(question))
+    pronoun = pronoun or body_pointer
     pair = _both_places(question, places, previous)
     if pair:  # "两边哪个…": the earlier place compared with the one just discussed
         places = pair
@@ -408,6 +418,13 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         # "那綦江呢？": the previous question with its region replaced.
         return Resolution(_with_place(previous, region, base), searched, here,
                           previous.subject_terms, "same_question")
+    if body_pointer:
+        # "他们2019年的指导计划是多少人次": the body the previous answer named is the subject.
+        own = f"{previous.focus_body}{_BODY_POINTER.sub('', remainder, count=1).strip(' ，,')}？"
+        # Shown as 綦江区退役军人事务局…, not 綦江区区退役军人事务局…: a district's bodies are
+        # named 区…局 inside its own plan.
+        shown = own[1:] if region and own[0] in "区市县" and region.endswith(own[0]) else own
+        return Resolution(joined(region, shown), own, here, kind="body_pointer")
     # "它2021年的呢": the pronoun points at the subject the value is asked of.
     value = _PRONOUN.sub("", remainder).strip() if pronoun else remainder
     other_value = _another_value(value, base)

@@ -335,17 +335,24 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
     return f"{title}写明的对象和条件：{_quoted([(number, piece)])}。"
 
 
-def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]]) -> str | None:
-    """The body responsible, named in a clause's quoted passages first (区农业农村委负责职业农民培训,
-    quoted from a clause whose opening sentence names 区人力社保局 for the whole plan), then in
-    the rest of the clause (a 责任单位 note at its end)."""
+def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]]
+                     ) -> tuple[int, str] | None:
+    """The body responsible and the number of the citation naming it, from the clauses quoted
+    (citation number, passages quoted, whole text): in a clause's quoted passages first
+    (区农业农村委负责职业农民培训, quoted from a clause whose opening sentence names 区人力社保局 for
+    the whole plan), then in the rest of the clause (a 责任单位 note at its end)."""
     for number, passages, text in clauses:
         for where in (*passages, text.replace("\n", "")):
             match = _RESPONSIBLE.search(where)
             if match:
-                body = match.group(1) or match.group(2) or match.group(3)
-                return f"{title}写明的负责单位：{_quoted([(number, body)])}。"
+                return number, match.group(1) or match.group(2) or match.group(3)
     return None
+
+
+def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]]) -> str | None:
+    """"<title>写明的负责单位：<body>" for the body `responsible_body` reads, or None."""
+    found = responsible_body(clauses)
+    return f"{title}写明的负责单位：{_quoted([found])}。" if found else None
 
 
 # A lead-in to a list (应当具备下列条件：, 有以下情形之一的：): the items quoted after it name who
@@ -358,6 +365,27 @@ def _lists(passages: Sequence[str]) -> bool:
     return any(_LIST_LEAD_IN.search(passage) for passage in passages)
 
 
+def _by_document(hits: Sequence[Hit]) -> list[list[int]]:
+    """The hits' positions grouped by document, documents in the order of their first hit."""
+    by_document: dict[str, list[int]] = {}
+    for i, hit in enumerate(hits):
+        by_document.setdefault(hit.document.doc_id, []).append(i)
+    return list(by_document.values())
+
+
+def named_body(asked: Asked, hits: Sequence[Hit], passages: Sequence[Sequence[str]]) -> str:
+    """The body the lead names first for a question asking which body (`Asked.body`), read as
+    `lead_lines` reads it; "" for any other question or when no clause quoted names one. A
+    follow-up's 他们 / 该部门 points at it."""
+    if not asked.body:
+        return ""
+    for indices in _by_document(hits):
+        found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices])
+        if found:
+            return found[1]
+    return ""
+
+
 def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
                passages: Sequence[Sequence[str]]) -> list[str]:
     """One lead line per document quoted, in the answer's order; `passages[i]` are the
@@ -367,11 +395,8 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
     answer beside the point."""
     if not (asked.figure or asked.body or asked.who):
         return []
-    by_document: dict[str, list[int]] = {}
-    for i, hit in enumerate(hits):
-        by_document.setdefault(hit.document.doc_id, []).append(i)
     lines = []
-    for indices in by_document.values():
+    for indices in _by_document(hits):
         title = f"《{hits[indices[0]].document.title}》"
         if asked.figure:
             lines.append(_figure_lead(asked, terms, title,
@@ -391,4 +416,4 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
     return lines
 
 
-__all__ = ["Asked", "asked_for", "lead_lines"]
+__all__ = ["Asked", "asked_for", "lead_lines", "named_body", "responsible_body"]

@@ -147,6 +147,9 @@ class Answer:
     scope: RegionScope = field(default_factory=RegionScope)
     confidence: float = 0.0
     analysis: QueryAnalysis | None = None  # what the question was analysed into
+    # The body the lead named for a question asking which body (区退役军人事务局): what a
+    # follow-up's 他们 / 该部门 points at (`followups.TurnContext.focus_body`).
+    named_body: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
-from assistant.answer import (answered_text, cite, coverage, rest_of_clause_text, terms_found,
-                              unquoted_sentences, unused_terms)
+from assistant.answer import (answered_text, body_named, cite, coverage, rest_of_clause_text,
+                              terms_found, unquoted_sentences, unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
@@ -290,7 +290,8 @@ class PolicyAssistant:
         hits, covered = self._figure_first(hits, covered, analysis, top_k)
         quoted, cited = self._select(hits, covered, analysis, top_k)
         text = answered_text(question, terms, quoted, analysis.asked)
-        return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score))
+        return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score),
+                      named_body=body_named(terms, quoted, analysis.asked))
 
     def _figure_first(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                       top_k: int) -> tuple[list[Hit], list[float]]:
@@ -541,6 +542,11 @@ class PolicyAssistant:
             focus_region=first.document.region.short_name
             if first and not first.document.region.is_national else "",
             focus_entity=row_label(first.clause) if first else "",
+            # The body named stays the subject while the turns ask about it ("他们…", then
+            # "他们2020年呢").
+            focus_body=(answer.named_body or (previous.focus_body if previous is not None and
+                                              previous.focus_body in answer.resolved_question
+                                              else "")) if first else "",
             # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),

@@ -593,3 +593,62 @@ def test_two_names_of_one_place_are_one_place_discussed(hash_assistant):
     # 綦江 and 綦江区 name one district: the pair to compare stays 綦江 and 三门峡
     assert places_discussed(("綦江",), before, hash_assistant._place_named) == ("綦江", "三门峡")
     assert places_discussed(("綦江",), before) == ("綦江", "綦江区", "三门峡")
+
+
+# -- a body the previous answer named: 他们, 该部门 --------------------------------------------------
+_AFTER_BODY = TurnContext("白城职业技能培训归哪个部门负责？", ("白城",), "职业技能培训",
+                          focus_region="白城", focus_body="市人社局")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("他们的电话是多少", "白城市人社局的电话是多少？"),
+    ("该部门还负责什么", "白城市人社局还负责什么？"),
+    ("这个单位2020年的任务是多少人次？", "白城市人社局2020年的任务是多少人次？"),
+    ("那她们的办公地点在哪", "白城市人社局的办公地点在哪？"),
+])
+def test_a_word_for_the_body_just_named_asks_about_that_body(hash_assistant, question,
+                                                             expected):
+    resolution = hash_assistant.resolve_followup(question, _AFTER_BODY)
+    assert resolution.kind == "body_pointer"
+    assert resolution.question == expected
+    assert resolution.asked.startswith("市人社局")
+
+
+def test_a_district_body_is_not_shown_after_its_district_twice(hash_assistant):
+    previous = TurnContext("綦江区退役军人的技能培训由哪个部门组织", ("綦江区",), "退役军人培训",
+                           focus_region="綦江区", focus_body="区退役军人事务局")
+    resolution = hash_assistant.resolve_followup("他们三年一共要培训多少人", previous)
+    assert resolution.question == "綦江区退役军人事务局三年一共要培训多少人？"
+    assert resolution.asked == "区退役军人事务局三年一共要培训多少人？"
+
+
+@pytest.mark.parametrize("question", ["他们能领生活费补贴吗？", "他们要交学费吗"])
+def test_without_a_body_named_they_are_the_people_discussed(hash_assistant, question):
+    # After a question about a group of people, 他们 are those people: nothing to put in.
+    previous = TurnContext("白城对贫困劳动力有什么培训安排？", ("白城",), "贫困劳动力培训",
+                           focus_region="白城")
+    resolution = hash_assistant.resolve_followup(question, previous)
+    assert resolution.kind != "body_pointer"
+    assert "人社局" not in resolution.question
+
+
+def test_a_follow_up_naming_a_place_is_not_about_the_body(hash_assistant):
+    resolution = hash_assistant.resolve_followup("那綦江他们归哪个部门", _AFTER_BODY)
+    assert resolution.kind != "body_pointer"
+    assert "市人社局" not in resolution.question
+
+
+def test_the_body_a_which_body_answer_names_is_carried_to_they(hash_settings, tmp_path):
+    """Through `ask` with a real SQLite store: the lead's body is stored with the turn and read
+    by the next turn's 他们, and kept while the turns ask about it."""
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("綦江的退役军人技能培训由哪个部门组织？")
+    assert "写明的负责单位：“区退役军人事务局”" in first.answer.text
+    assert first.answer.named_body == "区退役军人事务局"
+    conversation = first.conversation_id
+    assert assistant.conversations.last_context(conversation).focus_body == "区退役军人事务局"
+    second = assistant.ask("他们明年要培训多少人", conversation_id=conversation)
+    assert second.answer.resolved_question.startswith("綦江退役军人事务局明年") or \
+        second.answer.resolved_question.startswith("綦江区退役军人事务局明年")
+    third = assistant.ask("他们的配合单位是谁", conversation_id=conversation)
+    assert third.answer.resolved_question.startswith("綦江区退役军人事务局")
