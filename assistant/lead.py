@@ -68,7 +68,7 @@ _LOWER_LIMIT = re.compile(f"{_LOWER_WORDS}|以上")
 # 哪 + a measure word + 部门/单位/机构/机关, 责任部门/责任分工 (not 承担什么责任: a liability),
 # 谁, 负责/牵头: asking who is responsible.
 _ASKS_BODY = re.compile(r"哪(?:个|些|几个|一个|一级|级)?(?:部门|单位|机构|机关)|"
-                        r"责任(?:部门|单位|分工|主体|机关)|谁(?!可|能)|负责|牵头|"
+                        r"责任(?:部门|单位|分工|主体|机关)|谁(?!可|能)|负责(?!人)|牵头|"
                         r"responsible|in charge|which department")
 # 哪些人 / 什么人 / 哪类群体 / 谁可以 / 对象 / 条件 / 面向 / 针对: who is eligible, and on what
 # condition.
@@ -107,7 +107,18 @@ _BODY_SUBJECT = (r"(?:^|(?<=[，。；：:\s]))((?:(?!可以|应当|委托)[^，
                  r"(?:[（(](?:以下简称|以下统称|以下称|简称)[^（()）]*[）)])?"
                  rf"{_ADVERB}(?:负责|主管(?!部门|机关))"
                  r"(?![^，。；（()]{0,20}?的[^，。；（()]{0,12}?(?:部门|机关|机构)[（(，,])")
+# 4. 由 and a body's name, whatever it is said to do (由国家税务总局制定, 由司法部组织或者协助审定,
+#    由市场监管总局根据…组织建立): laws name the body that acts on a thing this way as often as
+#    with 负责. The name ends at a body's head noun that nothing continues (市场监督管理部门, not
+#    市场监督管理部).
+_BY_BODY_ACTING = (r"由((?:(?!根据|按照|依照|会同|在|对|向|与)[^，。；：:、（()）由]){1,40}?"
+                   r"(?:部门|机关|机构|委员会|总局|政府|中心|局|委|部|办|厅|院|署))"
+                   r"(?![门关构员会心府局厅])")
 _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
+# The fourth form comes after the three saying 负责 (由区府办全面统筹，区人力社保局具体负责: the
+# second is the body responsible), and is read in the passages quoted only: in the rest of a
+# clause, 由 names who acts on whatever that sentence is about (…的办法由国务院另行规定).
+_ACTING = re.compile(_BY_BODY_ACTING)
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
@@ -342,10 +353,12 @@ def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]]
     (区农业农村委负责职业农民培训, quoted from a clause whose opening sentence names 区人力社保局 for
     the whole plan), then in the rest of the clause (a 责任单位 note at its end)."""
     for number, passages, text in clauses:
-        for where in (*passages, text.replace("\n", "")):
-            match = _RESPONSIBLE.search(where)
+        for pattern, where in (*((_RESPONSIBLE, passage) for passage in passages),
+                               *((_ACTING, passage) for passage in passages),
+                               (_RESPONSIBLE, text.replace("\n", ""))):
+            match = pattern.search(where)
             if match:
-                return number, match.group(1) or match.group(2) or match.group(3)
+                return number, next(group for group in match.groups() if group)
     return None
 
 

@@ -46,6 +46,8 @@ class Answered:
     # The pieces its figure lead quotes: () when the lead says no figure is stated, None when
     # the answer has no figure lead.
     lead_quoted: tuple[str, ...] | None = None
+    # The body its "写明的负责单位" lead names ("" when the answer has no such lead).
+    body_led: str = ""
 
 
 def quoted_from(text: str, label: str) -> tuple[str, ...]:
@@ -71,6 +73,16 @@ def lead_quoted(text: str) -> tuple[str, ...] | None:
     return tuple(_LEAD_PIECE.findall(leads[0])) if leads else None
 
 
+# The body lead `assistant.lead` writes: 《title》写明的负责单位：“body”[n]。
+_BODY_LEAD = re.compile(r"^《[^》\n]+》写明的负责单位：“(.+?)”\[\d+\]", re.MULTILINE)
+
+
+def body_led(text: str) -> str:
+    """The body the answer's first body lead names, "" when it has none."""
+    found = _BODY_LEAD.search(text)
+    return found.group(1) if found else ""
+
+
 def gold_sentences(question: BenchmarkQuestion) -> list[str]:
     """The gold's sentences, an article's number taken off the first (第十一条食盐生产经营者…):
     the answer's citation gives the number and its quote starts after it."""
@@ -89,7 +101,8 @@ def score_answer(question: BenchmarkQuestion, answered: Answered) -> dict:
     """The three readings of one answer (None where they do not apply)."""
     if answered.status != "answered":  # an error is no answer either way: counted apart
         return {"answered": None if answered.status == "error" else False,
-                "first_cited_gold": None, "gold_quoted": None, "figure_lead_in_gold": None}
+                "first_cited_gold": None, "gold_quoted": None, "figure_lead_in_gold": None,
+                "body_lead_in_gold": None}
     clause = normalise(answered.first_cited)
     first_gold = bool(question.gold) and all(normalise(g) in clause for g in question.gold)
     quoted = normalise("".join(answered.first_quoted))
@@ -101,8 +114,11 @@ def score_answer(question: BenchmarkQuestion, answered: Answered) -> dict:
         gold = normalise("".join(question.gold))
         lead = bool(answered.lead_quoted) and all(normalise(piece) in gold
                                                   for piece in answered.lead_quoted)
+    # A body lead on a gold first citation: whether the body it names is one the gold names.
+    body = normalise(answered.body_led) in normalise("".join(question.gold)) \
+        if first_gold and answered.body_led else None
     return {"answered": True, "first_cited_gold": first_gold, "gold_quoted": share,
-            "figure_lead_in_gold": lead}
+            "figure_lead_in_gold": lead, "body_lead_in_gold": body}
 
 
 def summarise_answers(questions: Sequence[BenchmarkQuestion],
@@ -112,6 +128,7 @@ def summarise_answers(questions: Sequence[BenchmarkQuestion],
     answered = [r for r in asked if r["answered"]]
     quoted = [r["gold_quoted"] for r in answered if r["gold_quoted"] is not None]
     leads = [r["figure_lead_in_gold"] for r in answered if r["figure_lead_in_gold"] is not None]
+    bodies = [r["body_lead_in_gold"] for r in answered if r["body_lead_in_gold"] is not None]
 
     def share(count: float, total: int) -> float | None:
         return round(count / total, 4) if total else None
@@ -124,6 +141,8 @@ def summarise_answers(questions: Sequence[BenchmarkQuestion],
         "gold_quoted_whole": share(sum(q == 1.0 for q in quoted), len(quoted)),
         "figure_leads": len(leads),
         "figure_leads_in_gold": share(sum(leads), len(leads)),
+        "body_leads": len(bodies),
+        "body_leads_in_gold": share(sum(bodies), len(bodies)),
         "errors": len(rows) - len(asked),
     }
 
@@ -142,7 +161,7 @@ def answer_in_process(assistant, qid: str, question: str) -> Answered:
     first = answer.hits[0] if answer.hits else None
     return Answered(qid, answer.status, first.clause.text if first else "",
                     quoted_from(answer.text, cite(first)) if first else (), latency,
-                    lead_quoted=lead_quoted(answer.text))
+                    lead_quoted=lead_quoted(answer.text), body_led=body_led(answer.text))
 
 
 def answer_over_http(client, qid: str, question: str) -> Answered:
@@ -163,4 +182,4 @@ def answer_over_http(client, qid: str, question: str) -> Answered:
     label = f"《{first['doc_title']}》{first['section']}" if first else ""
     return Answered(qid, body["status"], first["text"] if first else "",
                     quoted_from(body["answer"], label) if first else (), latency,
-                    lead_quoted=lead_quoted(body["answer"]))
+                    lead_quoted=lead_quoted(body["answer"]), body_led=body_led(body["answer"]))

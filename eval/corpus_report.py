@@ -144,6 +144,9 @@ def markdown(report: dict) -> str:
             f"| figure leads quoting a figure inside the gold, of the "
             f"{answers.get('figure_leads', 0)} leading a gold first citation | "
             f"{fmt(answers.get('figure_leads_in_gold'))} |",
+            f"| body leads (写明的负责单位) naming a body the gold names, of the "
+            f"{answers.get('body_leads', 0)} leading a gold first citation | "
+            f"{fmt(answers.get('body_leads_in_gold'))} |",
         ]
     lines += [
         "",
@@ -224,7 +227,8 @@ def print_corpus_summary(report: dict, console: Console, out: Path) -> None:
             f"gold {fmt(answers['first_cited_gold'])} · gold sentences quoted from it "
             f"{fmt(answers['gold_sentences_quoted'])} (all {fmt(answers['gold_quoted_whole'])}) · "
             f"figure leads inside the gold {fmt(answers.get('figure_leads_in_gold'))} "
-            f"of {answers.get('figure_leads', 0)}",
+            f"of {answers.get('figure_leads', 0)} · body leads inside the gold "
+            f"{fmt(answers.get('body_leads_in_gold'))} of {answers.get('body_leads', 0)}",
             highlight=False)
     timings = report["timings"]
     latency = " · ".join(f"{system} {fmt(v['median_ms'], 1)} ms"

@@ -349,6 +349,27 @@ def test_the_body_is_read_from_the_quoted_sentence_before_the_rest_of_the_clause
     assert lines[0] == "《示例管理办法》写明的负责单位：“区农业农村委”[1]。"
 
 
+def test_a_body_named_after_you_leads_whatever_it_is_said_to_do():
+    """Laws name the body acting on a thing with 由 as often as with 负责 (由国家税务总局制定,
+    由司法部组织或者协助审定); the name ends at its head noun, and a body said to be responsible
+    comes first (由区府办全面统筹，区人力社保局具体负责)."""
+    hit = _article("第二十条　税务登记证件的式样，由国家税务总局制定。")
+    _, lines = _answer("税务登记证件的式样由谁制定？", ["税务登记", "证件", "式样", "制定"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国家税务总局”[1]。"
+    hit = _article("第四条　计量基准由市场监督管理部门根据社会、经济发展的需要，统一规划，组织建立。")
+    _, lines = _answer("计量基准由哪个部门建立？", ["计量", "基准", "建立"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“市场监督管理部门”[1]。"
+    hit = _article("（一）加强组织领导。成立由区府办全面统筹，区人力社保局具体负责的工作组。")
+    _, lines = _answer("工作组由哪个部门负责？", ["工作组"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“区人力社保局”[1]。"
+
+
+def test_a_person_in_charge_is_no_body_asked_for():
+    # 负责人 is a person: 负责人…应该受到什么处罚 asks a sanction, not which body is responsible.
+    assert not asked_for("单位负责人拒不改正的，应该受到什么处罚？").body
+    assert asked_for("哪个部门负责药品注册工作？").body
+
+
 def test_graded_disciplinary_sanctions_are_quoted_with_the_item_asked_about_only():
     """公职人员政务处分法 第三十二条 grades 警告…记大过；降级或者撤职；开除 in one lead-in: a question
     about one item gets every grade and that item, not the other items."""

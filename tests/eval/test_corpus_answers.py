@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.corpus_answers import Answered, lead_quoted, quoted_from, score_answer, \
+from eval.corpus_answers import Answered, body_led, lead_quoted, quoted_from, score_answer, \
     summarise_answers
 from eval.corpus_records import BenchmarkQuestion
 
@@ -28,7 +28,8 @@ def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
     half = Answered("q1", "answered", ARTICLE, ("（二）能效等级。",), 5.0)
     # two gold sentences (split at 。 and ；, not at the colon), one quoted
     assert score_answer(question, half) == {"answered": True, "first_cited_gold": True,
-                                            "gold_quoted": 0.5, "figure_lead_in_gold": None}
+                                            "gold_quoted": 0.5, "figure_lead_in_gold": None,
+                                            "body_lead_in_gold": None}
     wrong_clause = Answered("q1", "answered", "第八条　其他。", ("其他。",), 5.0)
     assert score_answer(question, wrong_clause)["gold_quoted"] is None
     refused = Answered("q1", "not_found", "", (), 5.0)
@@ -38,7 +39,8 @@ def test_an_answer_is_scored_on_the_gold_sentences_it_quotes():
         {"q1": half, "q2": refused, "q3": wrong_clause, "q4": failed})
     assert summary == {"n": 3, "answered": round(2 / 3, 4), "first_cited_gold": 0.5,
                        "gold_sentences_quoted": 0.5, "gold_quoted_whole": 0.0,
-                       "figure_leads": 0, "figure_leads_in_gold": None, "errors": 1}
+                       "figure_leads": 0, "figure_leads_in_gold": None, "body_leads": 0,
+                       "body_leads_in_gold": None, "errors": 1}
 
 
 def test_an_articles_number_is_no_gold_sentence_to_quote():
@@ -66,3 +68,23 @@ def test_a_figure_lead_counts_when_it_quotes_from_inside_a_gold_first_citation()
     assert scored(right) is True
     assert scored(none) is False  # a gold clause said to state no period
     assert scored(right, first="第九条　其他。") is None  # not the gold clause: retrieval's miss
+
+
+def test_a_body_lead_counts_when_the_gold_names_that_body():
+    gold = "第四条　计量基准由市场监管总局统一规划，组织建立。"
+    question = BenchmarkQuestion(qid="q7", question="计量基准由哪个部门建立？", title="计量基准管理办法",
+                                 gold=(gold,), answer="", category="概括归纳型", line=1)
+    right = ("《计量基准管理办法》写明的负责单位：“市场监管总局”[1]。\n"
+             "《计量基准管理办法》第四条：“计量基准由市场监管总局统一规划，组织建立。”[1]")
+    wrong = right.replace("“市场监管总局”[1]", "“国务院计量行政部门”[1]", 1)
+    assert body_led(right) == "市场监管总局"
+    assert body_led("《计量基准管理办法》第四条：“计量基准由市场监管总局统一规划。”[1]") == ""
+
+    def scored(text: str, first: str = gold) -> bool | None:
+        answered = Answered("q7", "answered", first, (), 5.0, body_led=body_led(text))
+        return score_answer(question, answered)["body_lead_in_gold"]
+
+    assert scored(right) is True
+    assert scored(wrong) is False
+    assert scored(right, first="第九条　其他。") is None  # not the gold clause: retrieval's miss
+    assert scored("《计量基准管理办法》第四条：“…”[1]") is None  # no body lead
