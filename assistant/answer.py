@@ -351,7 +351,7 @@ def body_named(terms: list[str], hits: list[Hit], asked: Asked = Asked()) -> str
     """The body the answer's lead names for a question asking which body (`lead.named_body`);
     "" otherwise. Read only for such a question, so the passages are not chosen twice for any
     other."""
-    return named_body(asked, hits, _quoted_of(terms, hits, asked)) if asked.body else ""
+    return named_body(asked, terms, hits, _quoted_of(terms, hits, asked)) if asked.body else ""
 
 
 def answered_text(question: str, terms: list[str], hits: list[Hit],

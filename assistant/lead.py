@@ -102,23 +102,55 @@ _BODY_NOTE = (r"[（(](?!以下简称|以下统称|以下称|下称|简称|统�
               r"(?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?"
               r"([^（()）]*(?:局|委|部|办|厅|政府|单位|部门|中心)[^（()）]*?)(?:负责)?[）)]")
 _BY_BODY = rf"由([^，。；]{{2,40}}?){_ADVERB}负责"
+#    The body may say by what it acts before 负责 (…等有关部门依照本条例和国务院规定的职责，负责…;
+#    …在各自的职责范围内，负责…), and a law says it supervises as "X对…实施（统一）监督管理".
 _BODY_SUBJECT = (r"(?:^|(?<=[，。；：:\s]))((?:(?!可以|应当|委托)[^，。；：:（()）\s由自]){2,40}?"
                  r"(?:局|委|部|办|厅|政府|院|署|部门|机关|机构|中心))"
                  r"(?:[（(](?:以下简称|以下统称|以下称|简称)[^（()）]*[）)])?"
-                 rf"{_ADVERB}(?:负责|主管(?!部门|机关))"
+                 r"(?:(?:依照|按照|根据|在|依法)[^。；]{0,40}?[，,]?)?"
+                 rf"{_ADVERB}(?:负责|主管(?!部门|机关)|对[^。；]{{1,60}}?实施(?:统一)?监督管理)"
                  r"(?![^，。；（()]{0,20}?的[^，。；（()]{0,12}?(?:部门|机关|机构)[（(，,])")
 # 4. 由 and a body's name, whatever it is said to do (由国家税务总局制定, 由司法部组织或者协助审定,
 #    由市场监管总局根据…组织建立): laws name the body that acts on a thing this way as often as
 #    with 负责. The name ends at a body's head noun that nothing continues (市场监督管理部门, not
 #    市场监督管理部).
-_BY_BODY_ACTING = (r"由((?:(?!根据|按照|依照|会同|在|对|向|与)[^，。；：:、（()）由]){1,40}?"
-                   r"(?:部门|机关|机构|委员会|总局|政府|中心|局|委|部|办|厅|院|署))"
+# "省、自治区、直辖市" and "县（市）" inside a body's name are parts of it, not a list or a note.
+_NAME_PART = r"(?:省、自治区、直辖市|[（(][^（()）]{1,4}[）)])"
+# The head noun ending a body's name. 国务院 and 人民政府 end it only when no department of theirs
+# follows (国务院药品监督管理部门, 县级人民政府文化主管部门; but 县级以上人民政府建立…体制).
+_BODY_HEAD = (r"(?:部门|机关|机构|委员会|总局|中心|办公厅|办公室|局|委|部|厅|署|"
+              r"(?:院|政府)(?![^，。；：:、]{0,12}?(?:部门|机关|机构|总局|办公厅|办公室|局|委|厅|署)))")
+_BY_BODY_ACTING = (rf"由((?:{_NAME_PART}|(?!根据|按照|依照|会同|在|对|向|与)[^，。；：:、（()）由]){{1,40}}?"
+                   rf"(?:{_BODY_HEAD}|办))"
                    r"(?![门关构员会心府局厅])")
 _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 # The fourth form comes after the three saying 负责 (由区府办全面统筹，区人力社保局具体负责: the
 # second is the body responsible), and is read in the passages quoted only: in the rest of a
 # clause, 由 names who acts on whatever that sentence is about (…的办法由国务院另行规定).
+# 5. The body applied to, reported to or approving: 向…部门提出申请, 报…部门审批, 经…部门批准 —
+#    read like the fourth form, for "向谁申请", "报哪个单位审批", "由哪个部门批准".
+_APPLIED_TO = (rf"(?:(?:向|报)((?:{_NAME_PART}|(?!申请|提出)[^，。；：:、（()）向报经]){{2,40}}?"
+               rf"(?:{_BODY_HEAD}|办))"
+               r"(?![门关构员会心府局厅])(?:提出|申请|审批|备案|核准)|"
+               r"经((?:[^，。；：:、（()）向报经]){2,40}?"
+               rf"(?:{_BODY_HEAD}|办))"
+               r"(?![门关构员会心府局厅])批准)")
 _ACTING = re.compile(_BY_BODY_ACTING)
+_ACTING_OR_APPLIED_TO = re.compile(f"{_BY_BODY_ACTING}|{_APPLIED_TO}")
+# …read only for a question about applying or approval: 须向上一级人民政府计量行政部门申请考核 names
+# no body that sets a standard up.
+_APPLYING = re.compile(r"申请|审批|批准|备案|核准|上报|报送|报批")
+# 6. A body opening the quoted sentence that holds the question's words, as a law states who
+#    acts (国务院药品监督管理部门设置国家药品检验机构; 县级以上人民政府建立…体制; 国务院办公厅是…主管
+#    部门): read last of the passages' forms, the first body of a list.
+_OPENING_BODY = re.compile(
+    r"^(?:第[一二三四五六七八九十百千零〇\d]+条|[（(][一二三四五六七八九十\d]+[）)]|"
+    r"[一二三四五六七八九十]+、|\d+[.．、])?\s*"
+    # Not a body named only by kind (各相关部门要…, 有关部门应当…): it names none.
+    r"(?!各|有关|相关|其他|其它|上述|该|本)"
+    rf"((?:{_NAME_PART}|(?!可以|应当|委托|本法|本条例|本办法|本规定|国家)[^，。；：:（()）\s由自、和及与]){{2,40}}?"
+    rf"{_BODY_HEAD})"
+    r"(?![门关构员会心府局厅室])")
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
@@ -346,15 +378,25 @@ def _who_lead(terms: Sequence[str], title: str, question: str,
     return f"{title}写明的对象和条件：{_quoted([(number, piece)])}。"
 
 
-def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]]
-                     ) -> tuple[int, str] | None:
+def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]],
+                     terms: Sequence[str] = ()) -> tuple[int, str] | None:
     """The body responsible and the number of the citation naming it, from the clauses quoted
     (citation number, passages quoted, whole text): in a clause's quoted passages first
     (区农业农村委负责职业农民培训, quoted from a clause whose opening sentence names 区人力社保局 for
-    the whole plan), then in the rest of the clause (a 责任单位 note at its end)."""
+    the whole plan), then in the rest of the clause (a 责任单位 note at its end). Within the
+    passages, the sentences holding more of the question's key `terms` are read first: a
+    passage quoting items (三) and (四) names a body in each, and the question's words are in
+    one of them."""
+    acting = _ACTING_OR_APPLIED_TO if any(_APPLYING.search(term) for term in terms) \
+        else _ACTING
     for number, passages, text in clauses:
-        for pattern, where in (*((_RESPONSIBLE, passage) for passage in passages),
-                               *((_ACTING, passage) for passage in passages),
+        sentences = sorted((sentence for passage in passages
+                            for sentence in _SENTENCE.findall(passage)),
+                           key=lambda sentence: -_held(sentence, terms))
+        relevant = [sentence for sentence in sentences if _held(sentence, terms)]
+        for pattern, where in (*((_RESPONSIBLE, sentence) for sentence in sentences),
+                               *((acting, sentence) for sentence in sentences),
+                               *((_OPENING_BODY, sentence) for sentence in relevant),
                                (_RESPONSIBLE, text.replace("\n", ""))):
             match = pattern.search(where)
             if match:
@@ -362,9 +404,10 @@ def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]]
     return None
 
 
-def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]]) -> str | None:
+def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]],
+               terms: Sequence[str]) -> str | None:
     """"<title>写明的负责单位：<body>" for the body `responsible_body` reads, or None."""
-    found = responsible_body(clauses)
+    found = responsible_body(clauses, terms)
     return f"{title}写明的负责单位：{_quoted([found])}。" if found else None
 
 
@@ -386,14 +429,16 @@ def _by_document(hits: Sequence[Hit]) -> list[list[int]]:
     return list(by_document.values())
 
 
-def named_body(asked: Asked, hits: Sequence[Hit], passages: Sequence[Sequence[str]]) -> str:
+def named_body(asked: Asked, terms: Sequence[str], hits: Sequence[Hit],
+               passages: Sequence[Sequence[str]]) -> str:
     """The body the lead names first for a question asking which body (`Asked.body`), read as
     `lead_lines` reads it; "" for any other question or when no clause quoted names one. A
     follow-up's 他们 / 该部门 points at it."""
     if not asked.body:
         return ""
     for indices in _by_document(hits):
-        found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices])
+        found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices],
+                                 terms)
         if found:
             return found[1]
     return ""
@@ -417,7 +462,7 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
                                       hits[indices[0]].document.title))
         else:
             line = _body_lead(title, [(i + 1, passages[i], hits[i].clause.text)
-                                      for i in indices]) \
+                                      for i in indices], terms) \
                 if asked.body else None
             first = indices[0]
             if line is None and asked.who and not _lists(passages[first]):

@@ -364,6 +364,42 @@ def test_a_body_named_after_you_leads_whatever_it_is_said_to_do():
     assert lines[0] == "《示例管理办法》写明的负责单位：“区人力社保局”[1]。"
 
 
+def test_the_body_a_law_names_in_its_other_drafting_forms():
+    # Saying by what it acts before 负责, and supervising as "对…实施统一监督管理".
+    hit = _article("第四条　国务院农业机械化主管部门、工业主管部门等有关部门依照本条例和国务院规定的职责，"
+                   "负责农业机械安全监督管理工作。")
+    _, lines = _answer("谁负责农业机械的安全监督管理工作？", ["农业机械", "安全", "监督管理"], [hit])
+    assert lines[0] == ("《示例管理办法》写明的负责单位：“国务院农业机械化主管部门、工业主管部门等有关部门”"
+                        "[1]。")
+    hit = _article("第三条　国家市场监督管理总局对全国能源计量工作实施统一监督管理。")
+    _, lines = _answer("哪个部门监督管理全国能源计量工作？", ["全国", "能源", "计量", "监督管理"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国家市场监督管理总局”[1]。"
+    # A body opening the sentence that holds the question's words; none named only by kind.
+    hit = _article("第二条　国务院药品监督管理部门设置国家药品检验机构。")
+    _, lines = _answer("哪些部门可以设置药品检验机构？", ["设置", "药品", "检验", "机构"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国务院药品监督管理部门”[1]。"
+    hit = _article("五、各相关部门要按照下达的培训任务，精心组织，按时完成培训任务。")
+    _, lines = _answer("培训任务由哪个部门完成？", ["培训", "任务", "完成"], [hit])
+    assert "写明的负责单位" not in lines[0]
+
+
+def test_the_body_applied_to_answers_only_a_question_about_applying():
+    # Two items each name a body; the one holding the question's words answers.
+    hit = _article("第六条　（三）申请对本部门内部使用的计量器具执行强制检定的授权，向同级人民政府计量行政部门"
+                   "提出申请；（四）申请对本单位内部使用的工作计量器具执行强制检定的授权，向当地县（市）级人民"
+                   "政府计量行政部门提出申请；")
+    _, lines = _answer("本单位内部使用的工作计量器具执行强制检定的授权向哪个部门申请？",
+                       ["本单位", "工作", "计量器具", "强制检定", "授权", "申请"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“当地县（市）级人民政府计量行政部门”[1]。"
+    hit = _article("第九条　娱乐场所申请从事经营活动，应当向所在地省、自治区、直辖市人民政府文化主管部门提出申请。")
+    _, lines = _answer("娱乐场所应当向谁申请？", ["娱乐场所", "申请"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“所在地省、自治区、直辖市人民政府文化主管部门”[1]。"
+    # Asked who sets a standard up, the body it is sent to for review names nobody who does.
+    hit = _article("第八条　最高等级的社会公用计量标准，须向上一级人民政府计量行政部门申请考核。")
+    _, lines = _answer("谁负责建立社会公用计量标准？", ["建立", "社会", "公用", "计量", "标准"], [hit])
+    assert "写明的负责单位" not in lines[0]
+
+
 def test_a_person_in_charge_is_no_body_asked_for():
     # 负责人 is a person: 负责人…应该受到什么处罚 asks a sanction, not which body is responsible.
     assert not asked_for("单位负责人拒不改正的，应该受到什么处罚？").body
