@@ -27,6 +27,7 @@ from corpus import Region
 from corpus.gazetteer import Mention
 
 from assistant.answer import A_NOT_A
+from assistant.lead import asked_for
 from assistant.quantities import NUMBER, UNITS
 
 _FOLLOWUP_START = re.compile(
@@ -230,6 +231,17 @@ def _another_unit(remainder: str, base: str, previous: TurnContext) -> str | Non
     return base.replace(written, unit, 1)
 
 
+def _asks_another_figure(remainder: str, previous: TurnContext) -> bool:
+    """Whether `remainder` asks a figure of another kind than the previous question did: an
+    amount, a period, a frequency or a number where that asked another, or none."""
+    asked = asked_for(remainder)
+    if not asked.figure:
+        return False
+    before = asked_for(previous.resolved_question)
+    return (asked.amount, asked.period, asked.frequency) != \
+        (before.amount, before.period, before.frequency)
+
+
 def _with_place(previous: TurnContext, place: str, base: str) -> str:
     """The previous question asked of `place`: its one place word replaced where it stood
     ("我是退役士兵，在台儿庄培训能领生活费吗？" → "…在三门峡培训…"), else `place` in front of
@@ -414,8 +426,11 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         asked = f"{_topic_beside(previous, aspect)}{aspect}？"
         return Resolution(joined("和".join(both), asked), asked, both, previous.subject_terms,
                           "comparison")
-    if places and not any(known(term) for term in own_topic):
-        # "那綦江呢？": the previous question with its region replaced.
+    if places and not any(known(term) for term in own_topic) and \
+            not _asks_another_figure(_PRONOUN.sub("", remainder), previous):
+        # "那綦江呢？", "河西区是多少": the previous question with its region replaced. A turn
+        # asking another kind of figure ("綦江那块每月补多少钱" after "最长补几个月": an amount
+        # after a period) asks a new aspect, below.
         return Resolution(_with_place(previous, region, base), searched, here,
                           previous.subject_terms, "same_question")
     if body_pointer:

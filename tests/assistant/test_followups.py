@@ -652,3 +652,23 @@ def test_the_body_a_which_body_answer_names_is_carried_to_they(hash_settings, tm
         second.answer.resolved_question.startswith("綦江区退役军人事务局明年")
     third = assistant.ask("他们的配合单位是谁", conversation_id=conversation)
     assert third.answer.resolved_question.startswith("綦江区退役军人事务局")
+
+
+# -- a new place with a figure of another kind -----------------------------------------------------
+_PERIOD_ASKED = TurnContext("三门峡以工代训补贴最长能补几个月？", ("三门峡",), "以工代训补贴",
+                            focus_region="三门峡")
+
+
+def test_a_new_place_asking_another_kind_of_figure_asks_that_figure(hash_assistant):
+    resolution = hash_assistant.resolve_followup("綦江那块每月能补多少钱", _PERIOD_ASKED)
+    assert resolution.kind == "new_aspect"
+    assert "补多少钱" in resolution.question and "几个月" not in resolution.question
+    assert resolution.question.startswith("綦江")
+
+
+@pytest.mark.parametrize("question", ["那綦江呢", "綦江那边最长补几个月", "綦江能补多久"])
+def test_a_new_place_asking_the_same_kind_of_figure_asks_the_same_question(hash_assistant,
+                                                                        question):
+    resolution = hash_assistant.resolve_followup(question, _PERIOD_ASKED)
+    assert resolution.kind == "same_question"
+    assert resolution.question == "綦江以工代训补贴最长能补几个月？"
