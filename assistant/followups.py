@@ -60,6 +60,7 @@ _INNER_NE = re.compile(r"呢[，,]")
 # A follow-up that names a unit or place of its own ("其中和平区呢？") drops the previous row.
 _NAMES_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}(区|县|市|镇|乡|街道|局|委|办|院|会|中心)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_JOINING = re.compile(r"^(?:和|与|跟|同|及|、)")
 _FOLLOWING = " (following: "
 _TRAILING = re.compile(r"(呢|吗|啊|呀)?[？?。!！\s]*$")
 # "两边哪个报送频率高", "两地有什么不同": both of the places the conversation was last about.
@@ -249,7 +250,8 @@ def _with_place(previous: TurnContext, place: str, base: str) -> str:
     words = previous.region_words
     if len(words) == 1 and previous.resolved_question.count(words[0]) == 1:
         return previous.resolved_question.replace(words[0], place)
-    return joined(place, base)
+    # A comparison's places taken out leave the word that joined them ("台儿庄和綦江…" → "和…").
+    return joined(place, _JOINING.sub("", base, count=1))
 
 
 def joined(place: str, text: str) -> str:

@@ -180,11 +180,11 @@ def prefer(scores: np.ndarray, wanted_at: Callable[[int], int],
         return scores
     pool = scores.size if every_row else min(scores.size, weights.definition_pool)
     candidates = np.argpartition(-scores, pool - 1)[:pool]
-    grades = {c: int(wanted_at(c)) for c in candidates}
-    best = max(grades.values(), default=0)
-    wanted = [c for c, grade in grades.items() if best and grade == best]
-    if not wanted:
+    graded = [(c, grade) for c in candidates if (grade := wanted_at(c))]
+    if not graded:
         return scores
+    best = max(grade for _, grade in graded)
+    wanted = [c for c, grade in graded if grade == best]
     lifted = scores * (1 - lift)
     lifted[wanted] += lift
     return lifted

@@ -672,3 +672,10 @@ def test_a_new_place_asking_the_same_kind_of_figure_asks_the_same_question(hash_
     resolution = hash_assistant.resolve_followup(question, _PERIOD_ASKED)
     assert resolution.kind == "same_question"
     assert resolution.question == "綦江以工代训补贴最长能补几个月？"
+
+
+def test_a_new_place_after_a_comparison_leaves_no_dangling_and(hash_assistant):
+    previous = TurnContext("台儿庄和綦江技能大师工作室补助有什么区别？", ("台儿庄", "綦江"),
+                           "技能大师工作室补助", focus_region="台儿庄")
+    resolution = hash_assistant.resolve_followup("那白城呢", previous)
+    assert resolution.question == "白城技能大师工作室补助有什么区别？"
