@@ -234,7 +234,7 @@ def _another_unit(remainder: str, base: str, previous: TurnContext) -> str | Non
 
 def _asks_another_figure(remainder: str, previous: TurnContext) -> bool:
     """Whether `remainder` asks a figure of another kind than the previous question did: an
-    amount, a period, a frequency or a number where that asked another, or none."""
+    amount, a period or a frequency where that asked another kind, or no figure."""
     asked = asked_for(remainder)
     if not asked.figure:
         return False
@@ -436,7 +436,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         return Resolution(_with_place(previous, region, base), searched, here,
                           previous.subject_terms, "same_question")
     if body_pointer:
-        # "他们2019年的指导计划是多少人次": the body the previous answer named is the subject.
+        # "他们明年要培训多少人": the body the previous answer named is the subject.
         own = f"{previous.focus_body}{_BODY_POINTER.sub('', remainder, count=1).strip(' ，,')}？"
         # Shown as 綦江区退役军人事务局…, not 綦江区区退役军人事务局…: a district's bodies are
         # named 区…局 inside its own plan.
