@@ -113,16 +113,16 @@ _BODY_SUBJECT = (r"(?:^|(?<=[，。；：:\s]))((?:(?!可以|应当|委托)[^，
 # 4. 由 and a body's name, whatever it is said to do (由国家税务总局制定, 由司法部组织或者协助审定,
 #    由市场监管总局根据…组织建立): laws name the body that acts on a thing this way as often as
 #    with 负责. The name ends at a body's head noun that nothing continues (市场监督管理部门, not
-#    市场监督管理部).
+#    市场监督管理部; 非政府组织 and 委托 are no heads).
 # "省、自治区、直辖市" and "县（市）" inside a body's name are parts of it, not a list or a note.
 _NAME_PART = r"(?:省、自治区、直辖市|[（(][^（()）]{1,4}[）)])"
-# The head noun ending a body's name. 国务院 and 人民政府 end it only when no department of theirs
-# follows (国务院药品监督管理部门, 县级人民政府文化主管部门; but 县级以上人民政府建立…体制).
-_BODY_HEAD = (r"(?:部门|机关|机构|委员会|总局|中心|办公厅|办公室|局|委|部|厅|署|"
+# The head noun ending a body's name (a 领导小组 too). 国务院 and 人民政府 end it only when no
+# department of theirs follows (国务院药品监督管理部门, 县级人民政府文化主管部门; but 县级以上人民政府建立…体制).
+_BODY_HEAD = (r"(?:部门|机关|机构|委员会|总局|中心|办公厅|办公室|小组|局|委|部|厅|署|"
               r"(?:院|政府)(?![^，。；：:、]{0,12}?(?:部门|机关|机构|总局|办公厅|办公室|局|委|厅|署)))")
 _BY_BODY_ACTING = (rf"由((?:{_NAME_PART}|(?!根据|按照|依照|会同|在|对|向|与)[^，。；：:、（()）由]){{1,40}}?"
                    rf"(?:{_BODY_HEAD}|办))"
-                   r"(?![门关构员会心府局厅])")
+                   r"(?![门关构员会心府局厅室组托])")
 _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 # The fourth form comes after the three saying 负责 (由区府办全面统筹，区人力社保局具体负责: the
 # second is the body responsible), and is read in the passages quoted only: in the rest of a
@@ -131,10 +131,10 @@ _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 #    read like the fourth form, for "向谁申请", "报哪个单位审批", "由哪个部门批准".
 _APPLIED_TO = (rf"(?:(?:向|报)((?:{_NAME_PART}|(?!申请|提出)[^，。；：:、（()）向报经]){{2,40}}?"
                rf"(?:{_BODY_HEAD}|办))"
-               r"(?![门关构员会心府局厅])(?:提出|申请|审批|备案|核准)|"
+               r"(?![门关构员会心府局厅室组托])(?:提出|申请|审批|备案|核准)|"
                r"经((?:[^，。；：:、（()）向报经]){2,40}?"
                rf"(?:{_BODY_HEAD}|办))"
-               r"(?![门关构员会心府局厅])批准)")
+               r"(?![门关构员会心府局厅室组托])批准)")
 _ACTING = re.compile(_BY_BODY_ACTING)
 _ACTING_OR_APPLIED_TO = re.compile(f"{_BY_BODY_ACTING}|{_APPLIED_TO}")
 # …read only for a question about applying or approval: 须向上一级人民政府计量行政部门申请考核 names
@@ -144,13 +144,18 @@ _APPLYING = re.compile(r"申请|审批|批准|备案|核准|上报|报送|报批
 #    acts (国务院药品监督管理部门设置国家药品检验机构; 县级以上人民政府建立…体制; 国务院办公厅是…主管
 #    部门): read last of the passages' forms, the first body of a list.
 _OPENING_BODY = re.compile(
-    r"^(?:第[一二三四五六七八九十百千零〇\d]+条|[（(][一二三四五六七八九十\d]+[）)]|"
+    # The sentence's start, or a comma part's when a modal or the like follows the name ("根据…
+    # 需要，国务院标准化行政主管部门可以直接调整…"; not "…，充分发挥行业主管部门作用").
+    r"(?:^|(?<=[，,])(?=[^，,。；]{2,40}?(?:应当|可以|依法|负责|统一|会同|按照|依照|根据|对)))"
+    r"(?:第[一二三四五六七八九十百千零〇\d]+条|[（(][一二三四五六七八九十\d]+[）)]|"
     r"[一二三四五六七八九十]+、|\d+[.．、])?\s*"
-    # Not a body named only by kind (各相关部门要…, 有关部门应当…): it names none.
-    r"(?!各|有关|相关|其他|其它|上述|该|本)"
-    rf"((?:{_NAME_PART}|(?!可以|应当|委托|本法|本条例|本办法|本规定|国家)[^，。；：:（()）\s由自、和及与]){{2,40}}?"
+    # Not a body named only by kind (各相关部门要…, 有关部门应当…): it names none; nor a part
+    # opening with a preposition (根据技术委员会整体规划…): what follows is no subject.
+    r"(?!各|有关|相关|其他|其它|上述|该|本|根据|按照|依照|依据|为|对|在|经|由|向|与|自|从|凡|除|以|将|"
+    r"须|应|可|不|有权|并|是)"
+    rf"((?:{_NAME_PART}|(?!可以|应当|委托|本法|本条例|本办法|本规定|国家)[^，。；：:（()）\s由自、和及与向并]){{2,40}}?"
     rf"{_BODY_HEAD})"
-    r"(?![门关构员会心府局厅室])")
+    r"(?![门关构员会心府局厅室组托])")
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")

@@ -383,6 +383,16 @@ def test_the_body_a_law_names_in_its_other_drafting_forms():
     assert "写明的负责单位" not in lines[0]
 
 
+def test_a_body_opening_a_comma_part_leads_only_before_a_modal():
+    hit = _article("第三十七条　根据技术委员会整体规划的需要，国务院标准化行政主管部门可以直接调整技术委员会。")
+    _, lines = _answer("哪个部门可以直接调整技术委员会？", ["直接", "调整", "技术委员会"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“国务院标准化行政主管部门”[1]。"
+    # A working group is a body; a part opening with a verb names none.
+    hit = _article("（一）区就业工作领导小组统一推进技能提升工作，充分发挥行业主管部门作用。")
+    _, lines = _answer("技能提升工作由哪个机构推进？", ["技能", "提升", "工作", "推进"], [hit])
+    assert lines[0] == "《示例管理办法》写明的负责单位：“区就业工作领导小组”[1]。"
+
+
 def test_the_body_applied_to_answers_only_a_question_about_applying():
     # Two items each name a body; the one holding the question's words answers.
     hit = _article("第六条　（三）申请对本部门内部使用的计量器具执行强制检定的授权，向同级人民政府计量行政部门"
