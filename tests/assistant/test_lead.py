@@ -410,6 +410,15 @@ def test_the_body_applied_to_answers_only_a_question_about_applying():
     assert "写明的负责单位" not in lines[0]
 
 
+def test_an_explaining_note_and_the_persons_in_charge_name_no_body():
+    hit = _article("第三条　本办法适用于从事检验活动的组织（包括政府部门、社会团体、企事业单位等）。")
+    _, lines = _answer("哪些单位适用本办法？", ["适用", "本办法"], [hit])
+    assert "写明的负责单位" not in lines[0]
+    hit = _article("第五条　联席会议由农业、科技、卫生等有关部门的负责人组成，负责协调重大问题。")
+    _, lines = _answer("谁负责协调重大问题？", ["协调", "重大", "问题"], [hit])
+    assert "有关部门的”" not in lines[0]
+
+
 def test_a_person_in_charge_is_no_body_asked_for():
     # 负责人 is a person: 负责人…应该受到什么处罚 asks a sanction, not which body is responsible.
     assert not asked_for("单位负责人拒不改正的，应该受到什么处罚？").body
