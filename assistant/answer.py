@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 from assistant.definitions import defines
 from assistant.entry_into_force import states_entry_into_force
 from assistant.figures import BOUND, FREQUENCY, PERIOD, states_in_unit
-from assistant.lead import lead_lines, named_body
+from assistant.lead import read_lead
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
 from assistant.records import Asked, Hit
@@ -340,27 +340,23 @@ def _without_own_number(passages: list[str], hit: Hit) -> list[str]:
     return [passages[0][len(number):].strip(), *passages[1:]]
 
 
-def _quoted_of(terms: list[str], hits: list[Hit], asked: Asked) -> list[list[str]]:
-    """The passages an answer quotes of each hit."""
-    return [_without_own_number(quoted_passages(best_sentences(terms, hit, asked),
-                                                hit.clause.text), hit)
-            for hit in hits]
-
-
-def body_named(terms: list[str], hits: list[Hit], asked: Asked = Asked()) -> str:
-    """The body the answer's lead names for a question asking which body (`lead.named_body`);
-    "" otherwise. Read only for such a question, so the passages are not chosen twice for any
-    other."""
-    return named_body(asked, terms, hits, _quoted_of(terms, hits, asked)) if asked.body else ""
+def composed(question: str, terms: list[str], hits: list[Hit],
+             asked: Asked = Asked()) -> tuple[str, str]:
+    """The answer's text — the lead (`assistant.lead`: the figure, period or body asked for)
+    and then, per hit, its citation and the passages quoted, each marked with its number — and
+    the body its lead names ("" when none: `lead.Lead.body`)."""
+    quoted = [_without_own_number(quoted_passages(best_sentences(terms, hit, asked),
+                                                  hit.clause.text), hit)
+              for hit in hits]
+    lead = read_lead(asked, question, terms, hits, quoted)
+    lines = list(lead.lines)
+    for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):
+        joined = "……".join(f"“{passage}”" for passage in passages)
+        lines.append(f"{cite(hit)}：{joined}[{number}]")
+    return "\n".join(lines), lead.body
 
 
 def answered_text(question: str, terms: list[str], hits: list[Hit],
                   asked: Asked = Asked()) -> str:
-    """The lead (`assistant.lead`: the figure, period or body asked for) and then, per hit,
-    its citation and the passages quoted, each marked with its number."""
-    quoted = _quoted_of(terms, hits, asked)
-    lines = lead_lines(asked, question, terms, hits, quoted)
-    for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):
-        joined = "……".join(f"“{passage}”" for passage in passages)
-        lines.append(f"{cite(hit)}：{joined}[{number}]")
-    return "\n".join(lines)
+    """The answer's text (`composed`)."""
+    return composed(question, terms, hits, asked)[0]

@@ -14,7 +14,7 @@ answer them.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from assistant.definitions import asked_term
@@ -412,13 +412,6 @@ def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]],
     return None
 
 
-def _body_lead(title: str, clauses: Sequence[tuple[int, Sequence[str], str]],
-               terms: Sequence[str]) -> str | None:
-    """"<title>写明的负责单位：<body>" for the body `responsible_body` reads, or None."""
-    found = responsible_body(clauses, terms)
-    return f"{title}写明的负责单位：{_quoted([found])}。" if found else None
-
-
 # A lead-in to a list (应当具备下列条件：, 有以下情形之一的：): the items quoted after it name who
 # and on what condition themselves.
 _LIST_LEAD_IN = re.compile(r"(?:下列|以下)[^。；：:]{0,12}[：:]")
@@ -437,49 +430,53 @@ def _by_document(hits: Sequence[Hit]) -> list[list[int]]:
     return list(by_document.values())
 
 
-def named_body(asked: Asked, terms: Sequence[str], hits: Sequence[Hit],
-               passages: Sequence[Sequence[str]]) -> str:
-    """The body the lead names first for a question asking which body (`Asked.body`), read as
-    `lead_lines` reads it; "" for any other question or when no clause quoted names one. A
-    follow-up's 他们 / 该部门 points at it."""
-    if not asked.body:
-        return ""
-    for indices in _by_document(hits):
-        found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices],
-                                 terms)
-        if found:
-            return found[1]
-    return ""
+@dataclass(frozen=True)
+class Lead:
+    """The lead of an answer: one line per document quoted, and the body it names first for a
+    question asking which body ("" for any other question, or when no clause quoted names one;
+    a follow-up's 他们 / 该部门 points at it)."""
+
+    lines: tuple[str, ...] = ()
+    body: str = ""
 
 
-def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
-               passages: Sequence[Sequence[str]]) -> list[str]:
+def read_lead(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
+              passages: Sequence[Sequence[str]]) -> Lead:
     """One lead line per document quoted, in the answer's order; `passages[i]` are the
     passages quoted of `hits[i]`, which is citation i + 1. The "who" lead of a document is read
     from its first clause quoted only, and not when that clause is a list with its lead-in
     (应当具备下列条件：（一）…): the list says it, and a piece picked from another clause would
-    answer beside the point."""
+    answer beside the point. The body responsible is read for a question asking which body
+    even when it asks a figure too, whose lead then says the figure."""
     if not (asked.figure or asked.body or asked.who):
-        return []
-    lines = []
+        return Lead()
+    lines: list[str] = []
+    named = ""
     for indices in _by_document(hits):
         title = f"《{hits[indices[0]].document.title}》"
+        found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices],
+                                 terms) if asked.body else None
+        named = named or (found[1] if found else "")
         if asked.figure:
             lines.append(_figure_lead(asked, terms, title,
                                       [(i + 1, passages[i]) for i in indices],
                                       hits[indices[0]].document.title))
-        else:
-            line = _body_lead(title, [(i + 1, passages[i], hits[i].clause.text)
-                                      for i in indices], terms) \
-                if asked.body else None
-            first = indices[0]
-            if line is None and asked.who and not _lists(passages[first]):
-                # Only the document's first clause quoted: a piece of a clause quoted after it
-                # (a penalty's 对…的, a neighbouring procedure) answers beside the point.
-                line = _who_lead(terms, title, question, [(first + 1, passages[first])])
-            if line:
-                lines.append(line)
-    return lines
+            continue
+        line = f"{title}写明的负责单位：{_quoted([found])}。" if found else None
+        first = indices[0]
+        if line is None and asked.who and not _lists(passages[first]):
+            # Only the document's first clause quoted: a piece of a clause quoted after it
+            # (a penalty's 对…的, a neighbouring procedure) answers beside the point.
+            line = _who_lead(terms, title, question, [(first + 1, passages[first])])
+        if line:
+            lines.append(line)
+    return Lead(tuple(lines), named)
 
 
-__all__ = ["Asked", "asked_for", "lead_lines", "named_body", "responsible_body"]
+def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],
+               passages: Sequence[Sequence[str]]) -> list[str]:
+    """The lead's lines (`read_lead`)."""
+    return list(read_lead(asked, question, terms, hits, passages).lines)
+
+
+__all__ = ["Asked", "Lead", "asked_for", "lead_lines", "read_lead", "responsible_body"]

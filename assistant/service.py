@@ -22,7 +22,7 @@ from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
-from assistant.answer import (answered_text, body_named, cite, coverage, rest_of_clause_text,
+from assistant.answer import (answered_text, cite, composed, coverage, rest_of_clause_text,
                               terms_found, unquoted_sentences, unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
@@ -289,9 +289,9 @@ class PolicyAssistant:
 
         hits, covered = self._figure_first(hits, covered, analysis, top_k)
         quoted, cited = self._select(hits, covered, analysis, top_k)
-        text = answered_text(question, terms, quoted, analysis.asked)
+        text, body = composed(question, terms, quoted, analysis.asked)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score),
-                      named_body=body_named(terms, quoted, analysis.asked))
+                      named_body=body)
 
     def _figure_first(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                       top_k: int) -> tuple[list[Hit], list[float]]:
