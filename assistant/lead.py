@@ -123,9 +123,12 @@ _NAME_PART = r"(?:省、自治区、直辖市|[（(][^（()）]{1,4}[）)])"
 # department of theirs follows (国务院药品监督管理部门, 县级人民政府文化主管部门; but 县级以上人民政府建立…体制).
 _BODY_HEAD = (r"(?:部门|机关|机构|委员会|总局|中心|办公厅|办公室|小组|局|委|部|厅|署|"
               r"(?:院|政府)(?![^，。；：:、]{0,12}?(?:部门|机关|机构|总局|办公厅|办公室|局|委|厅|署)))")
+# The name ends here: no character follows that would continue it (…部门, …机关, …委员会, …政府组织,
+# …委托, …办公室).
+_NAME_ENDS = r"(?![门关构员会心府局厅室组托])"
 _BY_BODY_ACTING = (rf"由((?:{_NAME_PART}|(?!根据|按照|依照|会同|在|对|向|与)[^，。；：:、（()）由]){{1,40}}?"
                    rf"(?:{_BODY_HEAD}|办))"
-                   r"(?![门关构员会心府局厅室组托])")
+                   + _NAME_ENDS)
 _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 # The fourth form comes after the three saying 负责 (由区府办全面统筹，区人力社保局具体负责: the
 # second is the body responsible), and is read in the passages quoted only: in the rest of a
@@ -134,10 +137,10 @@ _RESPONSIBLE = re.compile(f"{_BODY_NOTE}|{_BY_BODY}|{_BODY_SUBJECT}")
 #    read like the fourth form, for "向谁申请", "报哪个单位审批", "由哪个部门批准".
 _APPLIED_TO = (rf"(?:(?:向|报)((?:{_NAME_PART}|(?!申请|提出)[^，。；：:、（()）向报经]){{2,40}}?"
                rf"(?:{_BODY_HEAD}|办))"
-               r"(?![门关构员会心府局厅室组托])(?:提出|申请|审批|备案|核准)|"
+               rf"{_NAME_ENDS}(?:提出|申请|审批|备案|核准)|"
                r"经((?:[^，。；：:、（()）向报经]){2,40}?"
                rf"(?:{_BODY_HEAD}|办))"
-               r"(?![门关构员会心府局厅室组托])批准)")
+               rf"{_NAME_ENDS}批准)")
 _ACTING = re.compile(_BY_BODY_ACTING)
 _ACTING_OR_APPLIED_TO = re.compile(f"{_BY_BODY_ACTING}|{_APPLIED_TO}")
 # …read only for a question about applying or approval: 须向上一级人民政府计量行政部门申请考核 names
@@ -157,8 +160,7 @@ _OPENING_BODY = re.compile(
     r"(?!各|有关|相关|其他|其它|上述|该|本|根据|按照|依照|依据|为|对|在|经|由|向|与|自|从|凡|除|以|将|"
     r"须|应|可|不|有权|并|是)"
     rf"((?:{_NAME_PART}|(?!可以|应当|委托|本法|本条例|本办法|本规定|国家)[^，。；：:（()）\s由自、和及与向并]){{2,40}}?"
-    rf"{_BODY_HEAD})"
-    r"(?![门关构员会心府局厅室组托])")
+    rf"{_BODY_HEAD})" + _NAME_ENDS)
 # Pieces of a sentence that the lead quotes: between commas and semicolons, and for a figure
 # also between the enumeration commas of a list of targets (…1500人、退役军人750人、…).
 _PIECE = re.compile(r"[^，,；;。！？\n]+")
