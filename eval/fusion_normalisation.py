@@ -97,8 +97,9 @@ def hits_table(items: list[Prepared], grid: list[FusionWeights],
             best = np.argpartition(-scores, pool - 1, axis=1)[:, :pool]
             lifted = scores * (1 - lift)
             for point in range(len(grid)):
-                wanted = best[point][item.wanted[best[point]]]
-                lifted[point, wanted] += lift
+                grades = item.wanted[best[point]]  # the highest grade in the pool is lifted
+                if grades.max() > 0:
+                    lifted[point, best[point][grades == grades.max()]] += lift
             scores = lifted
         order = np.argsort(-scores, axis=1, kind="stable")[:, :max(KS)]
         for point in range(len(grid)):

@@ -76,7 +76,7 @@ class Prepared:
     dataset: str
     category: str
     channels: np.ndarray  # (5, n): lexical, bigrams, dense, document (min-max over scope), coverage
-    wanted: np.ndarray  # (n,) whether the candidate is of the kind asked for (`wanted_clause`)
+    wanted: np.ndarray  # (n,) the candidate's grade as the kind asked for (`wanted_clause`; 0: not)
     satisfies: list[frozenset[int]]  # per candidate, which gold items it contains
     gold_count: int
     needs_all: bool  # Legal-DC: every gold string; seeds: any gold clause
@@ -116,7 +116,7 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
-        wanted=_highest(np.array([int(wanted(c)) for c in clauses])),
+        wanted=np.array([int(wanted(c)) for c in clauses], dtype=np.int8),
         satisfies=[frozenset(gold_match(c)) for c in clauses], gold_count=gold_count,
         needs_all=needs_all, raw=raw[:, candidates],
         scope_stats=np.stack([_lows(channels, raw), raw.max(1), raw.mean(1), raw.std(1)], axis=1),
@@ -124,11 +124,6 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         clause_dense_mean=float((channels.dense if channels.clause_dense is None
                                  else channels.clause_dense).mean()),
         unknown_share=analysis.unknown_share)
-
-
-def _highest(grades: np.ndarray) -> np.ndarray:
-    """The candidates `retriever.prefer` lifts: those of the highest grade above 0."""
-    return (grades == grades.max()) & (grades > 0) if grades.size else grades.astype(bool)
 
 
 def _lows(channels, raw: np.ndarray) -> np.ndarray:
@@ -153,7 +148,7 @@ def hits_at_ks(item: Prepared, order: np.ndarray) -> tuple[bool, ...]:
 def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
     scores = blend(item.channels, weights, item.unknown_share)
     if item.wanted.any():
-        scores = prefer(scores, lambda position: bool(item.wanted[position]), weights)
+        scores = prefer(scores, lambda position: int(item.wanted[position]), weights)
     return hits_at_ks(item, np.argsort(-scores, kind="stable")[:max(KS)])
 
 
