@@ -77,6 +77,28 @@ _SAME_QUESTION = re.compile(
     rf"|有?(?:类似|相似)的?(?:规定|政策|做法|情况|安排)?(?:吗|呢|么|没有)?{_END}"
     rf"|(?:是不是|是否|会不会)?也(?:一样|这样|是这样|如此|相同|有)(?:吗|么|没有|呢)?{_END}"
     rf"|(?:是)?一样的?(?:吗|么){_END}")
+# "换个地方，天津的呢", "改成綦江": words that only say the place changes, read beside a place
+# named (地方 and 地区 are words the texts use, so they would otherwise read as a new subject).
+# Only opening the turn: inside a question, 改成 / 换到 say something of their own (…改成按月发放).
+_SWITCH_PLACE = re.compile(r"^(?:那么?)?(?:换|改)(?:(?:个|一个)(?:地方|地区|城市|区县|省份|地儿)|成|到|为)"
+                           r"(?:看看|问问|说说)?[，,]?")
+# "那台儿庄的情况呢？", "白城的政策又如何": a place's "situation", "policy" or "rules" with no
+# subject of their own ask the previous question of that place; with one (白城的培训补贴政策呢)
+# the subject is new.
+_PLACE_SITUATION = re.compile(
+    r"^(?:那么?|那如果|要是|如果是|那在|在)?(?:那边|这边|那里|这里)?的?(?:情况|政策|规定|做法|安排)"
+    r"(?:呢|吗|又?(?:怎样|怎么样|如何)|是怎样的?|是什么样的?)?[？?。!！\s]*$")
+# …and after a subject of the turn's own (创业培训的情况呢), the same words add nothing to it.
+_SITUATION_TAIL = re.compile(r"的(情况|政策|规定|做法|安排)$")
+# "白城和綦江哪个标准高？", "天津与綦江谁补得多": two places named and asked which is more, less,
+# longer…: a comparison of the two, whatever the conversation was about before.
+_WHICH_MORE = re.compile(r"(?:哪|谁)(?:个|边|里|家|一个|个地方)?[^，,？?]{0,10}?"
+                         r"(?:高|低|多|少|长|短|大|小|早|晚|快|慢|宽|严|优惠)")
+# "具体是第几条规定的？", "出自哪个文件": which clause the answer just quoted, asked of that clause.
+# Not 哪项 (哪项补贴最高 asks which subsidy), nor 哪个文件 asking which text covers a subject
+# (哪个文件规定了…): only "is it / comes from" which file.
+_WHICH_CLAUSE = re.compile(r"第几(?:条|款|项|点)|哪一?(?:条|款)|哪个条款|出处|出自|原文|"
+                           r"是哪(?:个|份|一个)文件")
 # A value with its unit (2021年, 第二批, 三个月, 500人): a follow-up that is nothing else asks the
 # previous question of another value of the same unit ("2021年呢？" after a question about 2020年).
 _UNIT = rf"({UNITS})"
@@ -357,7 +379,8 @@ def clause_in_focus(question: str, previous: TurnContext | None,
     clause the previous answer cited first, when the question refers to the clause itself and
     names no place of its own; "" otherwise. The answer then reads that clause, not whatever a
     search for the rewritten question ranks first. `mentions`: the places the question names."""
-    if previous is None or not previous.focus_clause or not _CLAUSE_PRONOUN.search(question):
+    if previous is None or not previous.focus_clause or not (
+            _CLAUSE_PRONOUN.search(question) or _WHICH_CLAUSE.search(question)):
         return ""
     return "" if mentions else previous.focus_clause
 
@@ -386,6 +409,12 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
                           previous.subject_terms, "more")
     same_question = bool(_SAME_QUESTION.search(question))
     question = _SAME_QUESTION.sub("", question)
+    if places:
+        switched = _SWITCH_PLACE.sub("", question)
+        situation = _PLACE_SITUATION.match(without_places(switched, places).strip(" ，,"))
+        if situation or switched != question:
+            same_question = True
+            question = joined("、".join(places), "呢？") if situation else switched
     own_topic = topic_of(without_places(question, places))
     pronoun = bool(_PRONOUN.search(_APPOSITIVE.sub("", without_places(question, places))))
     body_pointer = bool(previous.focus_body and not places and _BODY_POINTER.search(question))
@@ -394,10 +423,13 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     if pair:  # "两边哪个…": the earlier place compared with the one just discussed
         places = pair
         question = _BOTH_PLACES.sub("", question, count=1)
-    compared = bool(places and (_COMPARE.search(question) or pair))
+    # "白城和綦江哪个标准高？": the two places named are compared with each other.
+    named_pair = tuple(places) if len(places) >= 2 and _WHICH_MORE.search(question) else ()
+    compared = bool(places and (_COMPARE.search(question) or pair or named_pair))
     marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢") \
         or same_question or compared or bool(_INNER_NE.search(question)) or \
-        bool(places and _PLACE_SIDE.match(without_places(question, places)))
+        bool(places and _PLACE_SIDE.match(without_places(question, places))) or \
+        bool(previous.focus_heading and _WHICH_CLAUSE.search(question))
     short = len(_TRAILING.sub("", question)) <= 8
     if not (marked or pronoun or short or not _names_subject(own_topic, known)):
         # A complete question: keep it, but inherit the region when it names none.
@@ -420,8 +452,9 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     if compared and previous_places:
         # "和綦江比呢？": the previous question, asked of its place and the new one together;
         # "跟綦江比，范围有啥不同？": an aspect of the subject, asked of both.
-        both = pair or (previous_places[0], *(p for p in places if p not in previous_places))
-        aspect = _PRONOUN.sub("", remainder).strip(" ，,")
+        both = pair or named_pair or \
+            (previous_places[0], *(p for p in places if p not in previous_places))
+        aspect = _JOINING.sub("", _PRONOUN.sub("", remainder).strip(" ，,"))
         if not any(known(term) for term in topic_of(aspect)):
             return Resolution(joined("和".join(both), base), searched, both,
                               previous.subject_terms, "comparison")
@@ -461,6 +494,11 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         own = f"{remainder.removeprefix('的')}？"
         return Resolution(joined(region, own), own, here, kind="own_question")
     subject = remainder.removeprefix("的")  # "白城的职业培训补贴呢" once 白城 is taken out
+    situation = _SITUATION_TAIL.search(subject)
+    if situation and situation.start() > 0:
+        # "白城创业培训的情况呢": 创业培训 is the subject, 的情况 asks nothing of its own.
+        subject = subject[:situation.start()]
+        own_topic = [term for term in own_topic if term != situation.group(1)]
     if _names_a_new_topic(subject, own_topic, previous, pronoun, known) and \
             previous.topic and previous.topic in base:
         # "那生活费补贴呢？", "白城的职业培训补贴呢？": the previous question about another
@@ -473,8 +511,9 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \
         previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
-    if pronoun and previous.focus_heading and (
-            _CLAUSE_PRONOUN.search(question) or not previous.topic):
+    if (pronoun or _WHICH_CLAUSE.search(question)) and previous.focus_heading and (
+            _CLAUSE_PRONOUN.search(question) or _WHICH_CLAUSE.search(question)
+            or not previous.topic):
         # "这条由哪个部门负责？": the clause in focus (carried as state) is the subject.
         own = f"{previous.focus_heading}{_PRONOUN.sub('', remainder)}？"
         return Resolution(_shown(question, previous, joined(region, own)), own, here,

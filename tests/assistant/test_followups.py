@@ -148,6 +148,7 @@ def test_at_least_sixty_phrasings_are_covered():
     from tests.assistant.test_units import _REGION_SWITCHES
 
     phrasings = {*_ASPECTS, *_NEW_SUBJECTS, *_COMPARISONS, *_CLAUSE_POINTERS, *_REGION_SWITCHES,
+                 *_SWITCH_WORDS, *_PLACE_SITUATIONS, *_WHICH_MORE, *_WHICH_CLAUSE,
                  *_SAME_ELSEWHERE}
     assert len(phrasings) >= 60
 
@@ -679,3 +680,90 @@ def test_a_new_place_after_a_comparison_leaves_no_dangling_and(hash_assistant):
                            "技能大师工作室补助", focus_region="台儿庄")
     resolution = hash_assistant.resolve_followup("那白城呢", previous)
     assert resolution.question == "白城技能大师工作室补助有什么区别？"
+
+
+# -- words that only switch the place, a place's "situation", two places compared, which clause ---
+_SWITCH_WORDS = ("换个地方，{}的呢", "换个地区，{}呢？", "改成{}", "换一个城市，{}怎么样？",
+                 "改到{}问问")
+_PLACE_SITUATIONS = ("那{}的情况呢？", "{}的政策又如何？", "{}那边的规定呢", "如果是{}的做法呢",
+                     "{}的情况是怎样的？", "在{}的安排呢")
+
+
+@pytest.mark.parametrize("place", ["白城", "綦江", "天津"])
+@pytest.mark.parametrize("pattern", _SWITCH_WORDS + _PLACE_SITUATIONS)
+def test_a_switch_or_a_place_s_situation_asks_the_previous_question_there(hash_assistant,
+                                                                        pattern, place):
+    # 地方 and 情况 are words the texts use: read as the question's subject, they turned the
+    # previous question into "…标准换个地方，的？" or "…情况是多少？".
+    resolution = hash_assistant.resolve_followup(pattern.format(place), SANMENXIA)
+    assert resolution.question == f"{place}以工代训补贴标准是多少？", resolution.question
+    assert resolution.kind == "same_question"
+
+
+@pytest.mark.parametrize("question", ["白城的培训补贴政策呢", "白城创业培训的情况呢？"])
+def test_a_place_s_situation_with_a_subject_of_its_own_asks_about_that_subject(hash_assistant,
+                                                                              question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert resolution.question.startswith("白城"), resolution.question
+    assert "以工代训" not in resolution.question, resolution.question
+
+
+_WHICH_MORE = ("{}和{}哪个标准高？", "{}与{}谁补得多？", "{}跟{}哪边期限长？", "{}和{}哪个地方补得更多")
+
+
+@pytest.mark.parametrize("pattern", _WHICH_MORE)
+def test_two_places_named_and_asked_which_is_more_are_compared(hash_assistant, pattern):
+    resolution = hash_assistant.resolve_followup(pattern.format("白城", "綦江"), SANMENXIA)
+    assert resolution.kind == "comparison"
+    assert resolution.question.startswith("白城和綦江"), resolution.question
+    assert "以工代训补贴" in resolution.question and "三门峡" not in resolution.question
+    assert "和和" not in resolution.question and not resolution.question.startswith("白城和綦江和")
+    names = [r.name for r in hash_assistant.scope_for(resolution.question, None).named]
+    assert any("白城" in n for n in names) and any("綦江" in n for n in names), names
+
+
+def test_one_place_asked_which_is_more_is_no_comparison_of_named_places(hash_assistant):
+    # One place named: 哪个 asks something of that place (which of its subsidies is higher).
+    resolution = hash_assistant.resolve_followup("白城哪个补贴标准高？", SANMENXIA)
+    assert not resolution.question.startswith("三门峡和"), resolution.question
+
+
+_WHICH_CLAUSE = ("具体是第几条规定的？", "这是出自哪个文件？", "原文怎么写的？", "是哪一条？",
+                 "出处在哪")
+
+
+@pytest.mark.parametrize("question", _WHICH_CLAUSE)
+def test_asking_which_clause_reads_the_clause_in_focus(hash_assistant, question):
+    from assistant.followups import clause_in_focus
+
+    mentions = hash_assistant.gazetteer.mentions(question)
+    assert clause_in_focus(question, FOCUSED, mentions) == "sanmenxia-2019/2.3.1"
+    resolution = hash_assistant.resolve_followup(question, FOCUSED)
+    assert resolution.kind == "clause_pointer", resolution
+    answer = hash_assistant.answer(resolution.question, focus="sanmenxia-2019/2.3.1")
+    assert answer.status == "answered"
+    assert [h.clause.clause_id for h in answer.hits] == ["sanmenxia-2019/2.3.1"]
+    # the citation names the clause by document and section
+    assert "《三门峡市职业技能提升行动方案（2019—2021年）》二、（三）1." in answer.text
+
+
+def test_asking_which_clause_in_a_new_place_carries_no_clause(hash_assistant):
+    from assistant.followups import clause_in_focus
+
+    question = "綦江是第几条规定的？"
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == ""
+
+
+@pytest.mark.parametrize("question", ["哪项补贴标准最高？", "哪个文件规定了生活费补贴？"])
+def test_which_subsidy_or_which_text_is_no_question_about_the_clause_in_focus(hash_assistant,
+                                                                           question):
+    from assistant.followups import clause_in_focus
+
+    assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == ""
+    assert hash_assistant.resolve_followup(question, FOCUSED).kind != "clause_pointer"
+
+
+@pytest.mark.parametrize("question", ["綦江的培训补贴改成按月发放了吗？", "綦江改革培训补贴了吗"])
+def test_switch_words_inside_a_question_are_its_own(hash_assistant, question):
+    resolution = hash_assistant.resolve_followup(question, SANMENXIA)
+    assert "按月" in resolution.question or "改革" in resolution.question, resolution.question
