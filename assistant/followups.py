@@ -461,11 +461,15 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         asked = f"{_topic_beside(previous, aspect)}{aspect}？"
         return Resolution(joined("和".join(both), asked), asked, both, previous.subject_terms,
                           "comparison")
-    if places and not any(known(term) for term in own_topic) and \
+    # Nothing but words of the previous question ("綦江那边的标准呢" after "…补贴标准是多少").
+    repeats = bool(own_topic) and "".join(own_topic) == remainder.removeprefix("的") and \
+        all(term in base for term in own_topic)
+    if places and (repeats or not any(known(term) for term in own_topic)) and \
             not _asks_another_figure(_PRONOUN.sub("", remainder), previous):
-        # "那綦江呢？", "河西区是多少": the previous question with its region replaced. A turn
-        # asking another kind of figure ("綦江那块每月补多少钱" after "最长补几个月": an amount
-        # after a period) asks a new aspect, below.
+        # "那綦江呢？", "河西区是多少": the previous question with its region replaced; so is a
+        # bare noun of that question, which names no new subject. A turn asking another kind of
+        # figure ("綦江那块每月补多少钱" after "最长补几个月": an amount after a period) asks a
+        # new aspect, below.
         return Resolution(_with_place(previous, region, base), searched, here,
                           previous.subject_terms, "same_question")
     if body_pointer:

@@ -767,3 +767,19 @@ def test_which_subsidy_or_which_text_is_no_question_about_the_clause_in_focus(ha
 def test_switch_words_inside_a_question_are_its_own(hash_assistant, question):
     resolution = hash_assistant.resolve_followup(question, SANMENXIA)
     assert "按月" in resolution.question or "改革" in resolution.question, resolution.question
+
+
+@pytest.mark.parametrize("question", ["綦江那边的标准呢", "那綦江的补贴呢？", "綦江的补贴标准呢"])
+def test_a_new_place_with_a_bare_word_of_the_previous_question_asks_it_again(hash_assistant,
+                                                                             question):
+    # 标准 is a word the texts use, but the previous question holds it: no new subject.
+    resolution = hash_assistant.resolve_followup(question, TIANJIN)
+    assert resolution.question == "綦江新型学徒制补贴标准是多少？", resolution.question
+
+
+def test_a_new_place_asking_with_a_word_of_the_previous_question_is_not_a_repeat(hash_assistant):
+    # 享受 is in the previous question, but the turn asks something of its own about it.
+    previous = TurnContext("在綦江培训拿了证，一年最多能享受几次培训补贴？", ("綦江",), "培训补贴",
+                           focus_region="綦江")
+    resolution = hash_assistant.resolve_followup("我户口不在白城，在白城打工能享受吗", previous)
+    assert "几次" not in resolution.question, resolution.question
