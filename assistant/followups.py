@@ -429,7 +429,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     marked = bool(_FOLLOWUP_START.match(question)) or question.rstrip("？?").endswith("呢") \
         or same_question or compared or bool(_INNER_NE.search(question)) or \
         bool(places and _PLACE_SIDE.match(without_places(question, places))) or \
-        bool(previous.focus_heading and _WHICH_CLAUSE.search(question))
+        bool(previous.focus_clause and _WHICH_CLAUSE.search(question))
     short = len(_TRAILING.sub("", question)) <= 8
     if not (marked or pronoun or short or not _names_subject(own_topic, known)):
         # A complete question: keep it, but inherit the region when it names none.
@@ -515,9 +515,14 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \
         previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
-    if (pronoun or _WHICH_CLAUSE.search(question)) and previous.focus_heading and (
-            _CLAUSE_PRONOUN.search(question) or _WHICH_CLAUSE.search(question)
-            or not previous.topic):
+    if _WHICH_CLAUSE.search(question) and previous.focus_clause and not places:
+        # "具体是第几条规定的？": the previous question, answered again from the clause in
+        # focus (`clause_in_focus`), so the answer quotes what it quoted before, with its
+        # document and section.
+        return Resolution(f"{previous.resolved_question.rstrip('？?。 ')}（出自哪一条）？",
+                          searched, previous_places, previous.subject_terms, "which_clause")
+    if pronoun and previous.focus_heading and (
+            _CLAUSE_PRONOUN.search(question) or not previous.topic):
         # "这条由哪个部门负责？": the clause in focus (carried as state) is the subject.
         own = f"{previous.focus_heading}{_PRONOUN.sub('', remainder)}？"
         return Resolution(_shown(question, previous, joined(region, own)), own, here,

@@ -739,12 +739,17 @@ def test_asking_which_clause_reads_the_clause_in_focus(hash_assistant, question)
     mentions = hash_assistant.gazetteer.mentions(question)
     assert clause_in_focus(question, FOCUSED, mentions) == "sanmenxia-2019/2.3.1"
     resolution = hash_assistant.resolve_followup(question, FOCUSED)
-    assert resolution.kind == "clause_pointer", resolution
-    answer = hash_assistant.answer(resolution.question, focus="sanmenxia-2019/2.3.1")
+    assert resolution.kind == "which_clause", resolution
+    # the previous question, asked again of the clause in focus
+    assert resolution.question.startswith("三门峡以工代训补贴标准是多少"), resolution.question
+    assert resolution.search == "三门峡以工代训补贴标准是多少？", resolution.search
+    answer = hash_assistant.answer(resolution.question, resolution=resolution,
+                                   focus="sanmenxia-2019/2.3.1")
     assert answer.status == "answered"
     assert [h.clause.clause_id for h in answer.hits] == ["sanmenxia-2019/2.3.1"]
-    # the citation names the clause by document and section
-    assert "《三门峡市职业技能提升行动方案（2019—2021年）》二、（三）1." in answer.text
+    # the citation names the clause by document and section, quoting what the question asked
+    assert "《三门峡市职业技能提升行动方案（2019—2021年）》二、（三）1.：" in answer.text
+    assert "200元" in answer.text
 
 
 def test_asking_which_clause_in_a_new_place_carries_no_clause(hash_assistant):
@@ -760,7 +765,8 @@ def test_which_subsidy_or_which_text_is_no_question_about_the_clause_in_focus(ha
     from assistant.followups import clause_in_focus
 
     assert clause_in_focus(question, FOCUSED, hash_assistant.gazetteer.mentions(question)) == ""
-    assert hash_assistant.resolve_followup(question, FOCUSED).kind != "clause_pointer"
+    assert hash_assistant.resolve_followup(question, FOCUSED).kind not in (
+        "clause_pointer", "which_clause")
 
 
 @pytest.mark.parametrize("question", ["綦江的培训补贴改成按月发放了吗？", "綦江改革培训补贴了吗"])
@@ -783,3 +789,18 @@ def test_a_new_place_asking_with_a_word_of_the_previous_question_is_not_a_repeat
                            focus_region="綦江")
     resolution = hash_assistant.resolve_followup("我户口不在白城，在白城打工能享受吗", previous)
     assert "几次" not in resolution.question, resolution.question
+
+
+def test_which_clause_is_answered_from_the_stored_turn_s_first_citation(hash_settings, tmp_path):
+    """Through `ask` with a real SQLite store: 第几条 reads the clause the first turn cited first
+    and quotes it again with its section; a later place switch asks the first question there."""
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("三门峡以工代训补贴标准是多少？")
+    cited = first.answer.hits[0].clause.clause_id
+    second = assistant.ask("具体是第几条规定的？", conversation_id=first.conversation_id)
+    assert [h.clause.clause_id for h in second.answer.hits] == [cited]
+    assert second.answer.hits[0].via == "followup_focus"
+    assert second.answer.resolved_question.startswith("三门峡以工代训补贴标准是多少")
+    third = assistant.ask("那綦江呢", conversation_id=first.conversation_id)
+    assert third.answer.resolved_question.startswith("綦江以工代训补贴标准是多少")
+    assert third.answer.hits[0].document.region.name.endswith("綦江区")
