@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from assistant.definitions import defines
-from assistant.entry_into_force import states_entry_into_force
+from assistant.entry_into_force import states_enactment, states_entry_into_force
 from assistant.figures import BOUND, FREQUENCY, PERIOD, states_in_unit
 from assistant.lead import read_lead
 from assistant.penalties import states_penalty
@@ -151,7 +151,7 @@ _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)
 def states_asked(asked: Asked, sentence: str) -> bool:
     """Whether a sentence states what the question's form asks for, so that quoting it
     answers the question whatever words it shares with it: the sanction (受到什么处罚), the
-    entry into force (何时施行), the purpose (立法目的), the definition of the term asked
+    entry into force (何时施行), who made it and when (由哪个机构颁布), the purpose (立法目的), the definition of the term asked
     (什么是X) — the kinds retrieval prefers whole clauses for (`retriever.wanted_clause`) — or,
     for "how long", a bounded period (不超过五年, 三年内). Any other figure is only a sign: a
     clause that defers the amount asked (按规定给予) may state another (先行拨付50%)."""
@@ -159,6 +159,7 @@ def states_asked(asked: Asked, sentence: str) -> bool:
                 or (asked.frequency and FREQUENCY.search(sentence))
                 or (asked.period and PERIOD.search(sentence) and BOUND.search(sentence))
                 or (asked.entry_into_force and states_entry_into_force(sentence))
+                or (asked.enactment and states_enactment(sentence))
                 or (asked.purpose and states_purpose(sentence))
                 or (asked.defined and defines(sentence, asked.defined)))
 

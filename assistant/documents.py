@@ -93,6 +93,15 @@ class DocumentResolver:
                 found.extend(self._by_name[match.group(0)])
         return tuple(dict.fromkeys(found))
 
+    def written(self, question: str) -> tuple[str, ...]:
+        """The loaded documents' names as the question writes them (《中华人民共和国广告法》 with
+        its marks, 广告法 without), in order of mention."""
+        found = [match.group(0) for match in _BOOK_TITLE.finditer(question)
+                 if self._loaded_name(re.sub(r"\s+", "", match.group(1))) is not None]
+        if self._bare is not None:
+            found += self._bare.findall(_BOOK_TITLE.sub("", question))
+        return tuple(dict.fromkeys(found))
+
     def as_self_reference(self, question: str) -> str:
         """The question with each loaded document it names written as that document's text
         refers to itself: 本 and the kind of its title (本法, 本条例, 本办法, 本细则). Once the title

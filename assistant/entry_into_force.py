@@ -40,10 +40,42 @@ _ASKS_ENACTMENT = re.compile(
     rf"|(?:谁|哪个(?:机构|机关|部门|单位))(?:负责)?{_MADE}了?(?:《|这个|该)")
 
 
+# How a promulgation note or a notice's closing line says it was made: a full date, then who
+# passed, published or issued it ("2016年4月28日第十二届全国人民代表大会常务委员会第二十次会议通过",
+# "2019年12月1日国家市场监督管理总局令第12号公布"), or an order number (国务院令第715号).
+_DATE = r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,2}月[\d〇零一二三四五六七八九十]{1,3}日"
+# Not a line about another text (…令第87号公布的《…暂行办法》同时废止).
+_OF_ANOTHER_TEXT = r"(?![^。；，]{0,4}?的?《)"
+_MADE_ON = re.compile(rf"(?:{_DATE}[^。；]{{0,40}}?{_MADE}|令第[\d〇零一二三四五六七八九十百]+号)"
+                      rf"{_OF_ANOTHER_TEXT}")
+
+
+# The body a promulgation note names as passing or publishing the text: 全国人民代表大会常务委员会
+# (…第二十次会议通过), 国家市场监督管理总局 (…令第72号公布).
+_ENACTED_BY = re.compile(
+    rf"{_DATE}(?:第[一二三四五六七八九十]+届)?"
+    r"([^，。；：:（()）\d]{1,30}?(?:常务委员会|委员会|政府|总局|部|局|署|院|厅|办公室))"
+    r"(?:第[一二三四五六七八九十百\d]+次(?:全体|常务)?会议|常务会议|令第[\d〇零一二三四五六七八九十百]+号)?"
+    rf"(?:审议)?{_MADE}{_OF_ANOTHER_TEXT}")
+
+
+def enacting_body(text: str) -> str:
+    """The body that passed or published the text, as its promulgation note names it ("" for
+    none)."""
+    found = _ENACTED_BY.search(text)
+    return found.group(1) if found else ""
+
+
+def states_enactment(text: str) -> bool:
+    """The text says who made the document and when: its promulgation note or issuing line."""
+    return bool(_MADE_ON.search(text))
+
+
 def asks_enactment(question: str) -> bool:
     """The question asks who made a document or when it was made: a fact about the document
     itself, not about what it says."""
     return bool(_ASKS_ENACTMENT.search(re.sub(r"\s+", "", question)))
 
 
-__all__ = ["asks_enactment", "asks_entry_into_force", "states_entry_into_force"]
+__all__ = ["asks_enactment", "asks_entry_into_force", "enacting_body", "states_enactment",
+           "states_entry_into_force"]

@@ -385,15 +385,51 @@ def clause_in_focus(question: str, previous: TurnContext | None,
     return "" if mentions else previous.focus_clause
 
 
+@dataclass(frozen=True)
+class NamedDocuments:
+    """The loaded documents a follow-up names (ids), how it writes them, and how the previous
+    question wrote its own (`DocumentResolver.written`)."""
+
+    ids: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+    written_before: tuple[str, ...] = ()
+
+
+def _switch_document(question: str, previous: TurnContext,
+                     documents: NamedDocuments) -> Resolution | None:
+    """"那《互联网广告管理办法》呢？" after a question about another document: the previous
+    question asked of the document named, when the turn says nothing else (呢, 的规定呢, 是否也
+    一样); None otherwise."""
+    if not documents.ids or not previous.scope_documents or \
+            set(documents.ids) <= set(previous.scope_documents):
+        return None
+    rest = question
+    for name in documents.written:
+        rest = rest.replace(name, "")
+    rest = _SAME_QUESTION.sub("", _SWITCH_PLACE.sub("", rest.strip()))
+    rest = _TRAILING.sub("", _LEADING.sub("", rest)).strip(" ，,")
+    if rest and not _PLACE_SITUATION.match(rest):
+        return None
+    new = documents.written[0]
+    new = new if new.startswith("《") else f"《{new}》"
+    rewrite = previous.resolved_question
+    old = next((name for name in documents.written_before if name in rewrite), None)
+    rewrite = rewrite.replace(old, new, 1) if old else f"{new}{rewrite}"
+    return Resolution(rewrite, rewrite, (), kind="document_switch", standalone=True)
+
+
 def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
             topic_of: callable, known: callable = lambda term: True,
-            anchors: Sequence[Region] = ()) -> Resolution:
+            anchors: Sequence[Region] = (),
+            documents: NamedDocuments = NamedDocuments()) -> Resolution:
     """A turn read against the one before it. `mentions`: the places the question names (its
     gazetteer mentions, read once per turn with `anchors`, the previous turn's regions, which
     the resolution carries); `topic_of(text)` gives a text's key terms; `known(term)` tells
     whether some clause contains a term: a follow-up naming a new region whose other words no
     clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
-    resolution = _resolve(question, previous, mentions, topic_of, known)
+    switched = _switch_document(question.strip(), previous, documents) \
+        if previous is not None and not mentions else None
+    resolution = switched or _resolve(question, previous, mentions, topic_of, known)
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from assistant.definitions import asked_term
-from assistant.entry_into_force import asks_enactment, asks_entry_into_force
+from assistant.entry_into_force import asks_enactment, asks_entry_into_force, enacting_body
 from assistant.penalties import asks_penalty
 from assistant.purpose import asks_purpose
 from assistant.figures import BOUND, FREQUENCY, PERIOD, asked_unit, in_unit, states_amount
@@ -449,13 +449,20 @@ def read_lead(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[
     from its first clause quoted only, and not when that clause is a list with its lead-in
     (应当具备下列条件：（一）…): the list says it, and a piece picked from another clause would
     answer beside the point. The body responsible is read for a question asking which body
-    even when it asks a figure too, whose lead then says the figure."""
+    even when it asks a figure too, whose lead then says the figure; for one asking which body
+    made the document, the body its promulgation note names."""
     if not (asked.figure or asked.body or asked.who):
         return Lead()
     lines: list[str] = []
     named = ""
     for indices in _by_document(hits):
         title = f"《{hits[indices[0]].document.title}》"
+        found = enacting(indices, hits, passages) if asked.enactment and asked.body else None
+        if found is not None:
+            # "《X》是由哪个机构颁布的": the body its promulgation note names.
+            named = named or found[1]
+            lines.append(f"{title}写明的通过或发布机关：{_quoted([found])}。")
+            continue
         found = responsible_body([(i + 1, passages[i], hits[i].clause.text) for i in indices],
                                  terms) if asked.body else None
         named = named or (found[1] if found else "")
@@ -473,6 +480,18 @@ def read_lead(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[
         if line:
             lines.append(line)
     return Lead(tuple(lines), named)
+
+
+def enacting(indices: Sequence[int], hits: Sequence[Hit],
+             passages: Sequence[Sequence[str]]) -> tuple[int, str] | None:
+    """The first of a document's quoted passages naming the body that passed or published the
+    document (`entry_into_force.enacting_body`), with its citation number."""
+    for i in indices:
+        for passage in passages[i]:
+            body = enacting_body(passage)
+            if body:
+                return i + 1, body
+    return None
 
 
 def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence[Hit],

@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant.crossrefs import follow_citations
 from assistant.definitions import definition_strength
-from assistant.entry_into_force import states_entry_into_force
+from assistant.entry_into_force import states_enactment, states_entry_into_force
 from assistant.lead import asked_for
 from assistant.penalties import states_penalty
 from assistant.purpose import states_purpose
@@ -147,11 +147,14 @@ def with_sentences(channels: ChannelScores, sentences: SentenceVectors | None,
 
 
 def wanted_clause(question: str, asked: Asked,
-                  title_of: Callable[[str], str] = lambda doc_id: "") -> Callable[[Clause], int]:
+                  title_of: Callable[[str], str] = lambda doc_id: "",
+                  names_document: bool = False) -> Callable[[Clause], int]:
     """A test for clauses of the kind the question asks for (`asked`, read off it once by
     `lead.asked_for`): the opening statement of purpose for 立法目的 (`purpose`), the definition
-    for 什么是X (`definitions`), the entry into force for 何时施行 (`entry_into_force`), an
-    article setting a sanction for 受到什么处罚 (`penalties`); for any other question, the table
+    for 什么是X (`definitions`), the entry into force for 何时施行 (`entry_into_force`), the
+    promulgation note for 《X》是由哪个机构颁布的 when the question names the document
+    (`names_document`; `entry_into_force.states_enactment`), an article setting a sanction for
+    受到什么处罚 (`penalties`); for any other question, the table
     rows it names by their label (`tables.names_row`). A grade, 0 for none: a definition of the
     term exactly as asked is 2, one of a narrower thing it is part of 1
     (`definitions.definition_strength`, which reads the title of the clause's document:
@@ -163,6 +166,10 @@ def wanted_clause(question: str, asked: Asked,
                                                   title_of(clause.doc_id))
     if asked.entry_into_force:
         return lambda clause: states_entry_into_force(clause.text)
+    if asked.enactment and names_document:
+        # Only of a document the question names: "水效标识的实施规则由谁制定" asks who makes
+        # rules under the text, not who made it.
+        return lambda clause: states_enactment(clause.text)
     if asked.penalty:
         return lambda clause: states_penalty(clause.text)
     return lambda clause: names_row(question, clause)
@@ -303,7 +310,7 @@ class HybridRetriever:
         """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
         fused = blend(normalised(channels), weights, unknown_share)
         wanted = wanted_clause(question, asked if asked is not None else asked_for(question),
-                               self.title_of)
+                               self.title_of, names_document=every_row)
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights,
                       every_row=every_row)

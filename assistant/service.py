@@ -29,8 +29,8 @@ from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.plan_years import mentions_plan_year
-from assistant.followups import (Resolution, TurnContext, asks_for_more, clause_in_focus,
-                                 places_discussed, resolve, without_places)
+from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_for_more,
+                                 clause_in_focus, places_discussed, resolve, without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -532,6 +532,13 @@ class PolicyAssistant:
         region_words, terms = analysis.region_words, analysis.terms
         first = answer.hits[0] if answer.hits and answer.status == "answered" else None
         scope = analysis.scope
+        if analysis.asked.about_the_document and scope.documents:
+            # "《X法》什么时候开始施行？": the document is the subject a next turn carries (谁负责
+            # 监督管理？ asks it of the law); 施行 was what this turn asked.
+            titles = [self.index.document(doc_id).title for doc_id in scope.documents
+                      if self.index.document(doc_id) is not None]
+            terms = tuple(term for term in terms if any(term in title for title in titles)) \
+                or terms
         return TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
             topic="".join(terms[:3]), topic_terms=tuple(terms),
@@ -593,8 +600,13 @@ class PolicyAssistant:
             doc_ids = self.analyser.regions.scope_of(mentions).doc_ids if mentions \
                 else previous.scope_doc_ids
             question = self.analyser.with_calendar_years(question, doc_ids)
+        documents = NamedDocuments()
+        if previous is not None and previous.scope_documents:
+            resolver = self.analyser.named_documents
+            documents = NamedDocuments(resolver.named(question), resolver.written(question),
+                                       resolver.written(previous.resolved_question))
         return resolve(question, previous, mentions, self.analyser.terms,
-                       known=self.mentioned, anchors=anchors)
+                       known=self.mentioned, anchors=anchors, documents=documents)
 
     def ask(self, question: str, *, conversation_id: str | None = None,
             region: str | None = None, top_k: int = 5, to_citations=None) -> TurnOutcome:

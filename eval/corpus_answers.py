@@ -73,8 +73,10 @@ def lead_quoted(text: str) -> tuple[str, ...] | None:
     return tuple(_LEAD_PIECE.findall(leads[0])) if leads else None
 
 
-# The body lead `assistant.lead` writes: 《title》写明的负责单位：“body”[n]。
-_BODY_LEAD = re.compile(r"^《[^》\n]+》写明的负责单位：“(.+?)”\[\d+\]", re.MULTILINE)
+# The body leads `assistant.lead` writes: 《title》写明的负责单位：“body”[n]。, and for who made
+# the document, 《title》写明的通过或发布机关：“body”[n]。
+_BODY_LEAD = re.compile(r"^《[^》\n]+》写明的(?:负责单位|通过或发布机关)：“(.+?)”\[\d+\]",
+                        re.MULTILINE)
 
 
 def body_led(text: str) -> str:

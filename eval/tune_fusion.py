@@ -112,7 +112,8 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         count = min(CANDIDATES_PER_CHANNEL, row.size)
         picked.update(np.argpartition(-row, count - 1)[:count].tolist())
     candidates = np.array(sorted(picked))
-    wanted = wanted_clause(question, analysis.asked, retriever.title_of)
+    wanted = wanted_clause(question, analysis.asked, retriever.title_of,
+                           names_document=bool(scope.documents))
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],

@@ -343,3 +343,30 @@ def test_a_long_named_law_is_read_whole_for_the_clause_asked_for(tmp_path):
     assistant = _assistant_over(tmp_path, "中华人民共和国体育法.docx", "中华人民共和国煤炭法.docx")
     hits = assistant.search("《中华人民共和国体育法》何时开始实施？", top_k=3)
     assert "本法自2023年1月1日起施行" in hits[0].clause.text
+
+
+@pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+def test_a_real_law_answers_who_made_it_from_its_promulgation_note(tmp_path):
+    assistant = _assistant_over(tmp_path, "中华人民共和国境外非政府组织境内活动管理法.docx",
+                                "互联网广告管理办法.docx")
+    answer = assistant.answer("《中华人民共和国境外非政府组织境内活动管理法》是由哪个机构颁布的？")
+    assert answer.status == "answered"
+    assert answer.hits[0].clause.clause_id.endswith("/front"), answer.hits[0].clause.clause_id
+    assert "写明的通过或发布机关：“全国人民代表大会常务委员会”[1]" in answer.text, answer.text
+    # A repeal article naming another text's order number is not this text's note.
+    answer = assistant.answer("《互联网广告管理办法》由谁发布？")
+    assert answer.hits[0].clause.clause_id.endswith("/front"), answer.hits[0].clause.clause_id
+    assert "“国家市场监督管理总局”[1]" in answer.text, answer.text
+
+
+def test_who_makes_rules_under_a_text_is_no_question_about_its_note(hash_assistant):
+    # 实施规则 is named by no loaded title: the promulgation note is not preferred.
+    from assistant.retriever import wanted_clause
+    from corpus import Clause
+
+    question = "水效标识的实施规则由谁制定？"
+    asked = hash_assistant.analyse(question).asked
+    note = Clause(clause_id="d/front", doc_id="d", key="front", section="", section_path=(),
+                  text="（2023年2月25日国家市场监督管理总局令第72号公布）", kind="preamble")
+    assert wanted_clause(question, asked, names_document=False)(note) == 0
+    assert wanted_clause(question, asked, names_document=True)(note) == 1

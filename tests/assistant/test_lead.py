@@ -495,3 +495,28 @@ def test_how_often_is_answered_by_a_frequency():
     assert "“建立工作情况季报、年报制度”[1]" in lines[0]
     assert "未写明" not in lines[0]
     assert _all_verbatim(text, [hit])
+
+
+# -- who made a document: its promulgation note --------------------------------------------------
+@pytest.mark.parametrize(("note", "body"), [
+    ("中华人民共和国某某法（2016年4月28日第十二届全国人民代表大会常务委员会第二十次会议通过）",
+     "全国人民代表大会常务委员会"),
+    ("（2023年2月25日国家市场监督管理总局令第72号公布　自2023年5月1日起施行）", "国家市场监督管理总局"),
+    ("（2019年3月2日中华人民共和国国务院令第709号公布）", "中华人民共和国国务院"),
+    ("2019年5月10日市政府第58次常务会议审议通过", "市政府"),
+])
+def test_the_body_a_promulgation_note_names(note, body):
+    from assistant.entry_into_force import enacting_body, states_enactment
+
+    assert states_enactment(note)
+    assert enacting_body(note) == body
+
+
+@pytest.mark.parametrize("text", ["本办法自2019年1月1日起施行。",
+                                  "2016年7月4日原国家工商行政管理总局令第87号公布的《某某暂行办法》同时废止。",
+                                  "县级以上人民政府应当制定培训计划。"])
+def test_no_promulgation_note(text):
+    from assistant.entry_into_force import enacting_body, states_enactment
+
+    assert not states_enactment(text)
+    assert enacting_body(text) == ""

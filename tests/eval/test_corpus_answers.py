@@ -79,6 +79,8 @@ def test_a_body_lead_counts_when_the_gold_names_that_body():
     wrong = right.replace("“市场监管总局”[1]", "“国务院计量行政部门”[1]", 1)
     assert body_led(right) == "市场监管总局"
     assert body_led("《计量基准管理办法》第四条：“计量基准由市场监管总局统一规划。”[1]") == ""
+    assert body_led("《某某法》写明的通过或发布机关：“全国人民代表大会常务委员会”[1]。") == \
+        "全国人民代表大会常务委员会"
 
     def scored(text: str, first: str = gold) -> bool | None:
         answered = Answered("q7", "answered", first, (), 5.0, body_led=body_led(text))

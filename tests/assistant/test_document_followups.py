@@ -1,0 +1,53 @@
+"""Follow-ups in a conversation about laws: another document named with nothing else asked
+("那《互联网广告管理办法》呢？") asks the previous question of it, and after a question about the
+document itself (when it took effect, who made it) the document, not that aspect, is the subject
+carried. Real Legal-DC laws (linked, not copied), the real index with the hash encoder and a real
+SQLite conversation store.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.assistant.test_asked_kinds import LEGAL_DC, _assistant_over
+
+pytestmark = pytest.mark.skipif(not LEGAL_DC.is_dir(), reason="needs ../shared/corpora/legal-dc")
+
+_LAWS = ("中华人民共和国广告法.docx", "互联网广告管理办法.docx", "中华人民共和国煤炭法.docx")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from assistant.sqlite_conversations import SQLiteConversationStore
+
+    folder = tmp_path_factory.mktemp("laws")
+    built = _assistant_over(folder, *_LAWS)
+    built.conversations = SQLiteConversationStore(folder / "conversations.sqlite3")
+    return built
+
+
+@pytest.mark.parametrize("followup", ["那《互联网广告管理办法》呢？", "那互联网广告管理办法呢",
+                                      "《互联网广告管理办法》的规定呢", "换成《互联网广告管理办法》呢"])
+def test_another_document_named_alone_is_asked_the_previous_question(assistant, followup):
+    first = assistant.ask("《中华人民共和国广告法》由谁负责监督管理？")
+    second = assistant.ask(followup, conversation_id=first.conversation_id)
+    assert second.answer.resolved_question == "《互联网广告管理办法》由谁负责监督管理？", \
+        second.answer.resolved_question
+    assert {hit.document.title for hit in second.answer.hits} == {"互联网广告管理办法"}
+
+
+def test_another_document_with_a_question_of_its_own_is_not_a_repeat(assistant):
+    first = assistant.ask("《中华人民共和国广告法》由谁负责监督管理？")
+    second = assistant.ask("那《中华人民共和国煤炭法》的立法目的是什么？",
+                           conversation_id=first.conversation_id)
+    assert "监督管理" not in second.answer.resolved_question
+    assert {hit.document.title for hit in second.answer.hits} == {"中华人民共和国煤炭法"}
+
+
+def test_after_a_question_about_the_document_itself_the_document_is_the_subject(assistant):
+    first = assistant.ask("《中华人民共和国广告法》什么时候开始施行？")
+    assert first.answer.hits[0].clause.text.startswith("第七十四条")
+    second = assistant.ask("谁负责监督管理？", conversation_id=first.conversation_id)
+    resolved = second.answer.resolved_question
+    assert "广告法" in resolved and "施行" not in resolved, resolved
+    assert {hit.document.title for hit in second.answer.hits} == {"中华人民共和国广告法"}
