@@ -551,6 +551,14 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # unless the follow-up names a new one.
     entity = previous.focus_entity if previous.focus_entity and \
         previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
+    column = subject.removesuffix("的")
+    if entity and not pronoun and own_topic and "".join(own_topic) == column and \
+            all(known(term) for term in own_topic) and previous.topic and \
+            previous.topic in base and column not in base:
+        # "新型学徒制呢？" after a row's 补贴培训总数: the row's other column, asked as the
+        # previous question was ("河西区新型学徒制是多少？"), the row's place kept.
+        asked = base.replace(previous.topic, column, 1)
+        return Resolution(joined(region, asked), asked, here, kind="row_column")
     if _WHICH_CLAUSE.search(question) and previous.focus_clause and not places:
         # "具体是第几条规定的？": the previous question, answered again from the clause in
         # focus (`clause_in_focus`), so the answer quotes what it quoted before, with its

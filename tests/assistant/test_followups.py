@@ -804,3 +804,23 @@ def test_which_clause_is_answered_from_the_stored_turn_s_first_citation(hash_set
     third = assistant.ask("那綦江呢", conversation_id=first.conversation_id)
     assert third.answer.resolved_question.startswith("綦江以工代训补贴标准是多少")
     assert third.answer.hits[0].document.region.name.endswith("綦江区")
+
+
+# -- another column of the table row just discussed -----------------------------------------------
+_ROW_ASKED = TurnContext("河西区补贴培训总数是多少？", ("河西区",), "补贴培训总数",
+                         focus_region="天津", focus_entity="河西区",
+                         topic_terms=("补贴", "培训", "总数"))
+
+
+@pytest.mark.parametrize("followup", ["新型学徒制呢？", "那新型学徒制呢", "新型学徒制的呢"])
+def test_a_bare_noun_after_a_row_asks_that_row_s_other_column(hash_assistant, followup):
+    resolution = hash_assistant.resolve_followup(followup, _ROW_ASKED)
+    assert (resolution.question, resolution.kind) == ("河西区新型学徒制是多少？", "row_column")
+
+
+def test_another_column_asked_in_a_conversation_cites_the_same_row(hash_assistant):
+    first = hash_assistant.ask("天津河西区补贴培训总数是多少？")
+    assert first.answer.hits[0].clause.clause_id == "tianjin-2019/annex.row4"
+    followup = hash_assistant.ask("新型学徒制呢", conversation_id=first.conversation_id)
+    assert followup.answer.resolved_question.endswith("河西区新型学徒制是多少？")
+    assert followup.answer.hits[0].clause.clause_id == "tianjin-2019/annex.row4"
