@@ -145,6 +145,9 @@ class TurnContext:
     # "该部门…" next ask about it.
     focus_body: str = ""
     focus_clause: str = ""  # the id of that clause, for a follow-up pointing at it ("这条…")
+    # That clause was quoted whole (asked for by its number): "还有别的吗？" then has nothing
+    # more of it to quote, and goes on to other clauses.
+    focus_whole: bool = False
     # The scope the turn was answered in, carried as state: a follow-up that names no place or
     # document of its own is answered in it, however the scope was set (the request's region
     # field, a document named by title, a place named in the question).

@@ -210,8 +210,10 @@ class PolicyAssistant:
 
     def _referenced(self, analysis: QueryAnalysis, top_k: int) -> list[Hit]:
         """The clauses the question names by number, as hits; ranked by how well they match
-        otherwise when the same number is in several documents."""
-        clauses = list(analysis.referenced)
+        otherwise when the same number is in several documents. Those the conversation has
+        already quoted whole are left out: "还有别的吗？" after "第三条说了什么" asks for other
+        clauses, which the search finds."""
+        clauses = [c for c in analysis.referenced if c.clause_id not in analysis.shown]
         if len({c.doc_id for c in clauses}) > 1:
             ranked = {h.clause.clause_id: h.score for h in self.retriever.search(
                 analysis.searched, doc_ids=tuple({c.doc_id for c in clauses}),
@@ -557,6 +559,7 @@ class PolicyAssistant:
                                               else "")) if first else "",
             # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
+            focus_whole=bool(first) and first.via == "section_reference",
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
             places_discussed=places_discussed(region_words, previous, self._place_named),
@@ -572,8 +575,10 @@ class PolicyAssistant:
     def _rest_of_focus(self, previous: TurnContext) -> tuple[Hit, tuple[str, ...]] | None:
         """The clause the previous answer cited first, with the sentences of it that answer did
         not quote (read again as it chose them: its key terms and what its question asked);
-        None when it quoted all of it, or cited none."""
-        clause = self._clause_or_none(previous.focus_clause) if previous.focus_clause else None
+        None when it quoted all of it (also when it was asked for by number and quoted whole),
+        or cited none."""
+        clause = self._clause_or_none(previous.focus_clause) \
+            if previous.focus_clause and not previous.focus_whole else None
         if clause is None:
             return None
         hit = self._direct_hit(clause, "followup_more")

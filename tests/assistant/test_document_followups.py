@@ -55,3 +55,14 @@ def test_after_a_question_about_the_document_itself_the_document_is_the_subject(
     resolved = second.answer.resolved_question
     assert "广告法" in resolved and aspect not in resolved, resolved
     assert {hit.document.title for hit in second.answer.hits} == {"中华人民共和国广告法"}
+
+
+def test_more_after_a_clause_asked_by_number_does_not_quote_it_again(assistant):
+    first = assistant.ask("《中华人民共和国煤炭法》第三条说了什么")
+    quoted = first.answer.hits[0].clause.clause_id
+    assert quoted.endswith("/a3") and first.answer.hits[0].via == "section_reference"
+    context = assistant.conversations.last_context(first.conversation_id)
+    assert context.focus_whole
+    more = assistant.ask("还有别的吗", conversation_id=first.conversation_id)
+    assert quoted not in [hit.clause.clause_id for hit in more.answer.hits]
+    assert "还写明" not in more.answer.text
