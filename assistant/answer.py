@@ -164,12 +164,18 @@ def states_asked(asked: Asked, sentence: str) -> bool:
                 or (asked.defined and defines(sentence, asked.defined)))
 
 
+# How a clause reached an answer when the question asked for the clause itself, not for what
+# it says on a subject: by its number, or as the one before or after the clause in focus.
+QUOTED_WHOLE = frozenset({"section_reference", "followup_neighbour"})
+
+
 def best_sentences(terms: list[str], hit: Hit, asked: Asked = Asked(), *,
                    limit: int = 2) -> list[str]:
     """The sentences of a clause that best answer the question (its key terms and what it
     asks for), in reading order."""
-    if hit.clause.kind == "table_row" or hit.via == "section_reference":
-        return [hit.clause.text]  # a row, or a clause asked for by number: quote it whole
+    if hit.clause.kind == "table_row" or hit.via in QUOTED_WHOLE:
+        # a row, or a clause asked for by number or by its place (下一条): quote it whole
+        return [hit.clause.text]
     sentences = split_sentences(hit.clause.text)
     if not sentences:
         return [hit.clause.text]

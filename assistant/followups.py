@@ -209,6 +209,25 @@ class Resolution:
         return joined("和".join(self.places), self.asked)
 
 
+# A document's title in book-title marks, with the word placing the question in it (中, 里).
+_TITLE = re.compile(r"《[^《》]+》(?:中|里面|里|的)?")
+# "下一条呢？", "上一条", "再往下一条", "后面那条说了什么": the clause before or after the one in
+# focus, in the document's reading order.
+_NEIGHBOUR = re.compile(r"^(?:那么?|再往?|往)?(下|上|前|后)(?:面|边)?(?:的|那)?(?:一|1)?(?:条|款|段|项)"
+                        r"(?:呢|是什么|说了什么|写了什么|讲了什么|的内容|怎么说)?[？?。!！\s]*$")
+
+
+def neighbour_step(question: str, previous: TurnContext | None) -> int:
+    """+1 for a follow-up asking the clause after the one in focus, -1 for the one before, 0
+    for any other question (or when no clause is in focus)."""
+    if previous is None or not previous.focus_clause:
+        return 0
+    found = _NEIGHBOUR.match(question.strip())
+    if not found:
+        return 0
+    return 1 if found.group(1) in "下后" else -1
+
+
 def asks_for_more(question: str, previous: TurnContext | None) -> bool:
     """Whether a follow-up asks for more on the previous question ("还有别的吗？")."""
     return previous is not None and bool(_MORE.match(question.strip()))
@@ -442,6 +461,11 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     places = tuple(m.alias for m in mentions)
     if previous is None:
         return Resolution(question, without_places(question, places), places, standalone=True)
+    if places and _TITLE.search(previous.resolved_question):
+        # "那綦江呢？" after "《三门峡市…方案》中…": the title names the previous document, not
+        # the place asked; a place written into it made a title no document has.
+        previous = replace(previous, resolved_question=_TITLE.sub("", previous.resolved_question),
+                           search_text=_TITLE.sub("", previous.searched))
     previous_places = previous.region_words
     if asks_for_more(question, previous):
         return Resolution(previous.resolved_question, previous.searched, previous_places,

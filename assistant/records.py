@@ -22,7 +22,8 @@ class Hit:
     dense: float = 0.0  # cosine of the question's and the clause's (or its best sentence's) vectors
     clause_dense: float = 0.0  # cosine with the clause's own vector (the sentences' left out)
     lexical_raw: float = 0.0
-    via: str = "hybrid"  # hybrid | section_reference | followup_focus | followup_more
+    # hybrid | section_reference | followup_focus | followup_more | followup_neighbour
+    via: str = "hybrid"
 
 
 @dataclass(frozen=True)

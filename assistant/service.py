@@ -22,7 +22,8 @@ from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
-from assistant.answer import (answered_text, cite, composed, coverage, rest_of_clause_text,
+from assistant.answer import (QUOTED_WHOLE, answered_text, cite, composed, coverage,
+                              rest_of_clause_text,
                               terms_found, unquoted_sentences, unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
@@ -30,7 +31,8 @@ from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.plan_years import mentions_plan_year
 from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_for_more,
-                                 clause_in_focus, places_discussed, resolve, without_places)
+                                 clause_in_focus, neighbour_step, places_discussed, resolve,
+                                 without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -238,14 +240,16 @@ class PolicyAssistant:
                focus: str = "", inherited: RegionScope | None = None,
                shown: frozenset[str] = frozenset(),
                resolution: Resolution | None = None,
-               rest: tuple[Hit, tuple[str, ...]] | None = None) -> Answer:
+               rest: tuple[Hit, tuple[str, ...]] | None = None,
+               neighbour: Clause | None = None) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
         at, which the answer then reads first; `inherited` the scope a follow-up carries;
         `shown` the clauses already cited, left out when a follow-up asks for more. With a
         follow-up's `resolution`, the search is built from it (`resolution.search`, its places
         and carried terms) and `question` (its rewrite) is only what the answer shows. `rest`:
         for "还有别的吗？", the clause the previous answer cited first and its sentences that
-        answer did not quote, which this answer quotes (`_rest_of_focus`)."""
+        answer did not quote, which this answer quotes (`_rest_of_focus`). `neighbour`: for
+        "下一条呢？", the clause before or after the one in focus, quoted whole."""
         searched = resolution.search if resolution is not None else question
         analysis = self.analyse(searched, region, focus=focus, inherited=inherited, shown=shown,
                                 resolution=resolution)
@@ -253,6 +257,10 @@ class PolicyAssistant:
             hit, sentences = rest
             return Answer("answered", rest_of_clause_text(hit, list(sentences)), question,
                           (hit,), analysis.scope, 1.0, analysis=analysis)
+        if neighbour is not None:
+            hit = self._direct_hit(neighbour, "followup_neighbour")
+            return Answer("answered", answered_text(question, [], [hit]), question, (hit,),
+                          analysis.scope, 1.0, analysis=analysis)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
 
@@ -559,7 +567,7 @@ class PolicyAssistant:
                                               else "")) if first else "",
             # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
             focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
-            focus_whole=bool(first) and first.via == "section_reference",
+            focus_whole=bool(first) and first.via in QUOTED_WHOLE,
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
             places_discussed=places_discussed(region_words, previous, self._place_named),
@@ -585,6 +593,19 @@ class PolicyAssistant:
         sentences = unquoted_sentences(list(previous.topic_terms), hit,
                                        asked_for(previous.searched))
         return (hit, tuple(sentences)) if sentences else None
+
+    def _neighbour(self, previous: TurnContext | None, step: int) -> Clause | None:
+        """The clause `step` places after (before, when negative) the previous turn's clause in
+        focus, in its document's reading order; None at either end or when none is asked."""
+        if not step or previous is None:
+            return None
+        clause = self._clause_or_none(previous.focus_clause)
+        document = self.index.document(clause.doc_id) if clause is not None else None
+        if document is None:
+            return None
+        order = [c.clause_id for c in document.clauses]
+        position = order.index(clause.clause_id) + step
+        return document.clauses[position] if 0 <= position < len(order) else None
 
     def followup_places(self, question: str, previous: TurnContext | None
                         ) -> tuple[list[Mention], tuple[Region, ...]]:
@@ -634,7 +655,12 @@ class PolicyAssistant:
         # are read by the analyser, from the question as typed).
         places = self.followup_places(question, previous) if previous is not None else ([], ())
         mentions = places[0]
-        resolution = self.resolve_followup(question, previous, places)
+        # "下一条呢？": the clause after the one in focus, in its document's reading order.
+        neighbour = self._neighbour(previous, neighbour_step(question, previous))
+        resolution = self.resolve_followup(question, previous, places) if neighbour is None \
+            else Resolution(f"《{self.index.document(neighbour.doc_id).title}》"
+                            f"{neighbour.section or neighbour.key}", "", (),
+                            kind="neighbour", standalone=True)
         # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
         # cited come from the previous turn as state; the rewrite is only shown to the user.
         shown = frozenset(previous.cited_clauses) if asks_for_more(question, previous) \
@@ -648,7 +674,7 @@ class PolicyAssistant:
             self.analyser.inherited_scope(question, region, previous, mentions)
         answer = self.answer(resolution.question, resolution=resolution, region=region,
                              top_k=top_k, focus=clause_in_focus(question, previous, mentions),
-                             inherited=inherited, shown=shown, rest=rest)
+                             inherited=inherited, shown=shown, rest=rest, neighbour=neighbour)
         citations = to_citations(answer) if to_citations else []
         try:
             self.conversations.append(conversation_id, new=new, question=question,

@@ -66,3 +66,32 @@ def test_more_after_a_clause_asked_by_number_does_not_quote_it_again(assistant):
     more = assistant.ask("还有别的吗", conversation_id=first.conversation_id)
     assert quoted not in [hit.clause.clause_id for hit in more.answer.hits]
     assert "还写明" not in more.answer.text
+
+
+@pytest.mark.parametrize(("followups", "articles"), [
+    (("下一条呢", "再往下一条", "上一条呢"), ("/a4", "/a5", "/a4")),
+    (("后面一条说了什么", "前面那条"), ("/a4", "/a3")),
+])
+def test_the_next_or_previous_clause_of_the_one_in_focus(assistant, followups, articles):
+    first = assistant.ask("《中华人民共和国煤炭法》第三条说了什么")
+    assert first.answer.hits[0].clause.clause_id.endswith("/a3")
+    for followup, article in zip(followups, articles):
+        turn = assistant.ask(followup, conversation_id=first.conversation_id)
+        hit = turn.answer.hits[0]
+        assert hit.clause.clause_id.endswith(article), (followup, hit.clause.clause_id)
+        assert hit.via == "followup_neighbour" and turn.answer.status == "answered"
+        # the whole clause, under its document and article
+        assert f"《中华人民共和国煤炭法》{hit.clause.section}：“" in turn.answer.text
+        assert hit.clause.text.split("　", 1)[-1][:20] in turn.answer.text
+        assert turn.answer.resolved_question == f"《中华人民共和国煤炭法》{hit.clause.section}"
+
+
+def test_no_neighbour_without_a_clause_in_focus(assistant):
+    from assistant.followups import TurnContext, neighbour_step
+
+    assert neighbour_step("下一条呢", None) == 0
+    assert neighbour_step("下一条呢", TurnContext("…", (), "")) == 0
+    focused = TurnContext("…", (), "", focus_clause="x/a3")
+    assert neighbour_step("下一条呢", focused) == 1 and neighbour_step("上一条", focused) == -1
+    # a question about "the following items" is no move
+    assert neighbour_step("下一条规定的对象是谁？", focused) == 0

@@ -824,3 +824,13 @@ def test_another_column_asked_in_a_conversation_cites_the_same_row(hash_assistan
     followup = hash_assistant.ask("新型学徒制呢", conversation_id=first.conversation_id)
     assert followup.answer.resolved_question.endswith("河西区新型学徒制是多少？")
     assert followup.answer.hits[0].clause.clause_id == "tianjin-2019/annex.row4"
+
+
+def test_a_new_place_after_a_quoted_title_drops_the_title(hash_assistant):
+    # 三门峡 inside 《三门峡市…方案》 names that document: replaced by 綦江 it made a title no
+    # document has, which the answer then refused as a document not loaded.
+    previous = TurnContext("《三门峡市职业技能提升行动方案（2019—2021年）》中以工代训补贴标准是多少？",
+                           ("三门峡市",), "以工代训补贴", focus_region="三门峡")
+    resolution = hash_assistant.resolve_followup("那綦江呢", previous)
+    assert resolution.question == "綦江以工代训补贴标准是多少？", resolution.question
+    assert "《" not in resolution.search
