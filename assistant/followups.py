@@ -415,6 +415,28 @@ class NamedDocuments:
     ids: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
     written_before: tuple[str, ...] = ()
+    # The titles of the documents the previous turn named (its scope's), for "这部法律…".
+    titles_before: tuple[str, ...] = ()
+
+
+# "这部法律什么时候施行", "该条例由谁制定", "这个办法的适用范围": a word for the document the
+# conversation is about.
+_DOCUMENT_POINTER = re.compile(r"(?:这|该|此)(?:一|部|个|份|项)?(?:法律|法规|条例|办法|规定|细则|规章|"
+                               r"实施方案|方案|意见|通知|文件|法)")
+
+
+def _point_at_document(question: str, previous: TurnContext,
+                       documents: NamedDocuments) -> Resolution | None:
+    """A turn naming the one document the previous turn named by a word for it ("这部法律什么时候
+    施行？"): that word replaced by the title, read as a question of its own about the document;
+    None otherwise."""
+    if len(documents.titles_before) != 1 or documents.ids:
+        return None
+    found = _DOCUMENT_POINTER.search(question)
+    if not found:
+        return None
+    rewrite = question.replace(found.group(0), f"《{documents.titles_before[0]}》", 1)
+    return Resolution(rewrite, rewrite, (), kind="document_pointer", standalone=True)
 
 
 def _switch_document(question: str, previous: TurnContext,
@@ -424,6 +446,7 @@ def _switch_document(question: str, previous: TurnContext,
     一样); None otherwise."""
     if not documents.ids or not previous.scope_documents or \
             set(documents.ids) <= set(previous.scope_documents):
+        # (a document switch is read only after a turn that named its documents by title)
         return None
     rest = question
     for name in documents.written:
@@ -449,7 +472,8 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     the resolution carries); `topic_of(text)` gives a text's key terms; `known(term)` tells
     whether some clause contains a term: a follow-up naming a new region whose other words no
     clause contains ("换成白城呢", "换到綦江看看") asks nothing new."""
-    switched = _switch_document(question.strip(), previous, documents) \
+    switched = (_switch_document(question.strip(), previous, documents)
+                or _point_at_document(question.strip(), previous, documents)) \
         if previous is not None and not mentions else None
     resolution = switched or _resolve(question, previous, mentions, topic_of, known)
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution

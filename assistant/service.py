@@ -628,10 +628,16 @@ class PolicyAssistant:
                 else previous.scope_doc_ids
             question = self.analyser.with_calendar_years(question, doc_ids)
         documents = NamedDocuments()
-        if previous is not None and previous.scope_documents:
+        if previous is not None and (previous.scope_documents or
+                                     len(previous.scope_doc_ids) == 1):
             resolver = self.analyser.named_documents
+            # The documents the turn named, or the one its place has ("这个方案…" after a
+            # question about 三门峡).
+            titles = tuple(document.title for document in map(
+                self.index.document, previous.scope_documents or previous.scope_doc_ids)
+                if document is not None)
             documents = NamedDocuments(resolver.named(question), resolver.written(question),
-                                       resolver.written(previous.resolved_question))
+                                       resolver.written(previous.resolved_question), titles)
         return resolve(question, previous, mentions, self.analyser.terms,
                        known=self.mentioned, anchors=anchors, documents=documents)
 

@@ -95,3 +95,25 @@ def test_no_neighbour_without_a_clause_in_focus(assistant):
     assert neighbour_step("下一条呢", focused) == 1 and neighbour_step("上一条", focused) == -1
     # a question about "the following items" is no move
     assert neighbour_step("下一条规定的对象是谁？", focused) == 0
+
+
+@pytest.mark.parametrize(("followup", "expected", "article"), [
+    ("这部法律什么时候施行", "《中华人民共和国煤炭法》什么时候施行", "/a67"),
+    ("该法的立法目的是什么", "《中华人民共和国煤炭法》的立法目的是什么", "/a1"),
+    ("这部法律是由哪个机构颁布的", "《中华人民共和国煤炭法》是由哪个机构颁布的", "/front"),
+])
+def test_a_word_for_the_document_discussed_names_it(assistant, followup, expected, article):
+    first = assistant.ask("《中华人民共和国煤炭法》谁负责监督管理？")
+    turn = assistant.ask(followup, conversation_id=first.conversation_id)
+    assert turn.answer.resolved_question == expected
+    assert turn.answer.hits[0].clause.clause_id.endswith(article), turn.answer.hits[0].clause
+    assert "负责单位" not in turn.answer.text
+
+
+def test_a_word_for_a_document_after_a_place_names_the_place_s_document(hash_assistant):
+    # The previous turn was scoped to one document by its place, not by its title.
+    first = hash_assistant.ask("三门峡以工代训补贴标准是多少？")
+    turn = hash_assistant.ask("这个方案是哪个部门印发的", conversation_id=first.conversation_id)
+    assert turn.answer.resolved_question == \
+        "《三门峡市职业技能提升行动方案（2019—2021年）》是哪个部门印发的"
+    assert {hit.document.doc_id for hit in turn.answer.hits} == {"sanmenxia-2019"}
