@@ -631,6 +631,8 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # A new aspect of the subject carried over ("最长能补多久？"): its key terms stay key
     # terms of the search whatever the rewrite reads like.
     # Subject terms inside the row's unit are not repeated (文化旅游委 in 区文化旅游委).
+    # The row's unit is not written twice when it is also the place (河西区 in Tianjin's table).
+    entity = "" if entity and entity == region else entity
     asked = f"{_topic_beside(previous, entity + remainder)}{entity}{remainder}？"
     return Resolution(_shown(question, previous, joined(region, asked)), asked, here,
                       previous.subject_terms, "new_aspect")

@@ -834,3 +834,10 @@ def test_a_new_place_after_a_quoted_title_drops_the_title(hash_assistant):
     resolution = hash_assistant.resolve_followup("那綦江呢", previous)
     assert resolution.question == "綦江以工代训补贴标准是多少？", resolution.question
     assert "《" not in resolution.search
+
+
+def test_a_row_s_unit_that_is_also_the_place_is_written_once(hash_assistant):
+    previous = TurnContext("河西区新型学徒制是多少？", ("河西区",), "新型学徒制",
+                           focus_region="天津", focus_entity="河西区", topic_terms=("新型学徒制",))
+    resolution = hash_assistant.resolve_followup("要求是什么", previous)
+    assert resolution.question.count("河西区") == 1, resolution.question
