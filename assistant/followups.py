@@ -420,9 +420,9 @@ class NamedDocuments:
 
 
 # "这部法律什么时候施行", "该条例由谁制定", "这个办法的适用范围": a word for the document the
-# conversation is about.
-_DOCUMENT_POINTER = re.compile(r"(?:这|该|此)(?:一|部|个|份|项)?(?:法律|法规|条例|办法|规定|细则|规章|"
-                               r"实施方案|方案|意见|通知|文件|法)")
+# conversation is about. Not 这个规定 or 这项政策, which mostly mean the provision just quoted.
+_DOCUMENT_POINTER = re.compile(r"(?:这|该|此)(?:一|部|个|份)?(?:法律|法规|条例|办法|细则|规章|"
+                               r"实施方案|方案|意见|通知|文件|法)(?![规律条])")
 
 
 def _point_at_document(question: str, previous: TurnContext,

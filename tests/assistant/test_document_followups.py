@@ -117,3 +117,10 @@ def test_a_word_for_a_document_after_a_place_names_the_place_s_document(hash_ass
     assert turn.answer.resolved_question == \
         "《三门峡市职业技能提升行动方案（2019—2021年）》是哪个部门印发的"
     assert {hit.document.doc_id for hit in turn.answer.hits} == {"sanmenxia-2019"}
+
+
+@pytest.mark.parametrize("followup", ["这个规定适用于哪些企业？", "这项政策谁负责"])
+def test_a_word_for_the_provision_is_not_taken_for_the_document(hash_assistant, followup):
+    first = hash_assistant.ask("三门峡以工代训补贴标准是多少？")
+    turn = hash_assistant.ask(followup, conversation_id=first.conversation_id)
+    assert "《" not in turn.answer.resolved_question, turn.answer.resolved_question
