@@ -444,7 +444,7 @@ def _switch_document(question: str, previous: TurnContext,
     """"那《互联网广告管理办法》呢？" after a question about another document: the previous
     question asked of the document named, when the turn says nothing else (呢, 的规定呢, 是否也
     一样); None otherwise."""
-    if not documents.ids or not previous.scope_documents or \
+    if not documents.ids or not documents.written or not previous.scope_documents or \
             set(documents.ids) <= set(previous.scope_documents):
         # (a document switch is read only after a turn that named its documents by title)
         return None

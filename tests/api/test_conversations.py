@@ -93,3 +93,19 @@ def test_concurrent_turns_are_all_stored(client):
     turns = client.get(f"/conversations/{conversation_id}").json()["turns"]
     assert [t["n"] for t in turns] == list(range(1, 10))
     assert sorted(t["question"] for t in turns[1:]) == sorted(questions)
+
+
+def test_the_next_clause_and_which_clause_over_http(client):
+    first = _ask(client, "三门峡方案二（一）11讲什么？")
+    assert first["citations"][0]["clause_id"] == "sanmenxia-2019/2.1.11"
+    following = _ask(client, "下一条呢", first["conversation_id"])
+    assert following["status"] == "answered"
+    assert following["citations"][0]["clause_id"] == "sanmenxia-2019/2.1.12"
+    assert following["citations"][0]["section"] in following["answer"]
+    back = _ask(client, "上一条", first["conversation_id"])
+    assert back["citations"][0]["clause_id"] == "sanmenxia-2019/2.1.11"
+    which = _ask(client, "具体是第几条规定的？", first["conversation_id"])
+    assert which["citations"][0]["clause_id"] == "sanmenxia-2019/2.1.11"
+    assert which["resolved_question"].endswith("（出自哪一条）？")
+    stored = client.get(f"/conversations/{first['conversation_id']}").json()
+    assert len(stored["turns"]) == 4
