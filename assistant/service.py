@@ -23,8 +23,8 @@ from corpus.gazetteer import Mention, default_gazetteer
 
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import (QUOTED_WHOLE, answered_text, cite, composed, coverage,
-                              rest_of_clause_text,
-                              terms_found, unquoted_sentences, unused_terms)
+                              rest_of_clause_text, terms_found, unquoted_sentences,
+                              unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
@@ -241,7 +241,7 @@ class PolicyAssistant:
                shown: frozenset[str] = frozenset(),
                resolution: Resolution | None = None,
                rest: tuple[Hit, tuple[str, ...]] | None = None,
-               neighbour: Clause | None = None) -> Answer:
+               neighbour: Hit | None = None) -> Answer:
         """Answer one standalone question; `focus` is the id of the clause a follow-up points
         at, which the answer then reads first; `inherited` the scope a follow-up carries;
         `shown` the clauses already cited, left out when a follow-up asks for more. With a
@@ -258,9 +258,8 @@ class PolicyAssistant:
             return Answer("answered", rest_of_clause_text(hit, list(sentences)), question,
                           (hit,), analysis.scope, 1.0, analysis=analysis)
         if neighbour is not None:
-            hit = self._direct_hit(neighbour, "followup_neighbour")
-            return Answer("answered", answered_text(question, [], [hit]), question, (hit,),
-                          analysis.scope, 1.0, analysis=analysis)
+            return Answer("answered", answered_text(question, [], [neighbour]), question,
+                          (neighbour,), analysis.scope, 1.0, analysis=analysis)
         answer = self._answer(analysis, top_k)
         return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
 
@@ -546,8 +545,7 @@ class PolicyAssistant:
             # "《X法》什么时候开始施行？", "…的立法目的是什么？": the document is the subject a next
             # turn carries (谁负责监督管理？ asks it of the law); 施行 or 立法 was what this turn
             # asked.
-            titles = [self.index.document(doc_id).title for doc_id in scope.documents
-                      if self.index.document(doc_id) is not None]
+            titles = [self.retriever.title_of(doc_id) for doc_id in scope.documents]
             terms = tuple(term for term in terms if any(term in title for title in titles)) \
                 or terms
         return TurnContext(
@@ -594,18 +592,20 @@ class PolicyAssistant:
                                        asked_for(previous.searched))
         return (hit, tuple(sentences)) if sentences else None
 
-    def _neighbour(self, previous: TurnContext | None, step: int) -> Clause | None:
+    def _neighbour(self, previous: TurnContext | None, step: int) -> Hit | None:
         """The clause `step` places after (before, when negative) the previous turn's clause in
-        focus, in its document's reading order; None at either end or when none is asked."""
+        focus, in its document's reading order, as a hit quoted whole; None at either end or
+        when none is asked."""
         if not step or previous is None:
             return None
         clause = self._clause_or_none(previous.focus_clause)
         document = self.index.document(clause.doc_id) if clause is not None else None
         if document is None:
             return None
-        order = [c.clause_id for c in document.clauses]
-        position = order.index(clause.clause_id) + step
-        return document.clauses[position] if 0 <= position < len(order) else None
+        position = document.clauses.index(clause) + step
+        if not 0 <= position < len(document.clauses):
+            return None
+        return self._direct_hit(document.clauses[position], "followup_neighbour")
 
     def followup_places(self, question: str, previous: TurnContext | None
                         ) -> tuple[list[Mention], tuple[Region, ...]]:
@@ -633,9 +633,9 @@ class PolicyAssistant:
             resolver = self.analyser.named_documents
             # The documents the turn named, or the one its place has ("这个方案…" after a
             # question about 三门峡).
-            titles = tuple(document.title for document in map(
-                self.index.document, previous.scope_documents or previous.scope_doc_ids)
-                if document is not None)
+            titles = tuple(title for title in map(
+                self.retriever.title_of, previous.scope_documents or previous.scope_doc_ids)
+                if title)
             documents = NamedDocuments(resolver.named(question), resolver.written(question),
                                        resolver.written(previous.resolved_question), titles)
         return resolve(question, previous, mentions, self.analyser.terms,
@@ -664,8 +664,8 @@ class PolicyAssistant:
         # "下一条呢？": the clause after the one in focus, in its document's reading order.
         neighbour = self._neighbour(previous, neighbour_step(question, previous))
         resolution = self.resolve_followup(question, previous, places) if neighbour is None \
-            else Resolution(f"《{self.index.document(neighbour.doc_id).title}》"
-                            f"{neighbour.section or neighbour.key}", "", (),
+            else Resolution(cite(neighbour) + ("" if neighbour.clause.section
+                                               else neighbour.clause.key), "", (),
                             kind="neighbour", standalone=True)
         # Scope, topic terms, the clause in focus and (for "还有别的吗？") the clauses already
         # cited come from the previous turn as state; the rewrite is only shown to the user.
