@@ -151,8 +151,8 @@ _NUMBERED = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[、.．）)
 def states_asked(asked: Asked, sentence: str) -> bool:
     """Whether a sentence states what the question's form asks for, so that quoting it
     answers the question whatever words it shares with it: the sanction (受到什么处罚), the
-    entry into force (何时施行), who made it and when (由哪个机构颁布), the purpose (立法目的), the definition of the term asked
-    (什么是X) — the kinds retrieval prefers whole clauses for (`retriever.wanted_clause`) — or,
+    entry into force (何时施行), who made it and when (由哪个机构颁布), the purpose (立法目的),
+    the definition of the term asked (什么是X) — the kinds retrieval prefers whole clauses for (`retriever.wanted_clause`) — or,
     for "how long", a bounded period (不超过五年, 三年内). Any other figure is only a sign: a
     clause that defers the amount asked (按规定给予) may state another (先行拨付50%)."""
     return bool((asked.penalty and states_penalty(sentence))

@@ -339,14 +339,18 @@ def _topic_beside(previous: TurnContext, own: str) -> str:
     return text
 
 
+def _only_terms(text: str, own_topic: Sequence[str]) -> bool:
+    """Whether `text` is nothing but the turn's key terms: a bare noun (生活费补贴, 新型学徒制)."""
+    return bool(own_topic) and "".join(own_topic) == text
+
+
 def _names_a_new_topic(remainder: str, own_topic: list[str], previous: TurnContext,
                        pronoun: bool, known) -> bool:
     """The follow-up is nothing but a new subject ("生活费补贴呢"): content words only, every one
     of them in some clause, and not a unit or place of the table just discussed. After a table
     row ("其中和平区呢？"), a bare noun asks for that row's column ("新型学徒制呢？"), not a new
     subject."""
-    return (not pronoun and not previous.focus_entity and bool(own_topic)
-            and "".join(own_topic) == remainder
+    return (not pronoun and not previous.focus_entity and _only_terms(remainder, own_topic)
             and remainder != previous.topic and all(known(term) for term in own_topic)
             and not _NAMES_UNIT.search(remainder))
 
@@ -549,7 +553,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         return Resolution(joined("和".join(both), asked), asked, both, previous.subject_terms,
                           "comparison")
     # Nothing but words of the previous question ("綦江那边的标准呢" after "…补贴标准是多少").
-    repeats = bool(own_topic) and "".join(own_topic) == remainder.removeprefix("的") and \
+    repeats = _only_terms(remainder.removeprefix("的"), own_topic) and \
         all(term in base for term in own_topic)
     if places and (repeats or not any(known(term) for term in own_topic)) and \
             not _asks_another_figure(_PRONOUN.sub("", remainder), previous):
@@ -603,7 +607,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     entity = previous.focus_entity if previous.focus_entity and \
         previous.focus_entity not in remainder and not _NAMES_UNIT.search(remainder) else ""
     column = subject.removesuffix("的")
-    if entity and not pronoun and own_topic and "".join(own_topic) == column and \
+    if entity and not pronoun and _only_terms(column, own_topic) and \
             all(known(term) for term in own_topic) and previous.topic and \
             previous.topic in base and column not in base:
         # "新型学徒制呢？" after a row's 补贴培训总数: the row's other column, asked as the

@@ -274,7 +274,7 @@ class HybridRetriever:
                                  scored=scored, synonyms=synonyms)
         if channels is None:
             return []
-        fused = self.rank_scores(question, channels, weights, asked, every_row=named_scope,
+        fused = self.rank_scores(question, channels, weights, asked, named_scope=named_scope,
                                  unknown_share=unknown_share)
         lexical_norm = _min_max(channels.lexical, channels.lows[0] if channels.lows else None)
         if fused.size > top_k:  # partial selection first: a full sort of 100k rows costs ~8 ms
@@ -306,11 +306,12 @@ class HybridRetriever:
 
     def rank_scores(self, question: str, channels: ChannelScores,
                     weights: FusionWeights, asked: Asked | None = None,
-                    every_row: bool = False, unknown_share: float = 0.0) -> np.ndarray:
-        """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`)."""
+                    named_scope: bool = False, unknown_share: float = 0.0) -> np.ndarray:
+        """Fused scores in [0, 1], clauses of the kind asked for preferred (`wanted_clause`):
+        among every row when `named_scope` (the rows are the documents the question names)."""
         fused = blend(normalised(channels), weights, unknown_share)
         wanted = wanted_clause(question, asked if asked is not None else asked_for(question),
-                               self.title_of, names_document=every_row)
+                               self.title_of, names_document=named_scope)
         clauses = self.index.clauses
         return prefer(fused, lambda c: wanted(clauses[channels.rows[c]]), weights,
-                      every_row=every_row)
+                      every_row=named_scope)
