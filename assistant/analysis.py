@@ -73,7 +73,11 @@ class QuestionAnalyser:
         search text may hold carried places only) and the previous turn's key terms it carries,
         which stay key terms; a question that stands alone is read as typed."""
         read_as_typed = resolution is None or resolution.standalone
-        mentions = self.gazetteer.mentions(question) if read_as_typed else \
+        # A follow-up read as typed reads its shared place names (和平区) against the places
+        # the conversation was about, as its resolution read them.
+        mentions = self.gazetteer.mentions(question, anchors=resolution.anchors
+                                           if resolution is not None else ()) \
+            if read_as_typed else \
             self.gazetteer.mentions("、".join(resolution.places), anchors=resolution.anchors)
         region_words = tuple(m.alias for m in mentions)
         scope = inherited or self._scope(question, region, mentions)

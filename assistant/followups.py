@@ -29,6 +29,8 @@ from corpus.gazetteer import Mention
 from assistant.answer import A_NOT_A
 from assistant.lead import asked_for
 from assistant.quantities import NUMBER, UNITS
+from assistant.row_comparisons import (DIFFERENCE_WORDS, LEAST, MOST, SUM, SUM_WORDS,
+                                       WHICH_ROW, asks_across_rows)
 
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
@@ -483,6 +485,46 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 
 
+def _across_rows(question: str, places: Sequence[str],
+                 previous: TurnContext) -> Resolution | None:
+    """After a turn about a table row, a question across the table's rows
+    (`row_comparisons`): "哪个区最多？" asks the previous subject of every row, in the
+    document's place rather than the row's ("天津市补贴培训总数哪个区最多？"); "和平区和河西区加
+    起来呢？", "河西区比和平区多多少？" ask it of the rows named, as written, the subject put
+    before the words asking ("河西区补贴培训总数比和平区多多少？"). Rows are named by whatever
+    labels them (districts, units), so they are not looked for among the places. None for any
+    other turn."""
+    kind = asks_across_rows(question)
+    if not kind or not previous.focus_entity or kind in (MOST, LEAST) and places:
+        return None
+    # The table's place: the region of the document whose row was in focus (天津市, not the
+    # rows 和平区 or 天津和平区 the turns named), else a place word of the previous turn that
+    # is not that row.
+    region = previous.focus_region or next(
+        (place for place in previous.region_words
+         if previous.focus_entity not in place and place not in places), "")
+    text = _TRAILING.sub("", _LEADING.sub("", question)).strip(" ，,")
+    # Where it starts asking: the subject goes before 哪个区, 加起来 or 比和平区….
+    asking = (WHICH_ROW if kind in (MOST, LEAST) else
+              SUM_WORDS if kind == SUM else DIFFERENCE_WORDS).search(text)
+    at = asking.start() if asking else len(text)
+    # The subject carried, less the row the previous turn was about (人力社保局 of the row
+    # 区人力社保局) and the rows this one names.
+    entity = previous.focus_entity
+    subject = "".join(term for term in previous.subject_terms
+                      if term not in entity and entity not in term and term not in places
+                      and term not in text)
+    asks = "" if _ASKS.search(text[at:]) else "是多少"
+    asked = f"{text[:at].removesuffix('的')}{subject}{text[at:]}{asks}？"
+    # Read as typed, so that the rows named are places of the question, not key terms a next
+    # turn would carry as its subject.
+    # A district's bodies are named 区… inside its own plan: 綦江区 + 区妇联 is written
+    # 綦江区妇联, not 綦江区区妇联 (the row's label is still in it).
+    shown = asked[1:] if region and asked[0] in "区市县" and region.endswith(asked[0]) else asked
+    return Resolution(joined(region, shown), asked, (region,) if region else (),
+                      previous.subject_terms, "across_rows", standalone=True)
+
+
 def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
              topic_of: callable, known: callable) -> Resolution:
     question = question.strip()
@@ -530,6 +572,10 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         return Resolution(joined(previous_places[0], question), question, previous_places[:1],
                           kind="own_question")
 
+    # "跟天津比少多少" compares places, not a table's rows.
+    across = None if compared else _across_rows(question, places, previous)
+    if across is not None:
+        return across
     remainder = _TRAILING.sub("", _LEADING.sub("", question))
     remainder = without_places(remainder, places).strip(" ，,")
     if compared:

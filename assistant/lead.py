@@ -24,6 +24,7 @@ from assistant.purpose import asks_purpose
 from assistant.figures import BOUND, FREQUENCY, PERIOD, asked_unit, in_unit, states_amount
 from assistant.quantities import QUANTITY
 from assistant.records import Asked, AskedPart, Hit
+from assistant.row_comparisons import asks_across_rows
 from corpus.numbering import is_list_item
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
@@ -206,7 +207,8 @@ def _asked_in(question: str) -> Asked:
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
                  purpose=purpose, defined=defined,
                  entry_into_force=asks_entry_into_force(question),
-                 enactment=asks_enactment(question))
+                 enactment=asks_enactment(question),
+                 across_rows=asks_across_rows(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str]]:

@@ -34,6 +34,7 @@ from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_f
                                  clause_in_focus, neighbour_step, places_discussed, resolve,
                                  without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
+from assistant.row_comparisons import compare, compared_terms, lead_line, table_rows
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
 from assistant.english import EnglishGlossary
@@ -280,6 +281,9 @@ class PolicyAssistant:
 
         weighing = self.weigh(analysis, top_k=top_k, vector=vector, scored=scored)
         hits, covered = list(weighing.hits), list(weighing.covered)
+        compared = self._compared_rows(analysis, hits)
+        if compared is not None:
+            return compared
         if not hits or not self._answers(analysis, weighing):
             missing = analysis.unknown_documents if weighing.evidence.unknown_document else ()
             others = weighing.others
@@ -301,6 +305,30 @@ class PolicyAssistant:
         text, body = composed(question, terms, quoted, analysis.asked)
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score),
                       named_body=body)
+
+    def _compared_rows(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> Answer | None:
+        """A question across a table's rows (哪个区最多, A和B加起来多少) answered by reading the
+        whole table its hits lead to (`row_comparisons`): the lead states the row or the figure
+        computed, quoting each cell it rests on, and the rows follow, quoted whole. None when
+        the question asks nothing across rows or no table of its hits is the one it asks about.
+        Such an answer needs no decision: every figure it states is a cell of a cited row."""
+        kind = analysis.asked.across_rows
+        if not kind:
+            return None
+        comparisons = compare(kind, analysis.question, analysis.terms,
+                              [hit.clause for hit in hits],
+                              lambda row: table_rows(row, self.index.document(row.doc_id).clauses))
+        if not comparisons:
+            return None
+        rows = list(dict.fromkeys(figure.row for comparison in comparisons
+                                  for figure in comparison.figures))
+        cited = [self._direct_hit(row, "row_comparison") for row in rows]
+        title = cited[0].document.title
+        lines = [lead_line(comparison, title, lambda row: rows.index(row) + 1)
+                 for comparison in comparisons]
+        lines.append(answered_text(analysis.question, [], cited[:self.config.quoted_clauses]))
+        return Answer("answered", "\n".join(lines), analysis.question, tuple(cited),
+                      analysis.scope, 1.0)
 
     def _figure_first(self, hits: list[Hit], covered: list[float], analysis: QueryAnalysis,
                       top_k: int) -> tuple[list[Hit], list[float]]:
@@ -548,6 +576,10 @@ class PolicyAssistant:
             titles = [self.retriever.title_of(doc_id) for doc_id in scope.documents]
             terms = tuple(term for term in terms if any(term in title for title in titles)) \
                 or terms
+        elif first is not None and first.via == "row_comparison":
+            # "和平区和河西区加起来是多少？": the column compared is the subject a next turn
+            # carries (`compared_terms`).
+            terms = compared_terms(terms, [hit.clause for hit in answer.hits]) or terms
         return TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
             topic="".join(terms[:3]), topic_terms=tuple(terms),

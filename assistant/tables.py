@@ -26,7 +26,7 @@ _TOTAL_LABEL = re.compile(r"^(?:总计|合计|共计|总数)$")
 _ASKS_TOTAL = re.compile(r"一共|共计|合计|总计|加起来")
 
 
-def _cells(clause: Clause) -> tuple[tuple[str, str], ...]:
+def row_cells(clause: Clause) -> tuple[tuple[str, str], ...]:
     """(header, value) of every cell; a cell without a header ("总计") has it as its header."""
     return _cells_of(clause.text)
 
@@ -50,11 +50,21 @@ def _label_cell(cells: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
     return None
 
 
+def row_label_cell(clause: Clause) -> tuple[str, str] | None:
+    """(header, value) of the cell naming a table row (区, 和平区), None when no cell does."""
+    return _label_cell(row_cells(clause))
+
+
+def is_total_label(label: str) -> bool:
+    """A row label naming a table's total (总计, 合计)."""
+    return bool(_TOTAL_LABEL.match(label))
+
+
 def row_label(clause: Clause) -> str:
     """What names a table row ("区：和平区；…" → 和平区, "总计；…" → 总计), else ""."""
     if clause.kind != "table_row":
         return ""
-    label = _label_cell(_cells(clause))
+    label = _label_cell(row_cells(clause))
     return label[1] if label else ""
 
 
@@ -62,7 +72,7 @@ def is_figures_row(clause: Clause) -> bool:
     """A table row whose cells, its label apart, are all numbers."""
     if clause.kind != "table_row":
         return False
-    cells = _cells(clause)
+    cells = row_cells(clause)
     label = _label_cell(cells)
     figures = [value for header, value in cells if (header, value or header) != label]
     return bool(figures) and all(_NUMBER.fullmatch(value) for value in figures)
@@ -71,7 +81,7 @@ def is_figures_row(clause: Clause) -> bool:
 def asks_for_row(question: str, terms: Sequence[str], clause: Clause) -> bool:
     """The question picks out this row: it names the row's label (or a key term of the question
     is part of it), or it asks across the rows by the label column's header."""
-    label = _label_cell(_cells(clause))
+    label = _label_cell(row_cells(clause))
     if label is None:
         return False
     header, name = label
@@ -97,4 +107,5 @@ def _asks_total_of(question: str, label: str) -> bool:
     return bool(_TOTAL_LABEL.match(label) and _ASKS_TOTAL.search(question))
 
 
-__all__ = ["asks_for_row", "is_figures_row", "names_row", "row_label"]
+__all__ = ["asks_for_row", "is_figures_row", "is_total_label", "names_row", "row_cells",
+           "row_label", "row_label_cell"]

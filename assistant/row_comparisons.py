@@ -1,0 +1,270 @@
+"""Questions across the rows of a table of figures: which row is highest or lowest, what the
+rows a question names add up to, and how far two of them differ.
+
+An annex table of figures (区 · 补贴培训总数（人次） · 新型学徒制（人）) answers "哪个区的任务最重"
+only when every row is compared, and "和平区和河西区加起来多少" only when the two figures are
+added: ranking clauses by their words finds rows that share the question's words, not the one
+with the largest figure, and quoting one row of two answers half the question with a number that
+is wrong for it. `asks_across_rows` reads such a question's form once (`Asked.across_rows`);
+`compare` reads the whole table — every row of it in its document, the total row apart — and
+returns what the answer states, each figure with the row it comes from, so that every number in
+the lead is quoted from a cited row or computed from such quotes.
+
+A table is compared only when the question is about it: the rows it asks across are named by
+the label column ("哪个区" of a table whose rows are districts; "哪个单位" of one labelled
+责任单位), and some key term of the question occurs in the table's title or column headers. A
+question asking which subsidy is highest does not pick a district table that happens to share
+the word 补贴.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from corpus import Clause
+
+from assistant.tables import is_total_label, row_cells, row_label_cell
+
+# 最 + a one-syllable adjective of size (Chinese grammar's superlative): which of the rows is
+# largest (多, 高, 大, 重, 长) or smallest (少, 低, 小, 轻, 短).
+SUPERLATIVE = re.compile(r"最([多高大重长少低小轻短])")
+_LARGE = frozenset("多高大重长")
+# 哪 + a measure word + what the rows are (哪个区, 哪一个单位, 哪些县, 哪家): the question asks
+# which row. The noun is read up to four characters and matched against the label column.
+WHICH_ROW = re.compile(r"哪(?:一|几)?(?:个|些|家|所|座)?([\u4e00-\u9fff]{1,4})")
+# Adding up the rows named (和平区和河西区加起来, 两区合计), and how far two differ (A比B多多少,
+# 相差多少, 差距; read also with the places taken out: 比多多少).
+SUM_WORDS = re.compile(r"加起来|加在一起|合起来|一共|共计|合计|总计|总共|总和|之和")
+DIFFERENCE_WORDS = re.compile(r"比[^，,？?。；]{0,30}?[多少高低][^，,？?。；]{0,10}?多少|相差|差多少|差距|差了多少")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+MOST, LEAST, SUM, DIFFERENCE = "most", "least", "sum", "difference"
+
+
+def asks_across_rows(question: str) -> str:
+    """What a question asks across a table's rows, by its form: "most" or "least" (a
+    superlative with 哪 + a noun: 哪个区…最多), "difference" (A比B多多少, 相差), "sum"
+    (加起来, 合计, 一共); "" otherwise. Which rows, and of which table, `compare` reads."""
+    superlative = SUPERLATIVE.search(question)
+    if superlative and WHICH_ROW.search(question):
+        return MOST if superlative.group(1) in _LARGE else LEAST
+    if DIFFERENCE_WORDS.search(question):
+        return DIFFERENCE
+    if SUM_WORDS.search(question):
+        return SUM
+    return ""
+
+
+@dataclass(frozen=True)
+class RowFigure:
+    """One row's figure in the column compared, as its cell reads (`cell` is verbatim in the
+    row's text)."""
+
+    row: Clause
+    label: str
+    value: float
+    cell: str  # "补贴培训总数（人次）：50000"
+
+
+@dataclass(frozen=True)
+class RowComparison:
+    """The answer to one column of a question across rows: the rows it rests on, in the order
+    the lead names them, and the figure computed from them (the sum or the difference; the
+    largest or smallest value for a superlative)."""
+
+    kind: str
+    header: str  # the column compared, as the table heads it
+    table: str  # where the table stands: its annex and title, 附件（2019年…分区培训计划）
+    figures: tuple[RowFigure, ...]
+    result: float
+    compared: int  # rows compared (a superlative reads every row but the total)
+
+
+def table_rows(row: Clause, clauses: Sequence[Clause]) -> list[Clause]:
+    """The rows of the table `row` belongs to, in reading order: its document's table rows
+    under the same annex and table title."""
+    return [clause for clause in clauses if clause.kind == "table_row"
+            and clause.doc_id == row.doc_id and clause.section_path[:2] == row.section_path[:2]]
+
+
+def compare(kind: str, question: str, terms: Sequence[str], hits: Sequence[Clause],
+            rows_of: Callable[[Clause], list[Clause]]) -> list[RowComparison]:
+    """For a question asking `kind` across rows, the comparisons that answer it, one per column
+    compared, read from the first table of figures among `hits` (clauses in ranking order) that
+    the question is about; [] when none is. `rows_of(row)` gives every row of a row's table."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for hit in hits:
+        if hit.kind != "table_row":
+            continue
+        table = (hit.doc_id, hit.section_path[:2])
+        if table in seen:
+            continue
+        seen.add(table)
+        found = _compare_table(kind, question, terms, rows_of(hit))
+        if found:
+            return found
+    return []
+
+
+def _compare_table(kind: str, question: str, terms: Sequence[str],
+                   rows: Sequence[Clause]) -> list[RowComparison]:
+    data = [row for row in rows if not _is_total(row)]
+    label = row_label_cell(data[0]) if data else None
+    if label is None:
+        return []
+    label_header = label[0]
+    labels = {row.clause_id: _label(row) for row in data}
+    columns = _numeric_columns(data, label_header)
+    if not columns:
+        return []
+    title = data[0].section_path[1] if len(data[0].section_path) > 1 else ""
+    # Key terms naming a row (和平区) or the label column say which rows, not what about.
+    topic = [term for term in terms
+             if term not in label_header and not any(term in name for name in labels.values())]
+    about_table = any(term in title or any(term in header for header in columns)
+                      for term in topic)
+    if kind in (MOST, LEAST):
+        if not about_table or \
+                not _asks_for_rows_of(question, label_header, list(labels.values())):
+            return []
+        chosen = data
+    else:
+        # Two rows named are the table asked about, whatever else the question says
+        # (团区委比区妇联多多少？ names nothing but them).
+        chosen = [row for row in data if labels[row.clause_id] in question]
+        chosen.sort(key=lambda row: question.index(labels[row.clause_id]))
+        if len(chosen) < 2 or (kind == DIFFERENCE and len(chosen) != 2):
+            return []
+    found = []
+    for header in _columns_asked(question, topic, columns):
+        figures = [_figure(row, labels[row.clause_id], header) for row in chosen]
+        figures = [figure for figure in figures if figure is not None]
+        if len(figures) < 2:
+            continue
+        found.append(_comparison(kind, header, _location(data[0]), figures))
+    return found
+
+
+def compared_terms(terms: Sequence[str], rows: Sequence[Clause]) -> tuple[str, ...]:
+    """The key terms naming a column of figures of these rows (补贴培训总数, 2020 of
+    指导计划2020年): what a comparison across them was about, which a next turn carries as its
+    subject, not the words asking (加起来 leaves 起来) nor the label column's (单位)."""
+    headers = [header for row in rows for header, value in row_cells(row)
+               if _NUMBER.fullmatch(value.replace(",", ""))]
+    return tuple(term for term in terms if any(term in header for header in headers))
+
+
+def _comparison(kind: str, header: str, title: str,
+                figures: list[RowFigure]) -> RowComparison:
+    values = [figure.value for figure in figures]
+    if kind in (MOST, LEAST):
+        best = max(values) if kind == MOST else min(values)
+        winners = tuple(figure for figure in figures if figure.value == best)
+        return RowComparison(kind, header, title, winners, best, len(figures))
+    result = sum(values) if kind == SUM else values[0] - values[1]
+    return RowComparison(kind, header, title, tuple(figures), result, len(figures))
+
+
+def _location(row: Clause) -> str:
+    """The annex and the table's title, the title in brackets (附件（…分区培训计划）), not in
+    quotation marks: a quoted passage before [n] must be citation n's own words."""
+    path = row.section_path
+    return f"{path[0]}（{path[1]}）" if len(path) > 2 else (path[0] if path else "")
+
+
+def _is_total(row: Clause) -> bool:
+    return row.key.endswith(".total") or is_total_label(_label(row))
+
+
+def _label(row: Clause) -> str:
+    cell = row_label_cell(row)
+    return cell[1] if cell else ""
+
+
+def _numeric_columns(rows: Sequence[Clause], label_header: str) -> list[str]:
+    """The headers whose cell is a number in every row, in the table's order; not a column
+    numbering the rows (序号: 1, 2, 3…), which measures nothing."""
+    headers = [header for header, _ in row_cells(rows[0]) if header != label_header]
+    numbering = [str(position) for position in range(1, len(rows) + 1)]
+    columns = []
+    for header in headers:
+        values = [dict(row_cells(row)).get(header, "").replace(",", "") for row in rows]
+        if all(_NUMBER.fullmatch(value) for value in values) and values != numbering:
+            columns.append(header)
+    return columns
+
+
+def _columns_asked(question: str, topic: Sequence[str], columns: list[str]) -> list[str]:
+    """The columns the question asks about: those of the year it names, if it names one;
+    then those holding most of its key terms; when several remain that differ only in their
+    digits (指导计划2019年, 指导计划2020年) they are one measure over the years and each is
+    answered, else the first (a table's columns lead with its main measure)."""
+    years = set(_YEAR.findall(question))
+    if years:
+        dated = [header for header in columns if set(_YEAR.findall(header)) & years]
+        columns = dated or columns
+    scores = [sum(term in header for term in topic) for header in columns]
+    best = [header for header, score in zip(columns, scores) if score == max(scores)]
+    stems = {re.sub(r"\d", "", header) for header in best}
+    return best if len(stems) == 1 else best[:1]
+
+
+def _asks_for_rows_of(question: str, label_header: str, labels: Sequence[str]) -> bool:
+    """哪 + a noun naming the label column: the column's header ends with it (单位 of 责任单位),
+    or it is the ending the labels share (区 of 和平区, 河西区…)."""
+    for match in WHICH_ROW.finditer(question):
+        noun = match.group(1)
+        for end in range(len(noun), 0, -1):
+            word = noun[:end]
+            if label_header.endswith(word) or \
+                    sum(label.endswith(word) for label in labels) * 2 > len(labels):
+                return True
+    return False
+
+
+def _figure(row: Clause, label: str, header: str) -> RowFigure | None:
+    value = dict(row_cells(row)).get(header, "")
+    if not _NUMBER.fullmatch(value.replace(",", "")):
+        return None
+    return RowFigure(row, label, float(value.replace(",", "")), f"{header}：{value}")
+
+
+def number_text(value: float) -> str:
+    """A figure as a table prints it: 50000, not 50000.0."""
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def lead_line(comparison: RowComparison, document_title: str,
+              citation: Callable[[Clause], int]) -> str:
+    """The lead stating one comparison; each figure quotes its row's cell with the row's
+    citation number, so that the computed number rests on quotes the reader can check."""
+    where = f"《{document_title}》{comparison.table}"
+    # One row found is named once, before its cell; several are each named beside theirs.
+    quoted = "，".join((f"{figure.label}" if len(comparison.figures) > 1 else "") +
+                      f"“{figure.cell}”[{citation(figure.row)}]" for figure in comparison.figures)
+    header, result = comparison.header, number_text(comparison.result)
+    if comparison.kind in (MOST, LEAST):
+        word = "最多" if comparison.kind == MOST else "最少"
+        names = "、".join(figure.label for figure in comparison.figures)
+        tie = f"（并列，均为{result}）" if len(comparison.figures) > 1 else ""
+        return (f"{where}中，{header}{word}的是{names}{tie}：{quoted}"
+                f"（比较了{comparison.compared}行，不含合计行）。")
+    names = ("与" if len(comparison.figures) == 2 else "、").join(
+        figure.label for figure in comparison.figures)
+    if comparison.kind == SUM:
+        return f"{where}中，{names}的{header}合计{result}：{quoted}。"
+    first, second = comparison.figures
+    if comparison.result == 0:
+        return f"{where}中，{first.label}与{second.label}的{header}相同：{quoted}。"
+    word = "多" if comparison.result > 0 else "少"
+    return (f"{where}中，{first.label}的{header}比{second.label}{word}"
+            f"{number_text(abs(comparison.result))}：{quoted}。")
+
+
+__all__ = ["DIFFERENCE", "DIFFERENCE_WORDS", "LEAST", "MOST", "SUM", "SUM_WORDS", "WHICH_ROW",
+           "RowComparison", "RowFigure", "asks_across_rows", "compare", "compared_terms",
+           "lead_line",
+           "number_text", "table_rows"]
