@@ -488,8 +488,8 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
 def _across_rows(question: str, places: Sequence[str],
                  previous: TurnContext) -> Resolution | None:
     """After a turn about a table row, a question across the table's rows
-    (`row_comparisons`): "哪个区最多？" asks the previous subject of every row, in the
-    document's place rather than the row's ("天津市补贴培训总数哪个区最多？"); "和平区和河西区加
+    (`row_comparisons`): "哪一个区最多？" asks the previous subject of every row, in the
+    document's place rather than the row's ("天津市补贴培训总数哪一个区最多？"); "和平区和河西区加
     起来呢？", "河西区比和平区多多少？" ask it of the rows named, as written, the subject put
     before the words asking ("河西区补贴培训总数比和平区多多少？"). Rows are named by whatever
     labels them (districts, units), so they are not looked for among the places. None for any
@@ -504,7 +504,7 @@ def _across_rows(question: str, places: Sequence[str],
         (place for place in previous.region_words
          if previous.focus_entity not in place and place not in places), "")
     text = _TRAILING.sub("", _LEADING.sub("", question)).strip(" ，,")
-    # Where it starts asking: the subject goes before 哪个区, 加起来 or 比和平区….
+    # Where it starts asking: the subject goes before 哪一个区, 加起来 or 比和平区….
     asking = (WHICH_ROW if kind in (MOST, LEAST) else
               SUM_WORDS if kind == SUM else DIFFERENCE_WORDS).search(text)
     at = asking.start() if asking else len(text)
@@ -572,7 +572,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         return Resolution(joined(previous_places[0], question), question, previous_places[:1],
                           kind="own_question")
 
-    # "跟天津比少多少" compares places, not a table's rows.
+    # A comparison with another place (跟X比…) compares places, not a table's rows.
     across = None if compared else _across_rows(question, places, previous)
     if across is not None:
         return across

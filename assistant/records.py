@@ -74,7 +74,7 @@ class Asked:
     # Who made the document or when (《X》是由哪个机构颁布的, `entry_into_force.asks_enactment`).
     enactment: bool = False
     # Asks across the rows of a table of figures (`row_comparisons.asks_across_rows`): "most"
-    # or "least" (哪个区…最多), "sum" (A和B加起来), "difference" (A比B多多少), else "".
+    # or "least" (哪些区…最多), "sum" (A和B加起来), "difference" (A比B多多少), else "".
     across_rows: str = ""
 
     @property

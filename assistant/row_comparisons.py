@@ -1,7 +1,7 @@
 """Questions across the rows of a table of figures: which row is highest or lowest, what the
 rows a question names add up to, and how far two of them differ.
 
-An annex table of figures (区 · 补贴培训总数（人次） · 新型学徒制（人）) answers "哪个区的任务最重"
+An annex table of figures (区 · 补贴培训总数（人次） · 新型学徒制（人）) answers "哪一个区的培训任务最重"
 only when every row is compared, and "和平区和河西区加起来多少" only when the two figures are
 added: ranking clauses by their words finds rows that share the question's words, not the one
 with the largest figure, and quoting one row of two answers half the question with a number that
@@ -11,7 +11,7 @@ returns what the answer states, each figure with the row it comes from, so that 
 the lead is quoted from a cited row or computed from such quotes.
 
 A table is compared only when the question is about it: the rows it asks across are named by
-the label column ("哪个区" of a table whose rows are districts; "哪个单位" of one labelled
+the label column ("哪些区" of a table whose rows are districts; "哪一个单位" of one labelled
 责任单位), and some key term of the question occurs in the table's title or column headers. A
 question asking which subsidy is highest does not pick a district table that happens to share
 the word 补贴.
@@ -31,7 +31,7 @@ from assistant.tables import is_total_label, row_cells, row_label_cell
 # largest (多, 高, 大, 重, 长) or smallest (少, 低, 小, 轻, 短).
 SUPERLATIVE = re.compile(r"最([多高大重长少低小轻短])")
 _LARGE = frozenset("多高大重长")
-# 哪 + a measure word + what the rows are (哪个区, 哪一个单位, 哪些县, 哪家): the question asks
+# 哪 + a measure word + what the rows are (哪一个区, 哪一个单位, 哪些县, 哪家): the question asks
 # which row. The noun is read up to four characters and matched against the label column.
 WHICH_ROW = re.compile(r"哪(?:一|几)?(?:个|些|家|所|座)?([\u4e00-\u9fff]{1,4})")
 # Adding up the rows named (和平区和河西区加起来, 两区合计), and how far two differ (A比B多多少,
@@ -46,7 +46,7 @@ MOST, LEAST, SUM, DIFFERENCE = "most", "least", "sum", "difference"
 
 def asks_across_rows(question: str) -> str:
     """What a question asks across a table's rows, by its form: "most" or "least" (a
-    superlative with 哪 + a noun: 哪个区…最多), "difference" (A比B多多少, 相差), "sum"
+    superlative with 哪 + a noun: 哪一个区…最多), "difference" (A比B多多少, 相差), "sum"
     (加起来, 合计, 一共); "" otherwise. Which rows, and of which table, `compare` reads."""
     superlative = SUPERLATIVE.search(question)
     if superlative and WHICH_ROW.search(question):

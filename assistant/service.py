@@ -307,7 +307,7 @@ class PolicyAssistant:
                       named_body=body)
 
     def _compared_rows(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> Answer | None:
-        """A question across a table's rows (哪个区最多, A和B加起来多少) answered by reading the
+        """A question across a table's rows (哪些区最多, A和B加起来多少) answered by reading the
         whole table its hits lead to (`row_comparisons`): the lead states the row or the figure
         computed, quoting each cell it rests on, and the rows follow, quoted whole. None when
         the question asks nothing across rows or no table of its hits is the one it asks about.

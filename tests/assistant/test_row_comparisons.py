@@ -153,7 +153,7 @@ def test_a_follow_up_across_rows_asks_the_subject_of_the_table(hash_assistant, f
 def test_comparing_places_is_not_a_question_across_rows(hash_assistant):
     total = TurnContext("綦江三年一共培训多少人次", ("綦江",), "培训", focus_region="綦江区",
                         focus_entity="合计", topic_terms=("培训",))
-    assert hash_assistant.resolve_followup("跟天津比少多少", total).kind == "comparison"
+    assert hash_assistant.resolve_followup("跟白城相比差多少", total).kind == "comparison"
 
 
 def test_a_conversation_across_a_table_carries_the_column_not_the_rows(hash_assistant):
