@@ -523,7 +523,13 @@ class PolicyAssistant:
         # words they do use (参加、培训), it is not: the refusal then says only that no clause
         # answers the question.
         lacking = unused_terms(terms, self.analyser.used_in(scope))
-        related = [h for h, cov in zip(hits, covered) if cov > 0][:2]
+        # Clauses holding a key term, and the clause ranked first when the vectors find it as
+        # close as an answer needs even with no word in common (a colloquial question's
+        # clause often shares none: 快要脱下军装 for 即将退役) — but not a row of figures or a
+        # table's note, whose cosine says little when no word of the question is in it.
+        related = [h for i, (h, cov) in enumerate(zip(hits, covered))
+                   if cov > 0 or i == 0 and h.clause_dense >= self.thresholds.min_dense
+                   and h.clause.kind != "table_note" and not is_figures_row(h.clause)][:2]
         elsewhere: list[Hit] = []
         seen_docs: set[str] = set()
         for hit in others:  # one clause per document that does address the topic

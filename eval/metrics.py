@@ -207,6 +207,9 @@ def answer_metrics(questions: Sequence[Question],
     quoting = [verbatim_segments(o.text, o.cited_texts) for _, o in answered if o.cited_texts]
     leads = [found for found in (figure_lead_states(o.text, q, o.cited) for q, o in answered)
              if found is not None]
+    # A wrong refusal still helps when its "相关条款可参考" pointer names the clause that answers.
+    refused_pointing = sum(any(c in q.gold for c in outcomes[q.qid].cited) for q in answerable
+                           if outcomes[q.qid].status == "not_found")
     errors = [qid for qid, o in outcomes.items() if o.status == "error"]
     return {
         "questions": len(questions), "answerable": len(answerable),
@@ -223,6 +226,9 @@ def answer_metrics(questions: Sequence[Question],
         "not_found_precision": _ratio(caught, caught + refused),
         "not_found_recall": _ratio(caught, caught + missed),
         "false_refusal_rate": _ratio(refused, len(answerable)),
+        # Nothing wrongly refused leaves nothing pointing astray: 1.0, not a missing value
+        # that a floor reads as a failure.
+        "refusals_citing_gold": _ratio(refused_pointing, refused) if refused else 1.0,
         "not_found_accuracy_unanswerable": _ratio(caught, len(unanswerable)),
         "decision_accuracy": _ratio(len(answered) + caught, len(questions)),
         "errors": errors,

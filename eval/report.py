@@ -117,6 +117,8 @@ ANSWER_ROWS = (
     ("not_found_precision", "not_found precision (positive class: unanswerable)"),
     ("not_found_recall", "not_found recall"),
     ("false_refusal_rate", "false-refusal rate on answerable"),
+    ("refusals_citing_gold", "wrongly refused answerable questions whose refusal cites a gold "
+                             "clause"),
     ("not_found_accuracy_unanswerable", "not_found accuracy on unanswerable"),
     ("decision_accuracy", "answered/not_found decision accuracy, all questions"),
 )

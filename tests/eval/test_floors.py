@@ -7,14 +7,16 @@ from eval.floors import (DEV_CONVERSATION_FLOORS, FLOORS_BY_FILE, INDEPENDENT_CO
 
 
 def _report(hit5: float, false_refusals: float, refusals: float, precision: float,
-            verbatim: float = 1.0, other_region: float = 0.0, figure_leads: float = 0.935):
+            verbatim: float = 1.0, other_region: float = 0.0, figure_leads: float = 0.935,
+            refusals_citing_gold: float = 1.0):
     ranking = {"hybrid": {"overall": {"hit_rate@5": hit5}}}
     answers = {"hybrid": {"false_refusal_rate": false_refusals,
                           "not_found_accuracy_unanswerable": refusals,
                           "marked_citation_precision": precision,
                           "verbatim_segment_rate": verbatim,
                           "figure_lead_accuracy": figure_leads,
-                          "asked_region_other_document_rate": other_region}}
+                          "asked_region_other_document_rate": other_region,
+                          "refusals_citing_gold": refusals_citing_gold}}
     return ranking, answers
 
 
@@ -28,7 +30,9 @@ def test_measured_values_pass_and_each_regression_fails_its_own_floor():
                         ((0.970, 0.030, 0.775, 0.912, 1.0, 0.01),
                          "asked_region_other_document_rate"),
                         ((0.970, 0.030, 0.775, 0.912, 1.0, 0.0, 0.742),
-                         "figure_lead_accuracy")]:
+                         "figure_lead_accuracy"),
+                        ((0.970, 0.030, 0.775, 0.912, 1.0, 0.0, 0.935, 0.5),
+                         "refusals_citing_gold")]:
         result = check_floors(*_report(*bad))
         assert not result["passed"]
         assert [c["metric"] for c in result["checks"] if not c["passed"]] == [metric]
