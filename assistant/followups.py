@@ -29,8 +29,7 @@ from corpus.gazetteer import Mention
 from assistant.answer import A_NOT_A
 from assistant.lead import asked_for
 from assistant.quantities import NUMBER, UNITS
-from assistant.row_comparisons import (DIFFERENCE_WORDS, LEAST, MOST, SUM, SUM_WORDS,
-                                       WHICH_ROW, asks_across_rows)
+from assistant.row_comparisons import ASKING_AT, EACH, LEAST, MOST, asks_across_rows
 
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
@@ -495,7 +494,7 @@ def _across_rows(question: str, places: Sequence[str],
     labels them (districts, units), so they are not looked for among the places. None for any
     other turn."""
     kind = asks_across_rows(question)
-    if not kind or not previous.focus_entity or kind in (MOST, LEAST) and places:
+    if not kind or not previous.focus_entity or kind in (MOST, LEAST, EACH) and places:
         return None
     # The table's place: the region of the document whose row was in focus (天津市, not the
     # rows 和平区 or 天津和平区 the turns named), else a place word of the previous turn that
@@ -504,10 +503,9 @@ def _across_rows(question: str, places: Sequence[str],
         (place for place in previous.region_words
          if previous.focus_entity not in place and place not in places), "")
     text = _TRAILING.sub("", _LEADING.sub("", question)).strip(" ，,")
-    # Where it starts asking: the subject goes before 哪一个区, 加起来 or 比和平区….
-    asking = (WHICH_ROW if kind in (MOST, LEAST) else
-              SUM_WORDS if kind == SUM else DIFFERENCE_WORDS).search(text)
-    at = asking.start() if asking else len(text)
+    # Where it starts asking: the subject goes before 哪一个区, 前三, 加起来, 比和平区…, 分别….
+    at = min((found.start() for found in (pattern.search(text) for pattern in ASKING_AT[kind])
+              if found), default=len(text))
     # The subject carried, less the row the previous turn was about (人力社保局 of the row
     # 区人力社保局) and the rows this one names.
     entity = previous.focus_entity

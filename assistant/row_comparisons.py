@@ -41,21 +41,62 @@ DIFFERENCE_WORDS = re.compile(r"比[^，,？?。；]{0,30}?[多少高低][^，,�
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
-MOST, LEAST, SUM, DIFFERENCE = "most", "least", "sum", "difference"
+# The first or last so many (排名前三, 前5位, 后两名, 倒数第一; not 前三年, a period), and a
+# superlative counted (最多的三个区).
+_RANKED = re.compile(r"(?:排名|排在|排)?(前|后|倒数)(?:第)?([一二两三四五六七八九十]|\d+)(?:名|位|个|大)?"
+                     r"(?![年月日天周季度期批])")
+_COUNTED = re.compile(r"最([多高大重长少低小轻短])的([一二两三四五六七八九十]|\d+)个")
+_CHINESE_COUNT = {character: value for value, character in enumerate("一二三四五六七八九十", 1)}
+_CHINESE_COUNT["两"] = 2
+# Each row's figure: a distributive before the rows' noun (各区, 每个单位, 所有区) and a question
+# asking a number (分别是多少, 各有多少).
+_EACH_ROW = re.compile(r"(?:各|每个|每一个|所有)([\u4e00-\u9fff]{1,4})")
+_ASKS_NUMBER = re.compile(r"多少|几")
+# Where a question across rows starts asking, for a follow-up to put its subject before:
+# 哪一个区, 前三, 最多 (a superlative); 加起来; 比…多多少; 分别是多少.
+ASKING_AT = {
+    "most": (WHICH_ROW, _RANKED, SUPERLATIVE), "least": (WHICH_ROW, _RANKED, SUPERLATIVE),
+    "sum": (SUM_WORDS,), "difference": (DIFFERENCE_WORDS,),
+    "each": (re.compile(r"分别|各是|各有|都是|是多少|有多少|多少|几"),)}
+# Where the rows' noun may stand: after 哪 and a measure word (哪一个区), a distributive (各区,
+# 每个单位), a count (三个区) or 的 (最多的区).
+# Read at every position (a lookahead), as one place may open another: 的两个区 holds 个区.
+_ROWS_NOUN = re.compile(r"(?=(?:哪(?:一|几)?(?:个|些|家|所|座)?|各|每个|每一个|所有|个|些|的)"
+                        r"([\u4e00-\u9fff]{1,4}))")
+_MAX_LISTED = 40  # rows a list names one by one; a longer table is cut there, said so
+
+MOST, LEAST, SUM, DIFFERENCE, EACH = "most", "least", "sum", "difference", "each"
 
 
 def asks_across_rows(question: str) -> str:
     """What a question asks across a table's rows, by its form: "most" or "least" (a
-    superlative with 哪 + a noun: 哪一个区…最多), "difference" (A比B多多少, 相差), "sum"
-    (加起来, 合计, 一共); "" otherwise. Which rows, and of which table, `compare` reads."""
+    superlative with 哪 + a noun: 哪一个区…最多; the first or last so many: 排名前三, 最多的三个,
+    倒数第一), "difference" (A比B多多少, 相差), "sum" (加起来, 合计, 一共), "each" (各区…分别是
+    多少); "" otherwise. Which rows, and of which table, `compare` reads."""
     superlative = SUPERLATIVE.search(question)
-    if superlative and WHICH_ROW.search(question):
+    if superlative and (WHICH_ROW.search(question) or _COUNTED.search(question)):
         return MOST if superlative.group(1) in _LARGE else LEAST
+    ranked = _RANKED.search(question)
+    if ranked:
+        return MOST if ranked.group(1) == "前" and not (superlative and
+                                                       superlative.group(1) not in _LARGE) \
+            else LEAST
     if DIFFERENCE_WORDS.search(question):
         return DIFFERENCE
     if SUM_WORDS.search(question):
         return SUM
+    if _EACH_ROW.search(question) and _ASKS_NUMBER.search(question):
+        return EACH
     return ""
+
+
+def _count(question: str) -> int:
+    """How many rows a superlative asks for: 前三 → 3, 最多的两个 → 2, else 1."""
+    found = _RANKED.search(question) or _COUNTED.search(question)
+    if not found:
+        return 1
+    written = found.group(2)
+    return int(written) if written.isdigit() else _CHINESE_COUNT[written]
 
 
 @dataclass(frozen=True)
@@ -81,6 +122,9 @@ class RowComparison:
     figures: tuple[RowFigure, ...]
     result: float
     compared: int  # rows compared (a superlative reads every row but the total)
+    label_header: str = ""  # what the rows are (区, 责任单位)
+    count: int = 1  # rows asked for by a superlative (前三: 3)
+    total: RowFigure | None = None  # the table's own total row, beside a list of every row
 
 
 def table_rows(row: Clause, clauses: Sequence[Clause]) -> list[Clause]:
@@ -126,9 +170,11 @@ def _compare_table(kind: str, question: str, terms: Sequence[str],
              if term not in label_header and not any(term in name for name in labels.values())]
     about_table = any(term in title or any(term in header for header in columns)
                       for term in topic)
-    if kind in (MOST, LEAST):
-        if not about_table or \
-                not _asks_for_rows_of(question, label_header, list(labels.values())):
+    if kind in (MOST, LEAST, EACH):
+        # The rows must be named (哪一个区, 各单位), but for a rank asked (前三, 倒数第一), which
+        # only rows have: "哪项补贴最高" asks across subsidies, not a district table's rows.
+        if not about_table or not (_RANKED.search(question) or _asks_for_rows_of(
+                question, label_header, list(labels.values()))):
             return []
         chosen = data
     else:
@@ -144,7 +190,10 @@ def _compare_table(kind: str, question: str, terms: Sequence[str],
         figures = [figure for figure in figures if figure is not None]
         if len(figures) < 2:
             continue
-        found.append(_comparison(kind, header, _location(data[0]), figures))
+        total = next((_figure(row, _label(row), header) for row in rows if _is_total(row)),
+                     None)
+        found.append(_comparison(kind, header, _location(data[0]), figures, _count(question),
+                                 label_header, total))
     return found
 
 
@@ -157,15 +206,23 @@ def compared_terms(terms: Sequence[str], rows: Sequence[Clause]) -> tuple[str, .
     return tuple(term for term in terms if any(term in header for header in headers))
 
 
-def _comparison(kind: str, header: str, title: str,
-                figures: list[RowFigure]) -> RowComparison:
+def _comparison(kind: str, header: str, title: str, figures: list[RowFigure], count: int,
+                label_header: str, total: RowFigure | None) -> RowComparison:
     values = [figure.value for figure in figures]
     if kind in (MOST, LEAST):
-        best = max(values) if kind == MOST else min(values)
-        winners = tuple(figure for figure in figures if figure.value == best)
-        return RowComparison(kind, header, title, winners, best, len(figures))
+        ranked = sorted(figures, key=lambda figure: figure.value, reverse=kind == MOST)
+        # The first `count`, and any row tied with the last of them.
+        bar = ranked[min(count, len(ranked)) - 1].value
+        winners = tuple(figure for figure in ranked
+                        if (figure.value >= bar if kind == MOST else figure.value <= bar))
+        return RowComparison(kind, header, title, winners, ranked[0].value, len(figures),
+                             label_header, count)
+    if kind == EACH:
+        return RowComparison(kind, header, title, tuple(figures[:_MAX_LISTED]), sum(values),
+                             len(figures), label_header, total=total)
     result = sum(values) if kind == SUM else values[0] - values[1]
-    return RowComparison(kind, header, title, tuple(figures), result, len(figures))
+    return RowComparison(kind, header, title, tuple(figures), result, len(figures),
+                         label_header)
 
 
 def _location(row: Clause) -> str:
@@ -213,9 +270,10 @@ def _columns_asked(question: str, topic: Sequence[str], columns: list[str]) -> l
 
 
 def _asks_for_rows_of(question: str, label_header: str, labels: Sequence[str]) -> bool:
-    """哪 + a noun naming the label column: the column's header ends with it (单位 of 责任单位),
-    or it is the ending the labels share (区 of 和平区, 河西区…)."""
-    for match in WHICH_ROW.finditer(question):
+    """A noun naming the label column, where a question names the rows (哪一个区, 各单位, 最多的
+    区): the column's header ends with it (单位 of 责任单位), or it is the ending the labels
+    share (区 of 和平区, 河西区…)."""
+    for match in _ROWS_NOUN.finditer(question):
         noun = match.group(1)
         for end in range(len(noun), 0, -1):
             word = noun[:end]
@@ -246,6 +304,22 @@ def lead_line(comparison: RowComparison, document_title: str,
     quoted = "，".join((f"{figure.label}" if len(comparison.figures) > 1 else "") +
                       f"“{figure.cell}”[{citation(figure.row)}]" for figure in comparison.figures)
     header, result = comparison.header, number_text(comparison.result)
+    if comparison.kind == EACH or comparison.count > 1:
+        # A list: each row's figure quoted as its cell holds it, the header said once.
+        listed = "、".join(f"{figure.label}“{figure.cell.partition('：')[2]}”"
+                          f"[{citation(figure.row)}]" for figure in comparison.figures)
+        if comparison.kind == EACH:
+            rest = f"等{comparison.compared}行" if comparison.compared > len(comparison.figures) \
+                else ""
+            total = comparison.total
+            summed = f"；{total.label}“{total.cell.partition('：')[2]}”[{citation(total.row)}]" \
+                if total is not None else ""
+            return f"{where}中，各{comparison.label_header}的{header}：{listed}{rest}{summed}。"
+        word = "最多" if comparison.kind == MOST else "最少"
+        tied = f"（并列在内共{len(comparison.figures)}个）" \
+            if len(comparison.figures) > comparison.count else ""
+        return (f"{where}中，{header}{word}的前{comparison.count}位{tied}：{listed}"
+                f"（比较了{comparison.compared}行，不含合计行）。")
     if comparison.kind in (MOST, LEAST):
         word = "最多" if comparison.kind == MOST else "最少"
         names = "、".join(figure.label for figure in comparison.figures)
@@ -264,7 +338,7 @@ def lead_line(comparison: RowComparison, document_title: str,
             f"{number_text(abs(comparison.result))}：{quoted}。")
 
 
-__all__ = ["DIFFERENCE", "DIFFERENCE_WORDS", "LEAST", "MOST", "SUM", "SUM_WORDS", "WHICH_ROW",
+__all__ = ["ASKING_AT", "DIFFERENCE", "EACH", "LEAST", "MOST", "SUM",
            "RowComparison", "RowFigure", "asks_across_rows", "compare", "compared_terms",
            "lead_line",
            "number_text", "table_rows"]

@@ -320,13 +320,16 @@ class PolicyAssistant:
                               lambda row: table_rows(row, self.index.document(row.doc_id).clauses))
         if not comparisons:
             return None
-        rows = list(dict.fromkeys(figure.row for comparison in comparisons
-                                  for figure in comparison.figures))
+        rows = list(dict.fromkeys(
+            [figure.row for comparison in comparisons for figure in comparison.figures] +
+            [comparison.total.row for comparison in comparisons if comparison.total]))
         cited = [self._direct_hit(row, "row_comparison") for row in rows]
         title = cited[0].document.title
         lines = [lead_line(comparison, title, lambda row: rows.index(row) + 1)
                  for comparison in comparisons]
-        lines.append(answered_text(analysis.question, [], cited[:self.config.quoted_clauses]))
+        # The rows follow, quoted whole, when they are few; a list's lead quotes each already.
+        if len(cited) <= self.config.quoted_clauses:
+            lines.append(answered_text(analysis.question, [], cited))
         return Answer("answered", "\n".join(lines), analysis.question, tuple(cited),
                       analysis.scope, 1.0)
 

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from assistant.followups import TurnContext
-from assistant.row_comparisons import (DIFFERENCE, LEAST, MOST, SUM, asks_across_rows, compare,
-                                       compared_terms, table_rows)
+from assistant.row_comparisons import (DIFFERENCE, EACH, LEAST, MOST, SUM, asks_across_rows,
+                                       compare, compared_terms, table_rows)
 from eval.metrics import verbatim_segments
 
 TIANJIN_ROWS = "tianjin-2019/annex.row1"
@@ -48,6 +48,14 @@ def _column(rows, header: str) -> dict[str, float]:
     ("东丽区、西青区、津南区合计多少", SUM),
     ("河西区比南开区多培训多少人次？", DIFFERENCE),
     ("区妇联和团区委的指导计划相差多少", DIFFERENCE),
+    ("各区的补贴培训人次分别是多少？", EACH),
+    ("每个单位2020年各有多少指导计划", EACH),
+    ("新型学徒制排名前三的区", MOST),
+    ("补贴培训最少的两个区是哪两个", LEAST),
+    ("倒数第一是哪个区", LEAST),
+    # a period (前三年), and adding up every row (the total row answers it)
+    ("前三年培训了多少人次？", ""),
+    ("各区加起来培训多少人次？", SUM),
     # a limit asked (最多 with no 哪), a total asked of the table itself: nothing across rows
     ("一年最多能享受几次培训补贴？", ""),
     ("最高补贴多少钱？", ""),
@@ -99,6 +107,33 @@ def test_rows_named_are_added_up_and_subtracted_in_the_order_asked(clauses):
     assert difference[0].result == column["红桥区"] - column["河西区"]
 
 
+def test_the_first_so_many_include_rows_tied_with_the_last(clauses):
+    column = _column(_rows(clauses, TIANJIN_ROWS), "新型学徒制（人）")
+    found = compare(MOST, "天津新型学徒制排名前三的区", ["新型学徒制"], [clauses[TIANJIN_ROWS]],
+                    lambda row: _rows(clauses, row.clause_id))[0]
+    third = sorted(column.values(), reverse=True)[2]
+    assert {f.label for f in found.figures} == {k for k, v in column.items() if v >= third}
+    assert found.count == 3 and len(found.figures) >= 3
+    values = [f.value for f in found.figures]
+    assert values == sorted(values, reverse=True)
+
+
+def test_each_row_is_listed_with_the_table_s_total(clauses):
+    rows = _rows(clauses, QIJIANG_ROWS)
+    column = _column(rows, "指导计划2021年")
+    found = compare(EACH, "綦江各单位2021年的指导计划分别是多少？", ["2021", "指导计划"],
+                    [clauses[QIJIANG_ROWS]], lambda row: _rows(clauses, row.clause_id))
+    assert len(found) == 1
+    assert {f.label: f.value for f in found[0].figures} == column
+    total = next(r for r in rows if r.key.endswith(".total"))
+    assert found[0].total.row == total
+    assert f"指导计划2021年：{number(found[0].total.value)}" in total.text
+
+
+def number(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
 @pytest.mark.parametrize("question", [
     "天津哪个区最低工资最高？",  # no word of the table's title or headers
     "天津哪项补贴最高？",  # 哪项 names no row of a district table
@@ -119,6 +154,8 @@ def test_the_subject_carried_is_the_column_compared(clauses):
 
 @pytest.mark.parametrize(("question", "row", "stated"), [
     ("天津哪个区的新型学徒制计划人数最多？", "tianjin-2019/annex.row1", "2400"),
+    ("天津各区的新型学徒制计划分别是多少？", "tianjin-2019/annex.row1", "蓟州区“100”[16]"),
+    ("天津补贴培训总数最少的两个区是哪两个？", "tianjin-2019/annex.row7", "宁河区“5000”[2]"),
     ("天津和平区和河西区的补贴培训总数加起来是多少？", "tianjin-2019/annex.row2", "16000"),
     ("天津河西区比和平区的补贴培训总数多多少？", "tianjin-2019/annex.row4", "多2000"),
 ])
@@ -143,6 +180,8 @@ _ROW_TURN = TurnContext("天津和平区补贴培训总数是多少？", ("天�
     ("那哪个区最少呢", "天津市补贴培训总数哪个区最少？"),
     ("和平区和河西区加起来呢？", "天津市和平区和河西区补贴培训总数加起来是多少？"),
     ("河西区比和平区多多少？", "天津市河西区补贴培训总数比和平区多多少？"),
+    ("各区分别是多少？", "天津市各区补贴培训总数分别是多少？"),
+    ("排名前三的呢？", "天津市补贴培训总数排名前三的是多少？"),
 ])
 def test_a_follow_up_across_rows_asks_the_subject_of_the_table(hash_assistant, followup,
                                                                expected):
