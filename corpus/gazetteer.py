@@ -45,7 +45,7 @@ _LEVELS = {"province": 0, "city": 1, "county": 2}
 # Level words as English speakers write them after a pinyin name ("Qijiang District").
 _ENGLISH_LEVEL = (("特别行政区", "SAR"), ("自治区", "Autonomous Region"), ("自治州", "Prefecture"),
                   ("地区", "Prefecture"), ("自治县", "County"), ("自治旗", "Banner"), ("省", "Province"),
-                  ("市", "City"), ("区", "District"), ("县", "County"), ("旗", "Banner"), ("盟", "League"))
+                  ("市", "City"), ("新区", "New Area"), ("区", "District"), ("县", "County"), ("旗", "Banner"), ("盟", "League"))
 # A name ending in a level character followed by this one makes an ordinary compound, not a
 # place: 合作市场 is a market, not 合作市; 平安区域 is not 平安区. The shorter alias is tried next.
 _NOT_A_PLACE_AFTER = {"市": "场", "区": "域"}

@@ -76,9 +76,18 @@ def test_names_short_names_and_qualified_names(gazetteer, alias, name):
     ("Qijiang", "重庆市綦江区"), ("Qijiang District", "重庆市綦江区"), ("Taierzhuang", "山东省枣庄市台儿庄区"),
     ("Tai'erzhuang", "山东省枣庄市台儿庄区"), ("TaiErZhuang", "山东省枣庄市台儿庄区"), ("Tianjin", "天津市"),
     ("Baicheng", "吉林省白城市"), ("Shaanxi", "陕西省"), ("Shanxi", "山西省"), ("Enshi", "湖北省恩施土家族苗族自治州"),
+    # a 新区 is a New Area in English, not a District
+    ("Binhai New Area", "天津市滨海新区"), ("Pudong New Area", "上海市浦东新区"),
 ])
 def test_pinyin(gazetteer, alias, name):
     assert gazetteer.by_name(alias).name == name
+
+
+def test_a_new_area_is_read_whole(gazetteer):
+    # Read as "Binhai" it left "New Area" behind, which a follow-up's place then kept
+    # ("…does Jizhou District New Area plan…").
+    mentions = gazetteer.mentions("How many apprentices does Binhai New Area plan for 2019?")
+    assert [m.alias for m in mentions] == ["Binhai New Area"]
 
 
 def test_pinyin_matches_whole_words_only(gazetteer):
