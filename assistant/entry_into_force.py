@@ -18,7 +18,7 @@ from corpus.metadata import states_entry_into_force
 # What the question is about must be a document ("…法", "…条例", "《…》", "这个政策"), so that
 # "合同何时生效" (a contract's effect, a rule inside a law) is not mistaken for it.
 _DOCUMENT = r"(?:法|条例|办法|规定|细则|决定|规则|意见|方案|通知|政策|文件|》)[”\"]?"
-_WHEN = r"(?:何时|什么时候|什么时间|哪天|哪一天|哪日|何日|哪年|几时)"
+_WHEN = r"(?:何时|什么时候|什么时间|哪天|哪一天|哪日|何日|哪年|哪一年|几时)"
 _IN_FORCE = r"(?:施行|实施|生效|执行)"
 _ASKS = re.compile(
     rf"{_DOCUMENT}(?:是|将|会|要)?(?:从|自|于|在)?{_WHEN}(?:开始|起)?{_IN_FORCE}"
@@ -34,10 +34,13 @@ def asks_entry_into_force(question: str) -> bool:
 # 国家质量监督检验检疫总局令第107号发布）", "…已由…通过，现予公布"), as they say when it applies.
 _MADE = r"(?:颁布|发布|公布|制定|印发|出台|通过)"
 _BY_WHOM = r"(?:谁|哪个|哪些|哪一?级|什么)(?:机构|机关|部门|单位|会议)?"
+# Asked, an office's own words for issuing count too: 下发, 签发, 发文, and 发 before 的 or 了
+# (这个通知是哪个部门发的).
+_MADE_ASKED = rf"(?:{_MADE[3:-1]}|下发|签发|发文|发(?=的|了))"
 _ASKS_ENACTMENT = re.compile(
-    rf"{_DOCUMENT}(?:是|将|于|在|由|从)*(?:{_WHEN}|{_BY_WHOM})(?:负责)?{_MADE}"
-    rf"|{_DOCUMENT}的?{_MADE}(?:的)?(?:时间|日期|机关|机构|部门)"
-    rf"|(?:谁|哪个(?:机构|机关|部门|单位))(?:负责)?{_MADE}了?(?:《|这个|该)")
+    rf"{_DOCUMENT}(?:是|将|于|在|由|从)*(?:{_WHEN}|{_BY_WHOM})(?:负责)?{_MADE_ASKED}"
+    rf"|{_DOCUMENT}的?{_MADE_ASKED}(?:的)?(?:时间|日期|机关|机构|部门)"
+    rf"|(?:谁|哪个(?:机构|机关|部门|单位))(?:负责)?{_MADE_ASKED}了?(?:《|这个|该)")
 
 
 # How a promulgation note or a notice's closing line says it was made: a full date, then who

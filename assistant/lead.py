@@ -25,6 +25,7 @@ from assistant.figures import BOUND, FREQUENCY, PERIOD, asked_unit, in_unit, sta
 from assistant.quantities import QUANTITY
 from assistant.records import Asked, AskedPart, Hit
 from assistant.row_comparisons import asks_across_rows
+from assistant.document_record import asks_document_number
 from corpus.numbering import is_list_item
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
@@ -103,6 +104,9 @@ _ADVERB = r"(?:具体|共同|统一|分别|主要|直接|各自)?"
 # one ending in 的 — names no body responsible.
 _BODY_NOTE = (r"[（(](?!以下简称|以下统称|以下称|下称|简称|统称|包括|含|或者|即|如|指)"
               r"(?![^（()）]*(?:公布|发布|施行|通过))"
+              # nor a document number quoted after a title ((国办发〔2019〕24号), (…[2019]3号)),
+              # whose issuer's abbreviation (办, 发) is no body
+              r"(?![^（()）]*[〔\[［]\d{4}[〕\]］]\s*\d+\s*号)"
               r"(?:责任(?:单位|部门|分工|主体)|牵头单位)?[：:]?"
               r"([^（()）]*(?:局|委|部|办|厅|政府|单位|部门|中心)[^（()）]*?)(?<!的)(?:负责)?[）)]")
 _BY_BODY = rf"由([^，。；]{{2,40}}?){_ADVERB}负责(?!人)"  # 由…的负责人组成: persons
@@ -208,7 +212,8 @@ def _asked_in(question: str) -> Asked:
                  purpose=purpose, defined=defined,
                  entry_into_force=asks_entry_into_force(question),
                  enactment=asks_enactment(question),
-                 across_rows=asks_across_rows(question))
+                 across_rows=asks_across_rows(question),
+                 document_number=asks_document_number(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str]]:

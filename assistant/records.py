@@ -76,6 +76,8 @@ class Asked:
     # Asks across the rows of a table of figures (`row_comparisons.asks_across_rows`): "most"
     # or "least" (哪些区…最多), "sum" (A和B加起来), "difference" (A比B多多少), else "".
     across_rows: str = ""
+    # Asks for the document's number (文号, `document_record`), which its record holds.
+    document_number: bool = False
 
     @property
     def about_the_document(self) -> bool:

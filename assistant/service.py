@@ -35,6 +35,8 @@ from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_f
                                  without_places)
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.row_comparisons import compare, compared_terms, lead_line, table_rows
+from assistant.document_record import record_line
+from assistant.entry_into_force import states_enactment
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
 from assistant.english import EnglishGlossary
@@ -261,8 +263,33 @@ class PolicyAssistant:
         if neighbour is not None:
             return Answer("answered", answered_text(question, [], [neighbour]), question,
                           (neighbour,), analysis.scope, 1.0, analysis=analysis)
-        answer = self._answer(analysis, top_k)
+        answer = self._with_record(self._answer(analysis, top_k), analysis)
         return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
+
+    def _with_record(self, answer: Answer, analysis: QueryAnalysis) -> Answer:
+        """For a question asking one document's number, or who issued it and when, the facts
+        its record holds (`document_record`), said before the quotes — unless a quoted clause
+        says who made it and when (a law's promulgation note). A question asking the number,
+        and a refusal, are answered with the record and the document's opening clause, the
+        text under its header."""
+        asked, doc_ids = analysis.asked, analysis.scope.doc_ids
+        if not (asked.enactment or asked.document_number) or len(doc_ids) != 1:
+            return answer
+        quoted = answer.hits[:self.config.quoted_clauses] if answer.status == "answered" else ()
+        if not asked.document_number and any(states_enactment(h.clause.text) for h in quoted):
+            return answer
+        document = self.index.document(doc_ids[0])
+        line = record_line(document, number=asked.document_number, enactment=asked.enactment)
+        if not line:
+            return answer
+        if answer.status == "answered" and not asked.document_number:
+            return dataclasses.replace(answer, text=f"{line}\n{answer.text}")
+        # No clause states a number: the clauses a search finds for 文号 are beside the point.
+        if not document.clauses:
+            return answer
+        opening = self._direct_hit(document.clauses[0], "document_record")
+        return Answer("answered", f"{line}\n{answered_text(analysis.question, [], [opening])}",
+                      analysis.question, (opening,), analysis.scope, 1.0)
 
     def _answer(self, analysis: QueryAnalysis, top_k: int) -> Answer:
         question, scope, terms = analysis.question, analysis.scope, list(analysis.terms)
