@@ -562,7 +562,13 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         bool(places and _PLACE_SIDE.match(without_places(question, places))) or \
         bool(previous.focus_clause and _WHICH_CLAUSE.search(question))
     short = len(_TRAILING.sub("", question)) <= 8
-    if not (marked or pronoun or short or not _names_subject(own_topic, known)):
+    form = asked_for(question)
+    # "天津的文件是哪年发的？": a fact about a place's document is a question of its own, whose
+    # subject is the document, however few words it shares with the clauses.
+    about_document = bool(places) and not marked and not pronoun and \
+        (form.about_the_document or form.document_number)
+    if about_document or not (marked or pronoun or short or
+                              not _names_subject(own_topic, known)):
         # A complete question: keep it, but inherit the region when it names none.
         if places or not previous_places:
             return Resolution(question, without_places(question, places), places,
@@ -599,8 +605,11 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # Nothing but words of the previous question ("綦江那边的标准呢" after "…补贴标准是多少").
     repeats = _only_terms(remainder.removeprefix("的"), own_topic) and \
         all(term in base for term in own_topic)
+    # 文号 is in no clause, yet "那三门峡的文号呢？" asks it: a fact of the document is no
+    # word the previous question would have had to use.
     if places and (repeats or not any(known(term) for term in own_topic)) and \
-            not _asks_another_figure(_PRONOUN.sub("", remainder), previous):
+            not _asks_another_figure(_PRONOUN.sub("", remainder), previous) and \
+            not asked_for(remainder).document_number:
         # "那綦江呢？", "河西区是多少": the previous question with its region replaced; so is a
         # bare noun of that question, which names no new subject. A turn asking another kind of
         # figure ("綦江那块每月补多少钱" after "最长补几个月": an amount after a period) asks a

@@ -60,3 +60,16 @@ def test_a_document_number_in_brackets_is_no_body_responsible(docs_by_id):
     preamble = docs_by_id["qijiang-2019"].clause("preamble")
     found = responsible_body([(1, [preamble.text], preamble.text)], ["通知", "部门"])
     assert found is None or "〔" not in found[1]
+
+
+def test_a_fact_of_a_place_s_document_is_a_question_of_its_own(hash_assistant):
+    # After a question about Tianjin's apprenticeships, the document itself is the subject:
+    # not the previous question asked again in the same place.
+    first = hash_assistant.ask("天津新型学徒制补贴标准是多少？")
+    conversation = first.conversation_id
+    when = hash_assistant.ask("天津的文件是哪年发的？", conversation_id=conversation).answer
+    assert when.resolved_question == "天津的文件是哪年发的？"
+    assert "2019年8月14日" in when.text.splitlines()[0]
+    number = hash_assistant.ask("那三门峡的文号呢？", conversation_id=conversation).answer
+    assert "文号" in number.resolved_question and "三门峡" in number.resolved_question
+    assert "三政办〔2019〕26号" in number.text.splitlines()[0]
