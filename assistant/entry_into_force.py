@@ -32,11 +32,12 @@ def asks_entry_into_force(question: str) -> bool:
 
 # Who made a document and when: its title line and promulgation note say it ("（2008年6月11日
 # 国家质量监督检验检疫总局令第107号发布）", "…已由…通过，现予公布"), as they say when it applies.
-_MADE = r"(?:颁布|发布|公布|制定|印发|出台|通过)"
+_MADE_WORDS = "颁布|发布|公布|制定|印发|出台|通过"
+_MADE = rf"(?:{_MADE_WORDS})"
 _BY_WHOM = r"(?:谁|哪个|哪些|哪一?级|什么)(?:机构|机关|部门|单位|会议)?"
 # Asked, an office's own words for issuing count too: 下发, 签发, 发文, and 发 before 的 or 了
 # (这个通知是哪个部门发的).
-_MADE_ASKED = rf"(?:{_MADE[3:-1]}|下发|签发|发文|发(?=的|了))"
+_MADE_ASKED = rf"(?:{_MADE_WORDS}|下发|签发|发文|发(?=的|了))"
 _ASKS_ENACTMENT = re.compile(
     rf"{_DOCUMENT}(?:是|将|于|在|由|从)*(?:{_WHEN}|{_BY_WHOM})(?:负责)?{_MADE_ASKED}"
     rf"|{_DOCUMENT}的?{_MADE_ASKED}(?:的)?(?:时间|日期|机关|机构|部门)"

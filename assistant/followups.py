@@ -29,7 +29,7 @@ from corpus.gazetteer import Mention
 from assistant.answer import A_NOT_A
 from assistant.lead import asked_for
 from assistant.quantities import NUMBER, UNITS
-from assistant.row_comparisons import ASKING_AT, EACH, LEAST, MOST, asks_across_rows
+from assistant.row_comparisons import ASKING_AT, EACH, LEAST, MOST
 
 _FOLLOWUP_START = re.compile(
     r"^(那么?|那如果|要是|如果是|其中|另外|还有|再问|这|该|此|它|那个|and\b|what about|how about|and in|"
@@ -484,7 +484,7 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 
 
-def _across_rows(question: str, places: Sequence[str],
+def _across_rows(question: str, kind: str, places: Sequence[str],
                  previous: TurnContext) -> Resolution | None:
     """After a turn about a table row, a question across the table's rows
     (`row_comparisons`): "哪一个区最多？" asks the previous subject of every row, in the
@@ -492,8 +492,7 @@ def _across_rows(question: str, places: Sequence[str],
     起来呢？", "河西区比和平区多多少？" ask it of the rows named, as written, the subject put
     before the words asking ("河西区补贴培训总数比和平区多多少？"). Rows are named by whatever
     labels them (districts, units), so they are not looked for among the places. None for any
-    other turn."""
-    kind = asks_across_rows(question)
+    other turn. `kind`: what the question asks across rows (`Asked.across_rows`)."""
     if not kind or not previous.focus_entity or kind in (MOST, LEAST, EACH) and places:
         return None
     # The table's place: the region of the document whose row was in focus (天津市, not the
@@ -515,12 +514,16 @@ def _across_rows(question: str, places: Sequence[str],
     asks = "" if _ASKS.search(text[at:]) else "是多少"
     asked = f"{text[:at].removesuffix('的')}{subject}{text[at:]}{asks}？"
     # Read as typed, so that the rows named are places of the question, not key terms a next
-    # turn would carry as its subject.
-    # A district's bodies are named 区… inside its own plan: 綦江区 + 区妇联 is written
-    # 綦江区妇联, not 綦江区区妇联 (the row's label is still in it).
-    shown = asked[1:] if region and asked[0] in "区市县" and region.endswith(asked[0]) else asked
-    return Resolution(joined(region, shown), asked, (region,) if region else (),
+    # turn would carry as its subject (綦江区妇联 still holds the row's label 区妇联).
+    return Resolution(_after_place(region, asked), asked, (region,) if region else (),
                       previous.subject_terms, "across_rows", standalone=True)
+
+
+def _after_place(region: str, text: str) -> str:
+    """`text` after `region`, shown as 綦江区退役军人事务局…, not 綦江区区退役军人事务局…: a
+    district's bodies are named 区…局 inside its own plan."""
+    shown = text[1:] if region and text[0] in "区市县" and region.endswith(text[0]) else text
+    return joined(region, shown)
 
 
 def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Mention],
@@ -577,7 +580,8 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
                           kind="own_question")
 
     # A comparison with another place (跟X比…) compares places, not a table's rows.
-    across = None if compared else _across_rows(question, places, previous)
+    across = None if compared else _across_rows(question, form.across_rows, places,
+                                                       previous)
     if across is not None:
         return across
     remainder = _TRAILING.sub("", _LEADING.sub("", question))
@@ -619,10 +623,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     if body_pointer:
         # "他们明年要培训多少人": the body the previous answer named is the subject.
         own = f"{previous.focus_body}{_BODY_POINTER.sub('', remainder, count=1).strip(' ，,')}？"
-        # Shown as 綦江区退役军人事务局…, not 綦江区区退役军人事务局…: a district's bodies are
-        # named 区…局 inside its own plan.
-        shown = own[1:] if region and own[0] in "区市县" and region.endswith(own[0]) else own
-        return Resolution(joined(region, shown), own, here, kind="body_pointer")
+        return Resolution(_after_place(region, own), own, here, kind="body_pointer")
     # "它2021年的呢": the pronoun points at the subject the value is asked of.
     value = _PRONOUN.sub("", remainder).strip() if pronoun else remainder
     other_value = _another_value(value, base)

@@ -184,7 +184,10 @@ _ASKS_WHICH_ONES = re.compile(r"哪些|哪几|包括什么|包含什么|什么(?
 def asked_for(question: str) -> Asked:
     """Everything the question's form asks for, read once (`QueryAnalysis.asked`), with the
     parts that each ask a figure when there are two or more (`Asked.parts`)."""
-    asked = _asked_in(question)
+    # What is asked of a table's rows or of the document itself is read of the whole question
+    # only: a part's reading is for the figure it asks.
+    asked = replace(_asked_in(question), across_rows=asks_across_rows(question),
+                    document_number=asks_document_number(question))
     parts = [AskedPart(part, _asked_in(part)) for part in _QUESTION_PART.findall(question)]
     parts = [part for part in parts if part.asked.figure]
     return replace(asked, parts=tuple(parts)) if len(parts) > 1 else asked
@@ -211,9 +214,7 @@ def _asked_in(question: str) -> Asked:
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
                  purpose=purpose, defined=defined,
                  entry_into_force=asks_entry_into_force(question),
-                 enactment=asks_enactment(question),
-                 across_rows=asks_across_rows(question),
-                 document_number=asks_document_number(question))
+                 enactment=asks_enactment(question))
 
 
 def _pieces(quoted: Sequence[tuple[int, Sequence[str]]]) -> list[tuple[int, str]]:

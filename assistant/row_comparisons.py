@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from corpus import Clause
 
-from assistant.tables import is_total_label, row_cells, row_label_cell
+from assistant.tables import is_total_label, row_cells, row_label, row_label_cell
 
 # 最 + a one-syllable adjective of size (Chinese grammar's superlative): which of the rows is
 # largest (多, 高, 大, 重, 长) or smallest (少, 低, 小, 轻, 短).
@@ -155,13 +155,16 @@ def compare(kind: str, question: str, terms: Sequence[str], hits: Sequence[Claus
 
 def _compare_table(kind: str, question: str, terms: Sequence[str],
                    rows: Sequence[Clause]) -> list[RowComparison]:
-    data = [row for row in rows if not _is_total(row)]
+    totals = [row for row in rows if _is_total(row)]
+    data = [row for row in rows if row not in totals]
     label = row_label_cell(data[0]) if data else None
     if label is None:
         return []
     label_header = label[0]
-    labels = {row.clause_id: _label(row) for row in data}
-    columns = _numeric_columns(data, label_header)
+    labels = {row.clause_id: row_label(row) for row in data}
+    # Each row's cells by header, read once for every column and figure below.
+    cells = {row.clause_id: dict(row_cells(row)) for row in rows}
+    columns = _numeric_columns(data, label_header, cells)
     if not columns:
         return []
     title = data[0].section_path[1] if len(data[0].section_path) > 1 else ""
@@ -186,12 +189,11 @@ def _compare_table(kind: str, question: str, terms: Sequence[str],
             return []
     found = []
     for header in _columns_asked(question, topic, columns):
-        figures = [_figure(row, labels[row.clause_id], header) for row in chosen]
+        figures = [_figure(row, labels[row.clause_id], header, cells) for row in chosen]
         figures = [figure for figure in figures if figure is not None]
         if len(figures) < 2:
             continue
-        total = next((_figure(row, _label(row), header) for row in rows if _is_total(row)),
-                     None)
+        total = next((_figure(row, row_label(row), header, cells) for row in totals), None)
         found.append(_comparison(kind, header, _location(data[0]), figures, _count(question),
                                  label_header, total))
     return found
@@ -202,7 +204,7 @@ def compared_terms(terms: Sequence[str], rows: Sequence[Clause]) -> tuple[str, .
     指导计划2020年): what a comparison across them was about, which a next turn carries as its
     subject, not the words asking (加起来 leaves 起来) nor the label column's (单位)."""
     headers = [header for row in rows for header, value in row_cells(row)
-               if _NUMBER.fullmatch(value.replace(",", ""))]
+               if _number(value) is not None]
     return tuple(term for term in terms if any(term in header for header in headers))
 
 
@@ -233,23 +235,25 @@ def _location(row: Clause) -> str:
 
 
 def _is_total(row: Clause) -> bool:
-    return row.key.endswith(".total") or is_total_label(_label(row))
+    return row.key.endswith(".total") or is_total_label(row_label(row))
 
 
-def _label(row: Clause) -> str:
-    cell = row_label_cell(row)
-    return cell[1] if cell else ""
+def _number(value: str) -> float | None:
+    """A cell's figure (1,200 → 1200.0), None when the cell holds no number."""
+    plain = value.replace(",", "")
+    return float(plain) if _NUMBER.fullmatch(plain) else None
 
 
-def _numeric_columns(rows: Sequence[Clause], label_header: str) -> list[str]:
+def _numeric_columns(rows: Sequence[Clause], label_header: str,
+                     cells: dict[str, dict[str, str]]) -> list[str]:
     """The headers whose cell is a number in every row, in the table's order; not a column
     numbering the rows (序号: 1, 2, 3…), which measures nothing."""
-    headers = [header for header, _ in row_cells(rows[0]) if header != label_header]
-    numbering = [str(position) for position in range(1, len(rows) + 1)]
+    headers = [header for header in cells[rows[0].clause_id] if header != label_header]
+    numbering = [float(position) for position in range(1, len(rows) + 1)]
     columns = []
     for header in headers:
-        values = [dict(row_cells(row)).get(header, "").replace(",", "") for row in rows]
-        if all(_NUMBER.fullmatch(value) for value in values) and values != numbering:
+        values = [_number(cells[row.clause_id].get(header, "")) for row in rows]
+        if None not in values and values != numbering:
             columns.append(header)
     return columns
 
@@ -283,11 +287,11 @@ def _asks_for_rows_of(question: str, label_header: str, labels: Sequence[str]) -
     return False
 
 
-def _figure(row: Clause, label: str, header: str) -> RowFigure | None:
-    value = dict(row_cells(row)).get(header, "")
-    if not _NUMBER.fullmatch(value.replace(",", "")):
-        return None
-    return RowFigure(row, label, float(value.replace(",", "")), f"{header}：{value}")
+def _figure(row: Clause, label: str, header: str,
+            cells: dict[str, dict[str, str]]) -> RowFigure | None:
+    value = cells[row.clause_id].get(header, "")
+    number = _number(value)
+    return RowFigure(row, label, number, f"{header}：{value}") if number is not None else None
 
 
 def number_text(value: float) -> str:

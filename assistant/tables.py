@@ -104,7 +104,7 @@ def names_row(question: str, clause: Clause) -> bool:
 
 def _asks_total_of(question: str, label: str) -> bool:
     """The row is the table's total and the question asks for a total."""
-    return bool(_TOTAL_LABEL.match(label) and _ASKS_TOTAL.search(question))
+    return is_total_label(label) and bool(_ASKS_TOTAL.search(question))
 
 
 __all__ = ["asks_for_row", "is_figures_row", "is_total_label", "names_row", "row_cells",
