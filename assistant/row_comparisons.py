@@ -33,7 +33,8 @@ SUPERLATIVE = re.compile(r"最([多高大重长少低小轻短])")
 _LARGE = frozenset("多高大重长")
 # 哪 + a measure word + what the rows are (哪一个区, 哪一个单位, 哪些县, 哪家): the question asks
 # which row. The noun is read up to four characters and matched against the label column.
-WHICH_ROW = re.compile(r"哪(?:一|几)?(?:个|些|家|所|座)?([\u4e00-\u9fff]{1,4})")
+_WHICH = r"哪(?:一|几)?(?:个|些|家|所|座)?"
+WHICH_ROW = re.compile(rf"{_WHICH}([\u4e00-\u9fff]{{1,4}})")
 # Adding up the rows named (和平区和河西区加起来, 两区合计), and how far two differ (A比B多多少,
 # 相差多少, 差距; read also with the places taken out: 比多多少).
 SUM_WORDS = re.compile(r"加起来|加在一起|合起来|一共|共计|合计|总计|总共|总和|之和")
@@ -61,8 +62,7 @@ ASKING_AT = {
 # Where the rows' noun may stand: after 哪 and a measure word (哪一个区), a distributive (各区,
 # 每个单位), a count (三个区) or 的 (最多的区).
 # Read at every position (a lookahead), as one place may open another: 的两个区 holds 个区.
-_ROWS_NOUN = re.compile(r"(?=(?:哪(?:一|几)?(?:个|些|家|所|座)?|各|每个|每一个|所有|个|些|的)"
-                        r"([\u4e00-\u9fff]{1,4}))")
+_ROWS_NOUN = re.compile(rf"(?=(?:{_WHICH}|各|每个|每一个|所有|个|些|的)([\u4e00-\u9fff]{{1,4}}))")
 _MAX_LISTED = 40  # rows a list names one by one; a longer table is cut there, said so
 
 MOST, LEAST, SUM, DIFFERENCE, EACH = "most", "least", "sum", "difference", "each"
