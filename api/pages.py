@@ -227,6 +227,14 @@ def render_document_page(document: Document, highlight: str | None = None) -> st
             '<p class="draft-banner" role="note">送审稿（草案）'
             "<small>本文件为送审稿，并非正式印发的文本，条款内容以正式文件为准。</small></p>"
         )
+    if document.status == "repealed":
+        # Repealed by a loaded text: link to the clause that says so (`metadata.mark_repealed`).
+        where = ""
+        if document.repealed_by:
+            doc_id, key = document.repealed_by.split("/", 1)
+            where = f'<a href="/documents/{_e(doc_id)}#{_e(key)}">见废止它的条款</a>'
+        banner = ('<p class="draft-banner" role="note">已废止'
+                  f"<small>本文件已废止，条款不再施行。{where}</small></p>")
     status_text = document.status_label or ("送审稿" if is_draft else "正式文件")
     if is_draft and "草案" not in status_text:
         status_text = f"{status_text}（草案）"

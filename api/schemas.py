@@ -116,6 +116,10 @@ class ClauseOut(BaseModel):
     text: str
     url: str
     kind: str
+    # The document's standing: final (in force), draft, superseded or repealed, with the label
+    # a reader is shown (送审稿, 已被新版本替代, 已废止).
+    doc_status: str = "final"
+    doc_status_label: str | None = None
 
 
 class Citation(ClauseOut):
@@ -218,7 +222,7 @@ def clause_for(clause: Clause, document: Document) -> ClauseOut:
         clause_id=clause.clause_id, doc_id=document.doc_id, doc_title=document.title,
         doc_number=document.doc_number, region=document.region.name, section=clause.section,
         section_path=list(clause.section_path), text=clause.text, url=clause_url(clause),
-        kind=clause.kind)
+        kind=clause.kind, doc_status=document.status, doc_status_label=document.status_label)
 
 
 def citation_for(hit: Hit, n: int) -> Citation:

@@ -26,7 +26,8 @@ def asks_document_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
-def _chinese_date(iso: str) -> str:
+def chinese_date(iso: str) -> str:
+    """2019-08-14 → 2019年8月14日 (anything else as it is)."""
     found = _ISO_DATE.fullmatch(iso)
     if not found:
         return iso
@@ -45,10 +46,10 @@ def record_line(document: Document, *, number: bool, enactment: bool) -> str:
         if document.issuer:
             facts.append(f"发文机关为{document.issuer}")
         if document.date:
-            facts.append(f"成文日期为{_chinese_date(document.date)}")
+            facts.append(f"成文日期为{chinese_date(document.date)}")
     if not facts:
         return ""
     return f"《{document.title}》{'，'.join(facts)}（据文件的发文字号与落款）。"
 
 
-__all__ = ["asks_document_number", "record_line"]
+__all__ = ["asks_document_number", "chinese_date", "record_line"]

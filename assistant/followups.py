@@ -29,6 +29,7 @@ from corpus.gazetteer import Mention
 from assistant.answer import A_NOT_A
 from assistant.lead import asked_for
 from assistant.quantities import NUMBER, UNITS
+from assistant.records import Asked
 from assistant.row_comparisons import ASKING_AT, EACH, LEAST, MOST
 
 _FOLLOWUP_START = re.compile(
@@ -484,6 +485,12 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 
 
+def _asks_record(asked: Asked) -> bool:
+    """Asks a fact of the document's record (its number, whether it is in force): no word of
+    the previous question needs to be in it for it to ask the same of another place."""
+    return asked.document_number or asked.document_status
+
+
 def _across_rows(question: str, kind: str, places: Sequence[str],
                  previous: TurnContext) -> Resolution | None:
     """After a turn about a table row, a question across the table's rows
@@ -534,9 +541,13 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         return Resolution(question, without_places(question, places), places, standalone=True)
     if places and _TITLE.search(previous.resolved_question):
         # "那綦江呢？" after "《三门峡市…方案》中…": the title names the previous document, not
-        # the place asked; a place written into it made a title no document has.
-        previous = replace(previous, resolved_question=_TITLE.sub("", previous.resolved_question),
-                           search_text=_TITLE.sub("", previous.searched))
+        # the place asked; a place written into it made a title no document has. A question
+        # about that document itself ("《…》还有效吗？") asks it of the place's document.
+        before = asked_for(previous.resolved_question)
+        document = "的文件" if before.about_the_document or _asks_record(before) else ""
+        previous = replace(previous,
+                           resolved_question=_TITLE.sub(document, previous.resolved_question),
+                           search_text=_TITLE.sub(document, previous.searched))
     previous_places = previous.region_words
     if asks_for_more(question, previous):
         return Resolution(previous.resolved_question, previous.searched, previous_places,
@@ -613,7 +624,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # word the previous question would have had to use.
     if places and (repeats or not any(known(term) for term in own_topic)) and \
             not _asks_another_figure(_PRONOUN.sub("", remainder), previous) and \
-            not asked_for(remainder).document_number:
+            not _asks_record(asked_for(remainder)):
         # "那綦江呢？", "河西区是多少": the previous question with its region replaced; so is a
         # bare noun of that question, which names no new subject. A turn asking another kind of
         # figure ("綦江那块每月补多少钱" after "最长补几个月": an amount after a period) asks a

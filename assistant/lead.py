@@ -26,6 +26,7 @@ from assistant.quantities import QUANTITY
 from assistant.records import Asked, AskedPart, Hit
 from assistant.row_comparisons import asks_across_rows
 from assistant.document_record import asks_document_number
+from assistant.document_status import asks_document_status
 from corpus.numbering import is_list_item
 
 # 几 asks only on its own: 十几年, 好几年, 这几年, 头几个月 say "some" (干了十几年), not "how many";
@@ -187,7 +188,8 @@ def asked_for(question: str) -> Asked:
     # What is asked of a table's rows or of the document itself is read of the whole question
     # only: a part's reading is for the figure it asks.
     asked = replace(_asked_in(question), across_rows=asks_across_rows(question),
-                    document_number=asks_document_number(question))
+                    document_number=asks_document_number(question),
+                    document_status=asks_document_status(question))
     parts = [AskedPart(part, _asked_in(part)) for part in _QUESTION_PART.findall(question)]
     parts = [part for part in parts if part.asked.figure]
     return replace(asked, parts=tuple(parts)) if len(parts) > 1 else asked

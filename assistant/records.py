@@ -78,11 +78,13 @@ class Asked:
     across_rows: str = ""
     # Asks for the document's number (文号, `document_record`), which its record holds.
     document_number: bool = False
+    # Asks whether the document is still in force, or for how long (`document_status`).
+    document_status: bool = False
 
     @property
     def about_the_document(self) -> bool:
-        """Asks a fact about the document itself, which its title line states."""
-        return self.entry_into_force or self.enactment
+        """Asks a fact about the document itself, which its title line or record states."""
+        return self.entry_into_force or self.enactment or self.document_status
 
     @property
     def figure(self) -> bool:

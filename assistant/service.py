@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -20,6 +22,7 @@ import numpy as np
 from corpus import Clause, Document, Region
 from corpus.errors import NotFoundError
 from corpus.gazetteer import Mention, default_gazetteer
+from corpus.metadata import newest_version
 
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import (QUOTED_WHOLE, answered_text, cite, composed, coverage,
@@ -36,6 +39,8 @@ from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_f
 from assistant.tables import asks_for_row, is_figures_row, row_label
 from assistant.row_comparisons import compare, compared_terms, lead_line, table_rows
 from assistant.document_record import record_line
+from assistant.document_status import (StatusFacts, repeal_sentence, states_validity,
+                                       status_line, status_note, validity_sentence)
 from assistant.entry_into_force import states_enactment
 from assistant.records import Answer, Hit, QueryAnalysis, RegionScope, TurnOutcome
 from assistant.abbreviations import Abbreviations
@@ -120,6 +125,8 @@ class AssistantConfig:
 # Clauses of a table (its rows and the note under it): a question picks their figures out by
 # naming the row (`tables`), not by asking for a figure.
 _TABLE_KINDS = ("table_row", "table_note")
+# A citation marker in an answer's text: [n] refers to the answer's nth hit.
+_MARKER = re.compile(r"\[(\d+)\]")
 # A not-found answer names the documents it searched up to this many, then says how many more.
 _TITLES_NAMED = 3
 
@@ -263,8 +270,66 @@ class PolicyAssistant:
         if neighbour is not None:
             return Answer("answered", answered_text(question, [], [neighbour]), question,
                           (neighbour,), analysis.scope, 1.0, analysis=analysis)
-        answer = self._with_record(self._answer(analysis, top_k), analysis)
+        if analysis.asked.document_status and len(analysis.scope.doc_ids) == 1:
+            answer = self._status_answer(analysis, self.index.document(analysis.scope.doc_ids[0]))
+        else:
+            answer = self._with_status_notes(
+                self._with_record(self._answer(analysis, top_k), analysis))
         return dataclasses.replace(answer, analysis=analysis, resolved_question=question)
+
+    def _status_facts(self, document: Document) -> StatusFacts:
+        """What the index says of a document's standing: the loaded text repealing it, the
+        newer version superseding it."""
+        repealing = None
+        if document.repealed_by:
+            doc_id, key = document.repealed_by.split("/", 1)
+            repealer = self.index.document(doc_id)
+            clause = repealer.clause(key) if repealer is not None else None
+            repealing = (repealer, clause) if clause is not None else None
+        return StatusFacts(document, repealing=repealing,
+                           newer=newest_version(document, self.index.documents))
+
+    def _status_answer(self, analysis: QueryAnalysis, document: Document) -> Answer:
+        """"Is it still in force?" of one document, answered from its record (`document_status`),
+        quoting the clause that repeals it, else its own clause on when it applies, else its
+        opening clause."""
+        facts = self._status_facts(document)
+        if facts.repealing is not None:
+            repealer, clause = facts.repealing
+            hit = self._direct_hit(clause, "document_status")
+            text = (f"{status_line(facts, date.today(), states_validity=True)}\n"
+                    f"{cite(hit)}：“{repeal_sentence(clause, document.title)}”[1]")
+            return Answer("answered", text, analysis.question, (hit,), analysis.scope, 1.0)
+        validity = next((c for c in document.clauses if states_validity(c)), None)
+        line = status_line(facts, date.today(), states_validity=validity is not None)
+        if validity is not None:
+            hit = self._direct_hit(validity, "document_status")
+            quoted = f"{cite(hit)}：“{validity_sentence(validity)}”[1]"
+        elif document.clauses:
+            hit = self._direct_hit(document.clauses[0], "document_status")
+            quoted = answered_text(analysis.question, [], [hit])
+        else:
+            return Answer("answered", line, analysis.question, (), analysis.scope, 1.0)
+        return Answer("answered", f"{line}\n{quoted}", analysis.question, (hit,),
+                      analysis.scope, 1.0)
+
+    def _with_status_notes(self, answer: Answer) -> Answer:
+        """A note under the answer for each document it quotes ([n]) that is not a final text
+        in force: a draft, an older version, a repealed text (`document_status.status_note`)."""
+        marked = {int(n) for n in _MARKER.findall(answer.text)}
+        notes: list[str] = []
+        seen: set[str] = set()
+        for n, hit in enumerate(answer.hits, start=1):
+            document = hit.document
+            if n not in marked or document.status == "final" or document.doc_id in seen:
+                continue
+            seen.add(document.doc_id)
+            note = status_note(self._status_facts(document))
+            if note:
+                notes.append(note)
+        if not notes:
+            return answer
+        return dataclasses.replace(answer, text="\n".join([answer.text, *notes]))
 
     def _with_record(self, answer: Answer, analysis: QueryAnalysis) -> Answer:
         """For a question asking one document's number, or who issued it and when, the facts

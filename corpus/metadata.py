@@ -103,6 +103,16 @@ def _work_title(title: str) -> str:
 SUPERSEDED_LABEL = "已被新版本替代"
 
 
+def newest_version(document: Document, documents: Sequence[Document]) -> Document | None:
+    """The loaded version of `document`'s title that supersedes it (the latest dated final
+    one), None when `document` is not superseded."""
+    if document.status != "superseded":
+        return None
+    versions = [d for d in documents if d.status == "final" and d.date
+                and _work_title(d.title) == _work_title(document.title)]
+    return max(versions, key=lambda d: d.date, default=None)
+
+
 def mark_superseded(documents: Sequence[Document]) -> list[Document]:
     """Documents with the status "superseded" where a newer version of the same title is loaded.
 
@@ -110,9 +120,11 @@ def mark_superseded(documents: Sequence[Document]) -> list[Document]:
     force. Drafts and repealed documents keep their status; undated versions are left alone,
     since which one is newer cannot be told.
     """
-    # A status set here earlier is recomputed (the newer version may have been removed since).
-    documents = [dataclasses.replace(d, status="final", status_label="正式文件")
-                 if d.status_label == SUPERSEDED_LABEL else d for d in documents]
+    # A status set here or by `mark_repealed` earlier is recomputed (the newer version may have
+    # been removed since).
+    documents = [dataclasses.replace(d, status="final", status_label="正式文件", repealed_by=None)
+                 if d.status_label == SUPERSEDED_LABEL or d.repealed_by else d
+                 for d in documents]
     groups: dict[str, list[Document]] = defaultdict(list)
     for document in documents:
         if document.status == "final" and document.date:
@@ -124,3 +136,61 @@ def mark_superseded(documents: Sequence[Document]) -> list[Document]:
             older.update(d.doc_id for d in versions if d.date < newest.date)
     return [dataclasses.replace(d, status="superseded", status_label=SUPERSEDED_LABEL)
             if d.doc_id in older else d for d in documents]
+
+
+REPEALED_LABEL = "已废止"
+# A sentence that repeals texts by name closes with the verb: "1996年1月29日人事部发布的《人才市场
+# 管理暂行规定》（人发〔1996〕11号）同时废止", "《A》和《B》同时废止". A title that holds the verb
+# (《国务院关于修改和废止部分行政法规的决定》 in a promulgation note) repeals nothing by itself.
+_REPEAL_SENTENCE = re.compile(r"[^。；;\n]*》[^《》。；;\n]{0,40}?(?:同时|一并|予以|即行)?废止[。；;]?\s*$")
+_SENTENCE_END = re.compile(r"(?<=[。；;\n])")
+_TITLE = re.compile(r"《([^《》]{2,80})》(?!第[一二三四五六七八九十百零〇\d]+条)")
+
+
+def repealed_titles(text: str) -> list[str]:
+    """The titles a clause repeals in so many words, in their order; a title followed by an
+    article number (《X》第十条同时废止) repeals only that article and is left out."""
+    titles: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if _REPEAL_SENTENCE.fullmatch(sentence.strip()):
+            titles.extend(re.sub(r"\s+", "", t) for t in _TITLE.findall(sentence))
+    return titles
+
+
+def mark_repealed(documents: Sequence[Document]) -> list[Document]:
+    """Documents with the status "repealed" where another loaded text repeals them by title.
+
+    A newer rule ends "…发布的《X》同时废止"; if X is loaded, citing it as in force misleads. The
+    repealed text is found by its exact title (an edition note counts: 《进口药材管理办法（试行）》
+    is not 《进口药材管理办法》), and a text never repeals itself, nor a version of its own title
+    that is not older than it (商标印制管理办法 repeals "1996年…发布的《商标印制管理办法》", its own
+    earlier version). Like `mark_superseded`, recomputed whole on every build: a status set
+    here before is cleared first, so removing the repealing text restores the other.
+    """
+    documents = [dataclasses.replace(d, status="final", status_label="正式文件", repealed_by=None)
+                 if d.repealed_by else d for d in documents]
+    by_title: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        by_title[re.sub(r"\s+", "", document.title)].append(document)
+    repealer: dict[str, str] = {}
+    for document in documents:
+        if document.status == "draft":
+            continue  # a draft repeals nothing yet
+        for clause in document.clauses:
+            for title in repealed_titles(clause.text):
+                for target in by_title.get(title, ()):
+                    if target.doc_id == document.doc_id or target.doc_id in repealer:
+                        continue
+                    if title == re.sub(r"\s+", "", document.title) and not (
+                            target.date and document.date and target.date < document.date):
+                        continue
+                    repealer[target.doc_id] = clause.clause_id
+    return [dataclasses.replace(d, status="repealed", status_label=REPEALED_LABEL,
+                                repealed_by=repealer[d.doc_id])
+            if d.doc_id in repealer and d.status != "draft" else d for d in documents]
+
+
+def mark_corpus_status(documents: Sequence[Document]) -> list[Document]:
+    """The statuses that depend on the whole corpus: superseded by a newer version of the same
+    title, repealed by another loaded text."""
+    return mark_repealed(mark_superseded(documents))

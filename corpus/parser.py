@@ -44,10 +44,11 @@ _ANNEX = re.compile(r"^附\s*件\s*(\d*|[一二三四五六七八九十]*)\s*(?:
 # A bracketed line that only says who is responsible belongs to the clause above it.
 _RESPONSIBILITY = re.compile(r"^[（(].*(责任|负责|牵头|配合).*[）)]$")
 log = logging.getLogger(__name__)
-# Part of the corpus hash: a change here that alters the clauses parsed from unchanged files
-# bumps it, so that a stored index is re-read at the next start instead of serving the old
-# clauses. 2: the gap after 第X条 / 第X章 kept as printed.
-PARSER_VERSION = 2
+# Part of the corpus hash: a change here that alters the clauses or records parsed from
+# unchanged files bumps it, so that a stored index is re-read at the next start instead of
+# serving the old ones. 2: the gap after 第X条 / 第X章 kept as printed; 3: a text another loaded
+# text repeals by title is marked repealed (`metadata.mark_repealed`, `Document.repealed_by`).
+PARSER_VERSION = 3
 
 
 @dataclass

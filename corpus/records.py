@@ -100,6 +100,9 @@ class Document:
     attachments: tuple[str, ...] = ()  # titles of annexes listed by the document
     back_matter: tuple[str, ...] = ()  # signatures, 抄送, 印发 lines: metadata, not clauses
     effective_date: str | None = None  # ISO date it takes effect (施行), where printed
+    # The clause id of a loaded text that repeals this one ("…发布的《X》同时废止"), set
+    # corpus-wide (`metadata.mark_repealed`); None when no loaded text does.
+    repealed_by: str | None = None
     source_sha256: str = ""  # of the file the document was read from
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

@@ -43,7 +43,7 @@ import numpy as np
 
 from corpus import Clause, CorpusLoad, Document, LoadFailure
 from corpus.errors import IndexStateError
-from corpus.metadata import mark_superseded
+from corpus.metadata import mark_corpus_status
 from index import versions
 from index.bigrams import BigramIndex, chinese_bigrams
 from index.catalogue import (
@@ -457,8 +457,9 @@ def _build_version(documents: Sequence[Document], encoder: Encoder, index_dir: P
     current version, so they are not serialised again (a third of an update's time at 20k).
     """
     started = time.perf_counter()
-    # Status depends on the whole corpus (a newer version of a title supersedes the older).
-    documents = mark_superseded(documents)
+    # Status depends on the whole corpus (a newer version of a title supersedes the older, a
+    # newer rule repeals an older one by title).
+    documents = mark_corpus_status(documents)
     failures = tuple(failures)
     clauses = [clause for document in documents for clause in document.clauses]
     if not clauses:

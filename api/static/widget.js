@@ -339,6 +339,10 @@
         h("span", { class: "pa-cite-n" }, `[${n}]`),
         notFound ? h("span", { class: "pa-tag" }, "相关条款") : null,
         h("span", { class: "pa-cite-title" }, citation.doc_title || citation.doc_id || "（未知文件）"),
+        // A draft, an older version or a repealed text is marked where its clause is cited.
+        citation.doc_status && citation.doc_status !== "final"
+          ? h("span", { class: "pa-tag pa-tag-status" }, citation.doc_status_label || citation.doc_status)
+          : null,
         h("span", { class: "pa-chevron", "aria-hidden": "true" })),
       h("span", { class: "pa-cite-meta" },
         meta("文号", docNumber, citation.doc_number ? "" : "pa-meta-none"),
