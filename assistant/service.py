@@ -33,6 +33,7 @@ from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
 from assistant.conversations import ConversationStore, ConversationsUnwritable
 from assistant.plan_years import mentions_plan_year
+from assistant.quantities import QUANTITY
 from assistant.followups import (NamedDocuments, Resolution, TurnContext, asks_for_more,
                                  clause_in_focus, neighbour_step, places_discussed, resolve,
                                  without_places)
@@ -394,9 +395,46 @@ class PolicyAssistant:
 
         hits, covered = self._figure_first(hits, covered, analysis, top_k)
         quoted, cited = self._select(hits, covered, analysis, top_k)
+        silent = self._silent_regions(analysis, quoted)
+        if silent:
+            # Their clauses are about something else: not quoted, not cited.
+            left_out = {doc_id for _, doc_ids, _ in silent for doc_id in doc_ids}
+            quoted = [hit for hit in quoted if hit.document.doc_id not in left_out]
+            cited = [hit for hit in cited if hit.document.doc_id not in left_out]
         text, body = composed(question, terms, quoted, analysis.asked)
+        for region, _, missing in silent:
+            text += f"\n{region.name}的文件没有关于“{'、'.join(missing)}”的规定。"
         return Answer("answered", text, question, tuple(cited), scope, float(hits[0].score),
                       named_body=body)
+
+    def _silent_regions(self, analysis: QueryAnalysis, quoted: Sequence[Hit]
+                        ) -> list[tuple[Region, tuple[str, ...], tuple[str, ...]]]:
+        """Of a question naming several regions ("天津和三门峡的以工代训补贴标准一样吗？"), those
+        whose documents never use a key term that a quoted clause of another named region holds
+        (以工代训): each with the documents that are its alone and the terms. Its best clause is
+        about something else, so the answer says the region has no such rule instead of quoting
+        it (as the decision reads another region's clause only through such a term,
+        `decision.gather`). Quantities (三年, 6个月) are written many ways and do not count."""
+        scope = analysis.scope
+        if len(scope.named) < 2 or scope.documents:
+            return []
+        docs = {region: set(self.regions.docs_for(region)) for region in scope.named}
+        silent = []
+        for region, own in docs.items():
+            held = {term for hit in quoted if hit.document.doc_id not in own
+                    for term in terms_found(list(analysis.terms), hit)
+                    if not QUANTITY.match(term)}
+            # A compound the region writes apart (补贴标准 where it says 补贴) is not missing:
+            # only a word none of whose ends the region uses.
+            missing = tuple(term for term in analysis.terms if term in held and not any(
+                self.mentioned(part, tuple(own)) for part in {term, term[:2], term[-2:]}))
+            if missing:
+                # Only the region's own documents are left out: one that applies to another
+                # named region too (a national law) is not silent for it.
+                others = set().union(*(d for r, d in docs.items() if r != region))
+                silent.append((region, tuple(own - others), missing))
+        # Every region silent on something the others hold is no answer to trim: keep all.
+        return silent if len(silent) < len(scope.named) else []
 
     def _compared_rows(self, analysis: QueryAnalysis, hits: Sequence[Hit]) -> Answer | None:
         """A question across a table's rows (哪些区最多, A和B加起来多少) answered by reading the

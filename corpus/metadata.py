@@ -164,7 +164,8 @@ def mark_repealed(documents: Sequence[Document]) -> list[Document]:
     repealed text is found by its exact title (an edition note counts: 《进口药材管理办法（试行）》
     is not 《进口药材管理办法》), and a text never repeals itself, nor a version of its own title
     that is not older than it (商标印制管理办法 repeals "1996年…发布的《商标印制管理办法》", its own
-    earlier version). Like `mark_superseded`, recomputed whole on every build: a status set
+    earlier version), nor a text dated after it (the title then names an earlier version that
+    is not loaded). Like `mark_superseded`, recomputed whole on every build: a status set
     here before is cleared first, so removing the repealing text restores the other.
     """
     documents = [dataclasses.replace(d, status="final", status_label="正式文件", repealed_by=None)
@@ -183,6 +184,10 @@ def mark_repealed(documents: Sequence[Document]) -> list[Document]:
                         continue
                     if title == re.sub(r"\s+", "", document.title) and not (
                             target.date and document.date and target.date < document.date):
+                        continue
+                    # A text repeals an earlier one: 反间谍法 (2014) repeals "1993年…通过的《中华
+                    # 人民共和国国家安全法》", not the loaded 国家安全法 of 2015.
+                    if target.date and document.date and target.date > document.date:
                         continue
                     repealer[target.doc_id] = clause.clause_id
     return [dataclasses.replace(d, status="repealed", status_label=REPEALED_LABEL,

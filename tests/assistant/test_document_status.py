@@ -97,6 +97,15 @@ def test_a_text_does_not_repeal_itself_and_a_draft_repeals_nothing():
     assert {d.doc_id: d.status for d in mark_corpus_status([_OLD, draft])}["old"] == "final"
 
 
+def test_a_text_repeals_no_text_dated_after_it():
+    # 反间谍法 (2014) closes "1993年…通过的《中华人民共和国国家安全法》同时废止": the loaded
+    # 国家安全法 of 2015 is not the one it repeals.
+    later = _rule("later", "示例安全法\n（2015年7月1日某某会议通过）\n第一条　新的安全法。\n")
+    earlier = _rule("earlier", "示例反间谍法\n（2014年11月1日某某会议通过）\n"
+                               "第一条　1993年2月22日通过的《示例安全法》同时废止。\n")
+    assert {d.doc_id: d.status for d in mark_corpus_status([later, earlier])}["later"] == "final"
+
+
 def test_the_status_line_of_a_plan_whose_period_has_ended(docs_by_id):
     tianjin = status_line(StatusFacts(docs_by_id["tianjin-2019"]), date(2026, 11, 29),
                           states_validity=False)
