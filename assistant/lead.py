@@ -51,7 +51,10 @@ _ASKS_FREQUENCY = re.compile(r"(?:多久|多长时间|几(?:个)?(?:天|周|月|
 # 标准, an 行业标准 or a 分级标准 is a rule to meet, not an amount.
 _ASKS_AMOUNT = re.compile(rf"多[少大高远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次)|"
                           r"(?:补贴|补助|收费|征收|津贴|工资|奖励|资助|费|金|价)标准(?:是|为|怎(?!么办)|如何)|什么标准|"
-                          r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount")
+                          r"金额|数额|比例|额度|最高|最多|how much|how many|what percentage|amount|"
+                          # Whether two standards are the same asks both amounts (标准一样吗,
+                          # 标准有什么不同).
+                          r"标准(?:是否)?(?:一样|相同|一致|有[什何啥]么?(?:不同|区别|差别|差异))")
 # 多少 / 多大 / 几 + a measure word (not 哪几: which ones) / 多久 (not 多久…一次, a frequency
 # that 月报 answers) / how much: asking for a number in so many words.
 _ASKS_NUMBER = re.compile(rf"多[少大高长远重]|(?<!哪){_ASKING_JI}(?:个|人|元|倍|项|家|次|年|月|天|日|周)|"

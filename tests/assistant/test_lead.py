@@ -16,6 +16,9 @@ from eval.metrics import verbatim_segments
     ("按什么标准发放生活费补贴？", Asked(amount=True)),
     ("每人最多能领几次补贴？", Asked(amount=True, number=True, unit="次", bound="upper")),
     ("培训补贴资金可以先行拨付多大比例？", Asked(amount=True, number=True, unit="%")),
+    # Whether two standards are the same asks both amounts.
+    ("两地的以工代训补贴标准一样吗？", Asked(amount=True)),
+    ("鉴定补贴标准有什么不同？", Asked(amount=True)),
     ("How much is the training subsidy?", Asked(amount=True, number=True)),
     ("以工代训补贴最长给多久？", Asked(period=True, number=True, bound="upper")),
     ("补贴期限是几个月？", Asked(period=True, number=True)),
