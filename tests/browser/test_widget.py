@@ -396,6 +396,19 @@ def test_not_found_answer_is_marked(server: str, page: Page) -> None:
     shot(page, "f_not_found")
 
 
+def test_a_citation_of_a_draft_is_tagged(server: str, page: Page) -> None:
+    # Baicheng's plan is a 送审稿: its citation says so beside the title, and the answer's last
+    # line says what that means; a final text's citation has no such tag.
+    page.goto(server + "/")
+    answer = ask(page, "白城对两后生开展什么培训？")
+    draft = answer.locator(".pa-cite", has_text="白城市").first
+    expect(draft.locator(".pa-tag-status")).to_have_text("送审稿")
+    expect(answer).to_contain_text("注：《白城市职业技能提升行动实施方案（2019—2021年）》是送审稿")
+    final = ask(page, "三门峡以工代训补贴标准是多少？")
+    expect(final.locator(".pa-cite").first).to_be_visible()
+    expect(final.locator(".pa-tag-status")).to_have_count(0)
+
+
 # --- (g) errors -----------------------------------------------------------------------------
 
 
