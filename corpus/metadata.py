@@ -103,14 +103,17 @@ def _work_title(title: str) -> str:
 SUPERSEDED_LABEL = "已被新版本替代"
 
 
-def newest_version(document: Document, documents: Sequence[Document]) -> Document | None:
-    """The loaded version of `document`'s title that supersedes it (the latest dated final
-    one), None when `document` is not superseded."""
-    if document.status != "superseded":
-        return None
-    versions = [d for d in documents if d.status == "final" and d.date
-                and _work_title(d.title) == _work_title(document.title)]
-    return max(versions, key=lambda d: d.date, default=None)
+def newest_versions(documents: Sequence[Document]) -> dict[str, Document]:
+    """For every superseded document, the loaded version of its title that supersedes it (the
+    latest dated final one), by the superseded document's id."""
+    newest: dict[str, Document] = {}
+    for document in documents:
+        if document.status == "final" and document.date:
+            work = _work_title(document.title)
+            if work not in newest or document.date > newest[work].date:
+                newest[work] = document
+    return {d.doc_id: newest[_work_title(d.title)] for d in documents
+            if d.status == "superseded" and _work_title(d.title) in newest}
 
 
 def mark_superseded(documents: Sequence[Document]) -> list[Document]:

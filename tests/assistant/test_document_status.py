@@ -106,6 +106,22 @@ def test_a_text_repeals_no_text_dated_after_it():
     assert {d.doc_id: d.status for d in mark_corpus_status([later, earlier])}["later"] == "final"
 
 
+def test_an_older_version_is_noted_with_the_newer_one():
+    from assistant.document_status import status_note
+    from corpus.metadata import newest_versions
+
+    old = _rule("v2019", "示例管理办法（2019年版）\n（2019年1月1日某某部令第1号公布）\n第一条　旧的规定。\n")
+    new = _rule("v2023", "示例管理办法（2023年版）\n（2023年1月1日某某部令第9号公布）\n第一条　新的规定。\n")
+    documents = mark_corpus_status([old, new])
+    newer = newest_versions(documents)
+    assert {doc_id: d.doc_id for doc_id, d in newer.items()} == {"v2019": "v2023"}
+    superseded = next(d for d in documents if d.doc_id == "v2019")
+    note = status_note(StatusFacts(superseded, newer=newer["v2019"]))
+    assert note == ("注：《示例管理办法（2019年版）》已有更新的版本《示例管理办法（2023年版）》（2023年1月1日），"
+                    "所引为旧版本的条款。")
+    assert status_note(StatusFacts(newer["v2019"])) == ""
+
+
 def test_the_status_line_of_a_plan_whose_period_has_ended(docs_by_id):
     tianjin = status_line(StatusFacts(docs_by_id["tianjin-2019"]), date(2026, 11, 29),
                           states_validity=False)
