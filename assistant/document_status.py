@@ -112,6 +112,11 @@ def _cited(document: Document, clause: Clause) -> str:
     return f"《{document.title}》{clause.section}" if clause.section else f"《{document.title}》"
 
 
+def _newer(newer: Document) -> str:
+    """The newer version named with its date: 《X（2023年版）》（2023年1月1日）."""
+    return f"《{newer.title}》" + (f"（{chinese_date(newer.date)}）" if newer.date else "")
+
+
 def status_note(facts: StatusFacts) -> str:
     """The note under an answer quoting a document that is not a final text in force; "" for
     one that is."""
@@ -125,8 +130,7 @@ def status_note(facts: StatusFacts) -> str:
             return f"注：{title}已被{_cited(*facts.repealing)}废止，所引条款已不再施行。"
         return f"注：{title}已废止（据文件标注），所引条款已不再施行。"
     if document.status == "superseded" and facts.newer is not None:
-        dated = f"（{chinese_date(facts.newer.date)}）" if facts.newer.date else ""
-        return f"注：{title}已有更新的版本《{facts.newer.title}》{dated}，所引为旧版本的条款。"
+        return f"注：{title}已有更新的版本{_newer(facts.newer)}，所引为旧版本的条款。"
     return ""
 
 
@@ -148,8 +152,7 @@ def status_line(facts: StatusFacts, today: date, *, states_validity: bool) -> st
     if document.status == "draft":
         facts_said.append(f"是{document.status_label or '征求意见稿'}，尚未正式印发施行")
     if document.status == "superseded" and facts.newer is not None:
-        dated = f"（{chinese_date(facts.newer.date)}）" if facts.newer.date else ""
-        facts_said.append(f"已有更新的版本《{facts.newer.title}》{dated}，应以新版本为准")
+        facts_said.append(f"已有更新的版本{_newer(facts.newer)}，应以新版本为准")
     if document.date:
         facts_said.append(f"成文日期为{chinese_date(document.date)}")
     if document.effective_date:

@@ -543,8 +543,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
         # "那綦江呢？" after "《三门峡市…方案》中…": the title names the previous document, not
         # the place asked; a place written into it made a title no document has. A question
         # about that document itself ("《…》还有效吗？") asks it of the place's document.
-        before = asked_for(previous.resolved_question)
-        document = "的文件" if before.about_the_document or _asks_record(before) else ""
+        document = "的文件" if asked_for(previous.resolved_question).of_the_document else ""
         previous = replace(previous,
                            resolved_question=_TITLE.sub(document, previous.resolved_question),
                            search_text=_TITLE.sub(document, previous.searched))
@@ -580,7 +579,7 @@ def _resolve(question: str, previous: TurnContext | None, mentions: Sequence[Men
     # "天津的文件是哪年发的？": a fact about a place's document is a question of its own, whose
     # subject is the document, however few words it shares with the clauses.
     about_document = bool(places) and not marked and not pronoun and \
-        (form.about_the_document or form.document_number)
+        form.of_the_document
     if about_document or not (marked or pronoun or short or
                               not _names_subject(own_topic, known)):
         # A complete question: keep it, but inherit the region when it names none.

@@ -87,6 +87,11 @@ class Asked:
         return self.entry_into_force or self.enactment or self.document_status
 
     @property
+    def of_the_document(self) -> bool:
+        """Asks a fact of the document itself, its title line's or its record's (文号 too)."""
+        return self.about_the_document or self.document_number
+
+    @property
     def figure(self) -> bool:
         return self.amount or self.period
 

@@ -282,12 +282,8 @@ class PolicyAssistant:
     def _status_facts(self, document: Document) -> StatusFacts:
         """What the index says of a document's standing: the loaded text repealing it, the
         newer version superseding it."""
-        repealing = None
-        if document.repealed_by:
-            doc_id, key = document.repealed_by.split("/", 1)
-            repealer = self.index.document(doc_id)
-            clause = repealer.clause(key) if repealer is not None else None
-            repealing = (repealer, clause) if clause is not None else None
+        clause = self._clause_or_none(document.repealed_by) if document.repealed_by else None
+        repealing = (self.index.document(clause.doc_id), clause) if clause is not None else None
         return StatusFacts(document, repealing=repealing,
                            newer=self._newest_versions.get(document.doc_id))
 
@@ -303,16 +299,15 @@ class PolicyAssistant:
         opening clause."""
         facts = self._status_facts(document)
         if facts.repealing is not None:
-            repealer, clause = facts.repealing
+            clause = facts.repealing[1]
+            sentence = repeal_sentence(clause, document.title)
+        else:
+            clause = next((c for c in document.clauses if states_validity(c)), None)
+            sentence = validity_sentence(clause) if clause is not None else ""
+        line = status_line(facts, date.today(), states_validity=clause is not None)
+        if clause is not None:
             hit = self._direct_hit(clause, "document_status")
-            text = (f"{status_line(facts, date.today(), states_validity=True)}\n"
-                    f"{cite(hit)}：“{repeal_sentence(clause, document.title)}”[1]")
-            return Answer("answered", text, analysis.question, (hit,), analysis.scope, 1.0)
-        validity = next((c for c in document.clauses if states_validity(c)), None)
-        line = status_line(facts, date.today(), states_validity=validity is not None)
-        if validity is not None:
-            hit = self._direct_hit(validity, "document_status")
-            quoted = f"{cite(hit)}：“{validity_sentence(validity)}”[1]"
+            quoted = f"{cite(hit)}：“{sentence}”[1]"
         elif document.clauses:
             hit = self._direct_hit(document.clauses[0], "document_status")
             quoted = answered_text(analysis.question, [], [hit])
@@ -425,7 +420,7 @@ class PolicyAssistant:
         scope = analysis.scope
         if len(scope.named) < 2 or scope.documents:
             return []
-        docs = {region: set(self.regions.docs_for(region)) for region in scope.named}
+        docs = {region: self.regions.docs_for(region) for region in scope.named}
         silent = []
         for region, own in docs.items():
             held = {term for hit in quoted if hit.document.doc_id not in own
@@ -434,12 +429,12 @@ class PolicyAssistant:
             # A compound the region writes apart (补贴标准 where it says 补贴) is not missing:
             # only a word none of whose ends the region uses.
             missing = tuple(term for term in analysis.terms if term in held and not any(
-                self.mentioned(part, tuple(own)) for part in {term, term[:2], term[-2:]}))
+                self.mentioned(part, own) for part in {term, term[:2], term[-2:]}))
             if missing:
                 # Only the region's own documents are left out: one that applies to another
                 # named region too (a national law) is not silent for it.
-                others = set().union(*(d for r, d in docs.items() if r != region))
-                silent.append((region, tuple(own - others), missing))
+                others = {doc_id for r, d in docs.items() if r != region for doc_id in d}
+                silent.append((region, tuple(d for d in own if d not in others), missing))
         # Every region silent on something the others hold is no answer to trim: keep all.
         return silent if len(silent) < len(scope.named) else []
 

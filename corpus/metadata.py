@@ -96,22 +96,32 @@ def is_repealed(lines: list[str]) -> bool:
 _EDITION_NOTE = re.compile(r"[（(][^（）()]{0,20}(版|修正|修订|文本|试行|草案)[^（）()]{0,6}[）)]$")
 
 
+def _spaceless(title: str) -> str:
+    return re.sub(r"\s+", "", title)
+
+
 def _work_title(title: str) -> str:
-    return _EDITION_NOTE.sub("", re.sub(r"\s+", "", title))
+    return _EDITION_NOTE.sub("", _spaceless(title))
 
 
 SUPERSEDED_LABEL = "已被新版本替代"
 
 
-def newest_versions(documents: Sequence[Document]) -> dict[str, Document]:
-    """For every superseded document, the loaded version of its title that supersedes it (the
-    latest dated final one), by the superseded document's id."""
+def _newest_by_work(documents: Sequence[Document]) -> dict[str, Document]:
+    """The latest dated final document of each title, edition notes aside."""
     newest: dict[str, Document] = {}
     for document in documents:
         if document.status == "final" and document.date:
             work = _work_title(document.title)
             if work not in newest or document.date > newest[work].date:
                 newest[work] = document
+    return newest
+
+
+def newest_versions(documents: Sequence[Document]) -> dict[str, Document]:
+    """For every superseded document, the loaded version of its title that supersedes it (the
+    latest dated final one), by the superseded document's id."""
+    newest = _newest_by_work(documents)
     return {d.doc_id: newest[_work_title(d.title)] for d in documents
             if d.status == "superseded" and _work_title(d.title) in newest}
 
@@ -123,20 +133,12 @@ def mark_superseded(documents: Sequence[Document]) -> list[Document]:
     force. Drafts and repealed documents keep their status; undated versions are left alone,
     since which one is newer cannot be told.
     """
-    # A status set here or by `mark_repealed` earlier is recomputed (the newer version may have
-    # been removed since).
-    documents = [dataclasses.replace(d, status="final", status_label="正式文件", repealed_by=None)
-                 if d.status_label == SUPERSEDED_LABEL or d.repealed_by else d
-                 for d in documents]
-    groups: dict[str, list[Document]] = defaultdict(list)
-    for document in documents:
-        if document.status == "final" and document.date:
-            groups[_work_title(document.title)].append(document)
-    older: set[str] = set()
-    for versions in groups.values():
-        if len(versions) > 1:
-            newest = max(versions, key=lambda d: d.date)
-            older.update(d.doc_id for d in versions if d.date < newest.date)
+    # A status set here earlier is recomputed (the newer version may have been removed since).
+    documents = [dataclasses.replace(d, status="final", status_label="正式文件")
+                 if d.status_label == SUPERSEDED_LABEL else d for d in documents]
+    newest = _newest_by_work(documents)
+    older = {d.doc_id for d in documents if d.status == "final" and d.date
+             and d.date < newest[_work_title(d.title)].date}
     return [dataclasses.replace(d, status="superseded", status_label=SUPERSEDED_LABEL)
             if d.doc_id in older else d for d in documents]
 
@@ -156,7 +158,7 @@ def repealed_titles(text: str) -> list[str]:
     titles: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         if _REPEAL_SENTENCE.fullmatch(sentence.strip()):
-            titles.extend(re.sub(r"\s+", "", t) for t in _TITLE.findall(sentence))
+            titles.extend(_spaceless(t) for t in _TITLE.findall(sentence))
     return titles
 
 
@@ -175,17 +177,18 @@ def mark_repealed(documents: Sequence[Document]) -> list[Document]:
                  if d.repealed_by else d for d in documents]
     by_title: dict[str, list[Document]] = defaultdict(list)
     for document in documents:
-        by_title[re.sub(r"\s+", "", document.title)].append(document)
+        by_title[_spaceless(document.title)].append(document)
     repealer: dict[str, str] = {}
     for document in documents:
         if document.status == "draft":
             continue  # a draft repeals nothing yet
+        own_title = _spaceless(document.title)
         for clause in document.clauses:
             for title in repealed_titles(clause.text):
                 for target in by_title.get(title, ()):
                     if target.doc_id == document.doc_id or target.doc_id in repealer:
                         continue
-                    if title == re.sub(r"\s+", "", document.title) and not (
+                    if title == own_title and not (
                             target.date and document.date and target.date < document.date):
                         continue
                     # A text repeals an earlier one: 反间谍法 (2014) repeals "1993年…通过的《中华
@@ -199,6 +202,7 @@ def mark_repealed(documents: Sequence[Document]) -> list[Document]:
 
 
 def mark_corpus_status(documents: Sequence[Document]) -> list[Document]:
-    """The statuses that depend on the whole corpus: superseded by a newer version of the same
-    title, repealed by another loaded text."""
-    return mark_repealed(mark_superseded(documents))
+    """The statuses that depend on the whole corpus: repealed by another loaded text, then
+    superseded by a newer version of the same title. Each step clears what it set before, so a
+    document whose repealing text or newer version is gone is in force again."""
+    return mark_superseded(mark_repealed(documents))
