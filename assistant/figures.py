@@ -133,6 +133,14 @@ def states_figure(asked: Asked, unit: str, piece: str) -> bool:
                 or _cell_in_unit(piece, unit))
 
 
+def figure_sentences(asked: Asked, unit: str, text: str) -> tuple[tuple[str, bool], ...]:
+    """The sentences of `text` stating a figure of the kind the question asks for, in `unit`
+    (`asked_unit`, `states_figure`), each with whether it is a table's cell in that unit
+    (指导计划2020年：500), which holds no key term itself: its column's name does."""
+    return tuple((sentence, _cell_in_unit(sentence, unit)) for sentence in _SENTENCE.findall(text)
+                 if states_figure(asked, unit, sentence))
+
+
 def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str, *,
                         min_terms: int = 1) -> bool:
     """Whether some sentence of `text` holding at least `min_terms` of the question's key
@@ -140,16 +148,16 @@ def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str
     `states_figure`). A figure in a sentence about something else (the months of 以工代训
     beside a question on apprentices) does not count. A table's cell (指导计划2020年：500)
     holds no key term, its column's name does: a cell's figure counts on its own."""
-    for sentence in _SENTENCE.findall(text):
-        if not states_figure(asked, unit, sentence):
-            continue
-        if _cell_in_unit(sentence, unit):
-            return True
-        if sum(term in sentence for term in terms) >= min_terms:
-            return True
-    return False
+    return holds_asked_figure(figure_sentences(asked, unit, text), terms, min_terms)
+
+
+def holds_asked_figure(sentences: Sequence[tuple[str, bool]], terms: Sequence[str],
+                       min_terms: int = 1) -> bool:
+    """Whether one of `figure_sentences` is a table's cell or holds `min_terms` key terms."""
+    return any(cell or sum(term in sentence for term in terms) >= min_terms
+               for sentence, cell in sentences)
 
 
 __all__ = ["BOUND", "COUNT", "FREQUENCY", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
            "in_unit", "states_in_unit",
-           "states_asked_figure", "states_figure"]
+           "figure_sentences", "holds_asked_figure", "states_asked_figure", "states_figure"]

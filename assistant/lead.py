@@ -427,6 +427,12 @@ def responsible_body(clauses: Sequence[tuple[int, Sequence[str], str]],
     return None
 
 
+def names_responsible(sentence: str) -> bool:
+    """Whether a sentence says who is responsible in one of the forms above (a 责任单位 note,
+    由…负责, a body opening what it 负责/主管)."""
+    return bool(_RESPONSIBLE.search(sentence))
+
+
 # A lead-in to a list (应当具备下列条件：, 有以下情形之一的：): the items quoted after it name who
 # and on what condition themselves.
 _LIST_LEAD_IN = re.compile(r"(?:下列|以下)[^。；：:]{0,12}[：:]")
@@ -513,4 +519,5 @@ def lead_lines(asked: Asked, question: str, terms: Sequence[str], hits: Sequence
     return list(read_lead(asked, question, terms, hits, passages).lines)
 
 
-__all__ = ["Asked", "Lead", "asked_for", "lead_lines", "read_lead", "responsible_body"]
+__all__ = ["Asked", "Lead", "asked_for", "lead_lines", "names_responsible", "read_lead",
+           "responsible_body"]

@@ -207,7 +207,8 @@ class PolicyAssistant:
         return self.analyse(question, region, with_terms=False).scope
 
     def search(self, query: str, *, region: str | None = None, top_k: int = 10) -> list[Hit]:
-        analysis = self.analyse(query, region, with_terms=False)
+        # With the key terms: an answer form counts only about them (`answer_forms`).
+        analysis = self.analyse(query, region)
         referenced = self._referenced(analysis, top_k)
         if referenced:
             return referenced
@@ -233,7 +234,8 @@ class PolicyAssistant:
                 analysis.searched, doc_ids=tuple({c.doc_id for c in clauses}),
                 top_k=len(self.index.clauses), query_vector=self._vector(analysis),
                 synonyms=analysis.synonyms, asked=analysis.asked,
-                unknown_share=analysis.unknown_share)}
+                unknown_share=analysis.unknown_share,
+                terms=analysis.terms)}
             clauses = sorted(clauses, key=lambda c: -ranked.get(c.clause_id, 0.0))
         return [self._direct_hit(c, "section_reference") for c in clauses[:top_k]]
 
@@ -470,13 +472,16 @@ class PolicyAssistant:
         """For a question asking for a figure ("三年一共要培训多少人次"), the hits with the
         first of the `top_k` an answer cites that states a figure of the kind asked beside two
         key terms or more moved to the front, when the best hit states none: the lead would
-        otherwise say the cited clause sets no amount while a clause it cites sets one. The
+        otherwise say the cited clause sets no amount while a clause it cites sets one. Also
+        when the best hit's figure stands beside one key term only: retrieval lifts a clause
+        stating the kind of figure asked (`answer_forms`), and one key term as general as 培训
+        is in most sentences of a plan. The
         clause moved must hold at least as many of the key terms as the best (a figure on
         something else, the licence of another trade, is no answer), and be no table row or
         table note, whose figures a question picks out by naming the row (`tables`). Order
         and coverages unchanged otherwise."""
         states = self.asked_figure_test(analysis)
-        if states is None or not hits or states(hits[0], 1) or is_figures_row(hits[0].clause):
+        if states is None or not hits or states(hits[0], 2) or is_figures_row(hits[0].clause):
             return hits, covered
         for position in range(1, min(top_k, len(hits))):
             hit = hits[position]
@@ -610,7 +615,8 @@ class PolicyAssistant:
         searched = self.retriever.search(question, top_k=max(top_k, 10), query_vector=vector,
                                          scored=scored, synonyms=analysis.synonyms,
                                          asked=analysis.asked,
-                                         unknown_share=analysis.unknown_share)
+                                         unknown_share=analysis.unknown_share,
+                                         terms=analysis.terms)
         related = [h for h in searched
                    if coverage(terms, h) >= self.config.related_coverage][:min(3, top_k)]
         text = f"现有文件中没有{names}的政策文件，无法回答。现有文件覆盖：{known}。"
@@ -640,7 +646,8 @@ class PolicyAssistant:
                                      asked=analysis.asked,
                                      named_scope=bool(analysis.scope.documents)
                                      and doc_ids == analysis.scope.doc_ids,
-                                     unknown_share=analysis.unknown_share)
+                                     unknown_share=analysis.unknown_share,
+                                     terms=analysis.terms)
         if not analysis.shown:
             return hits
         return [hit for hit in hits if hit.clause.clause_id not in analysis.shown]

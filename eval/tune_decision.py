@@ -188,7 +188,8 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
         hits = assistant.retriever.search(question.question, doc_ids=rest, top_k=10,
                                           query_vector=vector, synonyms=analysis.synonyms,
                                           asked=analysis.asked,
-                                          unknown_share=analysis.unknown_share)
+                                          unknown_share=analysis.unknown_share,
+                                          terms=analysis.terms)
         def mentioned(term: str, rest=rest) -> bool:
             return any(term in joined[d] for d in rest)
 

@@ -16,6 +16,10 @@ choosing does on questions it has not seen).
 
     python -m eval.tune_fusion --legal-docs ../shared/corpora/legal-dc/docs \\
         --legal-questions ../shared/corpora/legal-dc/questions-dev.jsonl --index-dir /tmp/ldc-index
+
+With `--answer-forms` (stop 42) the grid is the shares of `answer_forms` instead, the channel
+weights fixed at the service's; the report is `eval/answer-forms-cv.json` (`--seed` picks the
+fold assignment; 13, 14 and 15 were run).
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retriever import (FusionWeights, HybridRetriever, blend, normalised, prefer,
-                                 wanted_clause)
+from assistant.answer_forms import KINDS, answer_forms
+from assistant.retriever import (FusionWeights, HybridRetriever, blend, lift_answer_forms,
+                                 normalised, prefer, wanted_clause)
 from assistant.service import PolicyAssistant
 from corpus import corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
@@ -60,6 +65,9 @@ GRID = {
     # question are words no clause uses (`FusionWeights.dense_per_unknown`).
     "dense_per_unknown": (0.0, 1.0, 2.0),
 }
+# With --answer-forms, the shares of `answer_forms` (stop 42; 125 points), the channel weights
+# fixed at the defaults chosen above.
+ANSWER_FORM_SHARES = (0.0, 0.02, 0.05, 0.1, 0.15)
 SEEDS_QUESTIONS = Path(__file__).parent / "questions" / "dev.jsonl"
 # Paraphrased and colloquial questions written apart from the development set: the odd half is
 # a third set of the cross-validation (added at stop 36, as `eval.tune_decision` uses it), the
@@ -90,12 +98,15 @@ class Prepared:
     # candidates'): what a store can compute from per-document vector sums.
     clause_dense_mean: float | None = None
     unknown_share: float = 0.0  # `QueryAnalysis.unknown_share`, read by `blend`
+    # (3, n): per candidate, whether it is worded in each answer form of `answer_forms.KINDS`,
+    # which `lift_answer_forms` raises; None for items prepared before stop 42.
+    forms: np.ndarray | None = None
 
 
 def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str, question: str,
              dataset: str, category: str, gold_match, gold_count: int,
              needs_all: bool) -> Prepared | None:
-    analysis = assistant.analyse(question, with_terms=False)
+    analysis = assistant.analyse(question)
     scope = analysis.scope
     if analysis.referenced or (scope.unknown and not scope.restricted):
         return None
@@ -115,6 +126,9 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
     wanted = wanted_clause(question, analysis.asked, retriever.title_of,
                            names_document=bool(scope.documents))
     clauses = [assistant.index.clauses[channels.rows[c]] for c in candidates]
+    forms_of = answer_forms(analysis.asked, analysis.terms)
+    forms = np.array([forms_of(c) if forms_of else (0,) * len(KINDS) for c in clauses],
+                     dtype=np.int8).T.reshape(len(KINDS), len(clauses))
     return Prepared(
         qid=qid, dataset=dataset, category=category, channels=values[:, candidates],
         wanted=np.array([int(wanted(c)) for c in clauses], dtype=np.int8),
@@ -124,7 +138,7 @@ def _prepare(retriever: HybridRetriever, assistant: PolicyAssistant, *, qid: str
         ranks=np.argsort(np.argsort(-raw, axis=1, kind="stable"), axis=1)[:, candidates],
         clause_dense_mean=float((channels.dense if channels.clause_dense is None
                                  else channels.clause_dense).mean()),
-        unknown_share=analysis.unknown_share)
+        unknown_share=analysis.unknown_share, forms=forms)
 
 
 def _lows(channels, raw: np.ndarray) -> np.ndarray:
@@ -146,17 +160,30 @@ def hits_at_ks(item: Prepared, order: np.ndarray) -> tuple[bool, ...]:
     return tuple(results)
 
 
-def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
+def fused_scores(item: Prepared, weights: FusionWeights) -> np.ndarray:
+    """The candidates' scores as `HybridRetriever.rank_scores` computes them."""
     scores = blend(item.channels, weights, item.unknown_share)
+    if item.forms is not None and item.forms.any():
+        scores = lift_answer_forms(scores, lambda position: item.forms[:, position], weights)
     if item.wanted.any():
         scores = prefer(scores, lambda position: int(item.wanted[position]), weights)
-    return hits_at_ks(item, np.argsort(-scores, kind="stable")[:max(KS)])
+    return scores
+
+
+def _hits(item: Prepared, weights: FusionWeights) -> tuple[bool, ...]:
+    return hits_at_ks(item, np.argsort(-fused_scores(item, weights), kind="stable")[:max(KS)])
 
 
 def _grid() -> list[FusionWeights]:
     names = list(GRID)
     return [replace(FusionWeights(), **dict(zip(names, values)))
             for values in itertools.product(*(GRID[name] for name in names))]
+
+
+def _answer_form_grid() -> list[FusionWeights]:
+    return [replace(FusionWeights(), answer_figure=figure, answer_body=body,
+                    answer_listing=listing)
+            for figure, body, listing in itertools.product(ANSWER_FORM_SHARES, repeat=3)]
 
 
 def _objective(table: np.ndarray, datasets: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -236,6 +263,9 @@ def _cross_validate(items: list[Prepared], grid: list[FusionWeights], *,
             category: {f"hit@{k}": round(float(held_out[rows & (np.array(
                 [item.category for item in items]) == category), i].mean()), 3)
                 for i, k in enumerate(KS)} for category in categories}
+        # The first grid point: with --answer-forms, the channels alone (no form lifted).
+        entry["first_grid_point"] = {f"hit@{k}": round(float(table[0, rows, i].mean()), 3)
+                                     for i, k in enumerate(KS)}
         if default is not None:
             entry["current_defaults"] = {f"hit@{k}": round(float(table[default, rows, i].mean()), 3)
                                          for i, k in enumerate(KS)}
@@ -321,9 +351,13 @@ def prepared_items(args: argparse.Namespace) -> list[Prepared]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     question_arguments(parser, "eval/out/fusion-cv.json")
+    parser.add_argument("--answer-forms", action="store_true",
+                        help="choose the answer-form shares (the channel weights fixed)")
+    parser.add_argument("--seed", type=int, default=13, help="of the fold assignment")
     args = parser.parse_args(argv)
     items = prepared_items(args)
-    report = cross_validate(items, _grid())
+    report = cross_validate(items, _answer_form_grid() if args.answer_forms else _grid(),
+                            seed=args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
