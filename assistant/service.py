@@ -269,12 +269,15 @@ class PolicyAssistant:
                                 resolution=resolution)
         if rest is not None:
             hit, sentences = rest
-            return Answer("answered", rest_of_clause_text(hit, list(sentences)), question,
-                          (hit,), analysis.scope, 1.0, analysis=analysis)
-        if neighbour is not None:
-            return Answer("answered", answered_text(question, [], [neighbour]), question,
-                          (neighbour,), analysis.scope, 1.0, analysis=analysis)
-        if analysis.asked.document_status and len(analysis.scope.doc_ids) == 1:
+            answer = self._with_status_notes(Answer(
+                "answered", rest_of_clause_text(hit, list(sentences)), question, (hit,),
+                analysis.scope, 1.0))
+        elif neighbour is not None:
+            answer = self._with_status_notes(Answer(
+                "answered", answered_text(question, [], [neighbour]), question, (neighbour,),
+                analysis.scope, 1.0))
+        elif analysis.asked.document_status and len(analysis.scope.doc_ids) == 1:
+            # The answer states the standing itself: no note under it.
             answer = self._status_answer(analysis, self.index.document(analysis.scope.doc_ids[0]))
         else:
             answer = self._with_status_notes(
@@ -743,9 +746,11 @@ class PolicyAssistant:
             focus_body=(answer.named_body or (previous.focus_body if previous is not None and
                                               previous.focus_body in answer.resolved_question
                                               else "")) if first else "",
-            # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give.
-            focus_clause=first.clause.clause_id if first and first.via != "followup_more" else "",
-            focus_whole=bool(first) and first.via in QUOTED_WHOLE,
+            # A clause quoted to its end for "还有别的吗？" has nothing more of its own to give
+            # (a second "还有别的吗？" searches), but stays the clause in focus: "下一条呢？"
+            # reads on from it, "这条…" points at it.
+            focus_clause=first.clause.clause_id if first else "",
+            focus_whole=bool(first) and (first.via in QUOTED_WHOLE or first.via == "followup_more"),
             scope_doc_ids=scope.doc_ids, scope_regions=tuple(r.name for r in scope.named),
             scope_documents=scope.documents,
             places_discussed=places_discussed(region_words, previous, self._place_named),

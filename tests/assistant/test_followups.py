@@ -365,6 +365,33 @@ def test_more_quotes_the_rest_of_the_clause_then_the_clauses_not_yet_cited(hash_
     assert not {h.clause.clause_id for h in third.answer.hits} & (set(cited) | set(later))
 
 
+def test_the_next_clause_after_more_reads_on_from_the_clause_quoted(hash_settings, tmp_path):
+    """"还有别的吗？" quotes the rest of the clause just cited; the clause stays in focus, so
+    "下一条呢？" then reads the clause after it, and a second "还有别的吗？" searches instead of
+    quoting the same clause again. Each turn quoting the Baicheng draft says it is a draft."""
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    draft = "注：《白城市职业技能提升行动实施方案（2019—2021年）》是送审稿"
+    first = assistant.ask("白城“展翅行动”是支持什么人的？")
+    focus = first.answer.hits[0].clause
+    assert focus.doc_id == "baicheng-2019" and draft in first.answer.text
+    more = assistant.ask("还有别的吗？", conversation_id=first.conversation_id)
+    assert [h.via for h in more.answer.hits] == ["followup_more"]
+    assert "还写明" in more.answer.text and draft in more.answer.text
+    stored = assistant.conversations.last_context(first.conversation_id)
+    assert stored.focus_clause == focus.clause_id and stored.focus_whole
+    following = assistant.ask("下一条呢？", conversation_id=first.conversation_id)
+    hit = following.answer.hits[0]
+    assert hit.via == "followup_neighbour"
+    document = assistant.index.document("baicheng-2019")
+    assert document.clauses.index(hit.clause) == document.clauses.index(focus) + 1
+    assert draft in following.answer.text
+    # In another conversation, a second "还有别的吗？" searches for other clauses.
+    other = assistant.ask("白城“展翅行动”是支持什么人的？")
+    assistant.ask("还有别的吗？", conversation_id=other.conversation_id)
+    again = assistant.ask("还有别的吗？", conversation_id=other.conversation_id)
+    assert focus.clause_id not in {h.clause.clause_id for h in again.answer.hits}
+
+
 def test_more_after_a_table_row_goes_on_to_other_clauses(hash_settings, tmp_path):
     # A row of figures is quoted whole: "more" has nothing left in it and reads other clauses.
     assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
