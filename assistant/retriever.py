@@ -78,7 +78,7 @@ class FusionWeights:
     # Shares added, among the same best `definition_pool`, to a clause worded as the kind of
     # answer the question asks for, about its key terms (`answer_forms`): a figure of the kind
     # asked, a body responsible, a list's lead-in. Chosen with the weights above fixed
-    # (`python -m eval.tune_fusion --answer-forms`, stop 42, 125 points): 14 of the 15 folds of
+    # (`python -m eval.tune_fusion --answer-forms`, stop 42, 125 points): 13 of the 15 folds of
     # three fold assignments chose 0.1 / 0.1 / 0.05. Held out, against no lift: Legal-DC
     # hit@1/5 0.640/0.831 → 0.651–0.653/0.835–0.836, seeds hit@1 0.923 → 0.929; the independent
     # set's odd half (0.767/0.883) and its test half (0.700/0.950) unchanged.
