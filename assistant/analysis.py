@@ -61,8 +61,9 @@ class QuestionAnalyser:
                 shown: frozenset[str] = frozenset(),
                 resolution: Resolution | None = None) -> QueryAnalysis:
         """`region` is the request's explicit region field; it wins over the regions named.
-        Without `with_terms` the key terms are left empty: a bare search ranks clauses without
-        them (cutting them with jieba is ~0.25 ms of a /search on Legal-DC questions). `focus`
+        Without `with_terms` the key terms are left empty, for a caller that reads the scope
+        only (`PolicyAssistant.scope_for`; cutting them with jieba is ~0.25 ms a Legal-DC
+        question); a search reads them (`answer_forms`). `focus`
         is the clause a follow-up points at (`followups.clause_in_focus`); it is kept only
         when it lies in the question's scope. `inherited` is the scope a follow-up carries from
         the turn before (`inherited_scope`); it replaces the one read off the text. With a

@@ -86,8 +86,8 @@ def _lead_ins(text: str) -> tuple[str, ...]:
 def answer_forms(asked: Asked,
                  terms: Sequence[str]) -> Callable[[Clause], tuple[int, int, int]] | None:
     """A test of a clause for each kind of `KINDS` the question asks for: 1 when a passage
-    worded so holds a key term: a figure's sentence, a body's, a list's lead-in; None when the question asks for none of these kinds or
-    has no key terms. One term, not half of them: requiring half lowered held-out Legal-DC
+    worded so holds a key term: a figure's sentence, a body's, a list's lead-in; None when the
+    question asks for none of these kinds or has no key terms. One term, not half of them: requiring half lowered held-out Legal-DC
     hit@1 from 0.651–0.653 to 0.647–0.649 and the seeds' hit@5 from 0.981 to 0.974."""
     if not terms or not (asked.figure or asked.body or asked.listing):
         return None

@@ -148,16 +148,10 @@ def states_asked_figure(asked: Asked, unit: str, terms: Sequence[str], text: str
     `states_figure`). A figure in a sentence about something else (the months of 以工代训
     beside a question on apprentices) does not count. A table's cell (指导计划2020年：500)
     holds no key term, its column's name does: a cell's figure counts on its own."""
-    return holds_asked_figure(figure_sentences(asked, unit, text), terms, min_terms)
-
-
-def holds_asked_figure(sentences: Sequence[tuple[str, bool]], terms: Sequence[str],
-                       min_terms: int = 1) -> bool:
-    """Whether one of `figure_sentences` is a table's cell or holds `min_terms` key terms."""
     return any(cell or sum(term in sentence for term in terms) >= min_terms
-               for sentence, cell in sentences)
+               for sentence, cell in figure_sentences(asked, unit, text))
 
 
 __all__ = ["BOUND", "COUNT", "FREQUENCY", "MONEY", "NUMBER", "PERIOD", "asked_unit", "states_amount",
            "in_unit", "states_in_unit",
-           "figure_sentences", "holds_asked_figure", "states_asked_figure", "states_figure"]
+           "figure_sentences", "states_asked_figure", "states_figure"]
