@@ -731,7 +731,7 @@ class PolicyAssistant:
             # "和平区和河西区加起来是多少？": the column compared is the subject a next turn
             # carries (`compared_terms`).
             terms = compared_terms(terms, [hit.clause for hit in answer.hits]) or terms
-        return TurnContext(
+        context = TurnContext(
             resolved_question=answer.resolved_question, region_words=region_words,
             topic="".join(terms[:3]), topic_terms=tuple(terms),
             search_text=without_places(analysis.question, region_words).strip(" ，,"),
@@ -757,6 +757,22 @@ class PolicyAssistant:
             cited_clauses=tuple(sorted(analysis.shown)) + tuple(
                 hit.clause.clause_id for hit in answer.hits
                 if hit.clause.clause_id not in analysis.shown))
+        if first is None and previous is not None:
+            # A turn that found nothing leaves the clause last read in focus: "下一条呢？" reads
+            # on from it, not "…下一条？" searched as a question.
+            context = dataclasses.replace(context, focus_clause=previous.focus_clause,
+                                          focus_whole=previous.focus_whole)
+        elif first is not None and first.via == "followup_neighbour" and previous is not None:
+            # "下一条呢？" was asked with the clause's label, which names no subject: the
+            # conversation's stays the one a next turn searches ("还有别的吗？" asks it again,
+            # past every clause cited so far), while the clause read on to is the one in focus.
+            context = dataclasses.replace(
+                context, resolved_question=previous.resolved_question,
+                region_words=previous.region_words, topic=previous.topic,
+                topic_terms=previous.topic_terms, search_text=previous.search_text,
+                cited_clauses=tuple(dict.fromkeys(previous.cited_clauses
+                                                  + context.cited_clauses)))
+        return context
 
     def _place_named(self, word: str) -> object:
         """The region a place word names (the word itself when the gazetteer reads none)."""

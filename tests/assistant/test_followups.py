@@ -392,6 +392,38 @@ def test_the_next_clause_after_more_reads_on_from_the_clause_quoted(hash_setting
     assert focus.clause_id not in {h.clause.clause_id for h in again.answer.hits}
 
 
+def test_more_after_the_next_clause_asks_the_conversations_subject_again(hash_settings,
+                                                                           tmp_path):
+    """"下一条呢？" is asked with the clause's label, which names no subject: "还有别的吗？" after
+    it searches the conversation's question again, past every clause cited so far, and a
+    "下一条呢？" after that reads on from the clause last read, whatever the search found."""
+    assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
+    first = assistant.ask("白城“展翅行动”是支持什么人的？")
+    conversation = first.conversation_id
+    focus = first.answer.hits[0].clause
+    assistant.ask("还有别的吗？", conversation_id=conversation)
+    following = assistant.ask("下一条呢？", conversation_id=conversation)
+    neighbour = following.answer.hits[0].clause
+    assert following.answer.hits[0].via == "followup_neighbour"
+    stored = assistant.conversations.last_context(conversation)
+    assert stored.resolved_question == first.answer.resolved_question
+    assert stored.focus_clause == neighbour.clause_id
+    seen = {h.clause.clause_id for h in first.answer.hits} | {neighbour.clause_id}
+    assert seen <= set(stored.cited_clauses)
+    again = assistant.ask("还有别的吗？", conversation_id=conversation)
+    assert again.answer.resolved_question == first.answer.resolved_question
+    assert "下一条" not in again.answer.resolved_question
+    assert not {h.clause.clause_id for h in again.answer.hits} & seen
+    last = assistant.ask("下一条呢？", conversation_id=conversation)
+    read_on = last.answer.hits[0]
+    document = assistant.index.document("baicheng-2019")
+    # The clause last read: the search's first, or the neighbour when it found nothing.
+    last_read = again.answer.hits[0].clause if again.answer.status == "answered" else neighbour
+    assert read_on.via == "followup_neighbour"
+    assert read_on.clause.doc_id == last_read.doc_id == focus.doc_id
+    assert document.clauses.index(read_on.clause) == document.clauses.index(last_read) + 1
+
+
 def test_more_after_a_table_row_goes_on_to_other_clauses(hash_settings, tmp_path):
     # A row of figures is quoted whole: "more" has nothing left in it and reads other clauses.
     assistant = _assistant_with_store(hash_settings.index_dir, tmp_path)
