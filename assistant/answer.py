@@ -352,15 +352,25 @@ def composed(question: str, terms: list[str], hits: list[Hit],
     """The answer's text — the lead (`assistant.lead`: the figure, period or body asked for)
     and then, per hit, its citation and the passages quoted, each marked with its number — and
     the body its lead names ("" when none: `lead.Lead.body`)."""
-    quoted = [_without_own_number(quoted_passages(best_sentences(terms, hit, asked),
-                                                  hit.clause.text), hit)
-              for hit in hits]
+    quoted = [passages_quoted(terms, hit, asked) for hit in hits]
     lead = read_lead(asked, question, terms, hits, quoted)
     lines = list(lead.lines)
     for number, (hit, passages) in enumerate(zip(hits, quoted), start=1):
-        joined = "……".join(f"“{passage}”" for passage in passages)
-        lines.append(f"{cite(hit)}：{joined}[{number}]")
+        lines.append(quoted_line(hit, passages, number))
     return "\n".join(lines), lead.body
+
+
+def passages_quoted(terms: list[str], hit: Hit, asked: Asked = Asked()) -> list[str]:
+    """The passages of a hit's clause an answer quotes: its best sentences, joined where they
+    are adjacent, without the clause's own number."""
+    return _without_own_number(quoted_passages(best_sentences(terms, hit, asked),
+                                               hit.clause.text), hit)
+
+
+def quoted_line(hit: Hit, passages: Sequence[str], number: int) -> str:
+    """A hit's citation, its passages quoted, marked with its number in the answer."""
+    joined = "……".join(f"“{passage}”" for passage in passages)
+    return f"{cite(hit)}：{joined}[{number}]"
 
 
 def answered_text(question: str, terms: list[str], hits: list[Hit],

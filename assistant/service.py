@@ -27,8 +27,8 @@ from corpus.metadata import newest_versions
 
 from assistant.analysis import QuestionAnalyser
 from assistant.answer import (QUOTED_WHOLE, answered_text, cite, composed, coverage,
-                              rest_of_clause_text, terms_found, unquoted_sentences,
-                              unused_terms)
+                              passages_quoted, quoted_line, rest_of_clause_text, terms_found,
+                              unquoted_sentences, unused_terms)
 from assistant.decision import DecisionThresholds, Weighing, gather
 from assistant.figures import states_asked_figure
 from assistant.lead import asked_for
@@ -91,6 +91,10 @@ class AssistantConfig:
     # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
     quoted_clauses: int = 3  # clauses quoted in an answer (more may be cited)
+    # A question whether its documents are still in force is answered from their records when
+    # its scope holds this many or fewer (two places named, two titles); a wider scope (a
+    # province's hundreds of regulations) is searched as any question is. Not tuned.
+    status_documents: int = 5
     # A hit is quoted (marked [n]) beside the top one when its fused score and its key-term
     # coverage are both at least this share of the top hit's, and it adds another document or
     # a key term (`_select`). The share was chosen among 0.6 (before), 0.7, 0.8, 0.9 on the dev
@@ -276,9 +280,11 @@ class PolicyAssistant:
             answer = self._with_status_notes(Answer(
                 "answered", answered_text(question, [], [neighbour]), question, (neighbour,),
                 analysis.scope, 1.0))
-        elif analysis.asked.document_status and len(analysis.scope.doc_ids) == 1:
-            # The answer states the standing itself: no note under it.
-            answer = self._status_answer(analysis, self.index.document(analysis.scope.doc_ids[0]))
+        elif analysis.asked.document_status and \
+                0 < len(analysis.scope.doc_ids) <= self.config.status_documents:
+            # The answer states each standing itself: no note under it.
+            answer = self._status_answer(analysis, [self.index.document(doc_id)
+                                                    for doc_id in analysis.scope.doc_ids])
         else:
             answer = self._with_status_notes(
                 self._with_record(self._answer(analysis, top_k), analysis))
@@ -298,10 +304,27 @@ class PolicyAssistant:
         # note would cost milliseconds at LawRefBook's 3,471 documents.
         return newest_versions(self.index.documents)
 
-    def _status_answer(self, analysis: QueryAnalysis, document: Document) -> Answer:
-        """"Is it still in force?" of one document, answered from its record (`document_status`),
-        quoting the clause that repeals it, else its own clause on when it applies, else its
-        opening clause."""
+    def _status_answer(self, analysis: QueryAnalysis, documents: Sequence[Document]) -> Answer:
+        """"Is it still in force?" of the documents a question is scoped to, each answered from
+        its record (`document_status`) in a paragraph of its own, quoting the clause that repeals
+        it, else its own clause on when it applies, else its opening clause."""
+        paragraphs: list[str] = []
+        hits: list[Hit] = []
+        for document in documents:
+            line, hit, sentence = self._standing(document)
+            if hit is None:
+                paragraphs.append(line)
+                continue
+            hits.append(hit)
+            passages = [sentence] if sentence else passages_quoted([], hit)
+            paragraphs.append(f"{line}\n{quoted_line(hit, passages, len(hits))}")
+        return Answer("answered", "\n".join(paragraphs), analysis.question, tuple(hits),
+                      analysis.scope, 1.0)
+
+    def _standing(self, document: Document) -> tuple[str, Hit | None, str]:
+        """One document's standing: the line saying it, the clause quoted for it (none when the
+        document has no clause) and the sentence of it quoted ("": the clause, as an answer
+        quotes it)."""
         facts = self._status_facts(document)
         if facts.repealing is not None:
             clause = facts.repealing[1]
@@ -310,16 +333,10 @@ class PolicyAssistant:
             clause = next((c for c in document.clauses if states_validity(c)), None)
             sentence = validity_sentence(clause) if clause is not None else ""
         line = status_line(facts, date.today(), states_validity=clause is not None)
-        if clause is not None:
-            hit = self._direct_hit(clause, "document_status")
-            quoted = f"{cite(hit)}：“{sentence}”[1]"
-        elif document.clauses:
-            hit = self._direct_hit(document.clauses[0], "document_status")
-            quoted = answered_text(analysis.question, [], [hit])
-        else:
-            return Answer("answered", line, analysis.question, (), analysis.scope, 1.0)
-        return Answer("answered", f"{line}\n{quoted}", analysis.question, (hit,),
-                      analysis.scope, 1.0)
+        if clause is None and document.clauses:
+            clause = document.clauses[0]
+        hit = self._direct_hit(clause, "document_status") if clause is not None else None
+        return line, hit, sentence
 
     def _with_status_notes(self, answer: Answer) -> Answer:
         """A note under the answer for each document it quotes ([n]) that is not a final text

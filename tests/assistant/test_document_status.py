@@ -13,6 +13,7 @@ import pytest
 from assistant.document_status import (StatusFacts, asks_document_status, status_line,
                                        title_period)
 from corpus.metadata import mark_corpus_status, repealed_titles
+from eval.metrics import verbatim_segments
 from corpus.parser import parse_text
 from tests.assistant.test_asked_kinds import LEGAL_DC, _assistant_over
 
@@ -142,6 +143,38 @@ def test_a_status_question_about_a_shipped_plan(hash_assistant):
     assert "实施期为2019—2021年" in answer.text.splitlines()[0], answer.text
     # Not a row of its annex, as the search for 有效 ranked first before.
     assert all(hit.clause.kind != "table_row" for hit in answer.hits)
+
+
+def test_a_status_question_about_two_places_answers_each_document(hash_assistant, client):
+    question = "白城和綦江的文件还有效吗？"
+    answer = hash_assistant.answer(question)
+    assert answer.status == "answered"
+    assert [hit.document.doc_id for hit in answer.hits] == ["baicheng-2019", "qijiang-2019"]
+    lines = answer.text.splitlines()
+    # Each document: its standing, then its clause quoted verbatim under its own number.
+    assert lines[0].startswith("《白城市职业技能提升行动实施方案（2019—2021年）》是送审稿")
+    assert lines[2].startswith("《重庆市綦江区人民政府办公室关于切实做好全区职业技能提升行动工作的通知》")
+    for n, line in enumerate(lines[1::2], start=1):
+        assert line.endswith(f"[{n}]")
+    assert verbatim_segments(answer.text, [hit.clause.text for hit in answer.hits]) == (2, 2)
+    # The standing is said in the answer: no note repeats it under it.
+    assert "注：" not in answer.text
+    body = client.post("/ask", json={"question": question}).json()
+    assert [c["doc_id"] for c in body["citations"]] == ["baicheng-2019", "qijiang-2019"]
+
+
+def test_a_status_question_over_a_wider_scope_is_searched(hash_settings):
+    """Past `status_documents` documents in scope, the question is searched like any other:
+    the records of a province's hundreds of regulations are no answer."""
+    from api.deps import open_assistant
+    from assistant.service import AssistantConfig, PolicyAssistant
+
+    assistant, _ = open_assistant(hash_settings)
+    narrow = PolicyAssistant(assistant.index, assistant.retriever.encoder,
+                             config=AssistantConfig(status_documents=1))
+    answer = narrow.answer("白城和綦江的文件还有效吗？")
+    assert all(hit.via != "document_status" for hit in answer.hits)
+    assert narrow.answer("白城的文件还有效吗？").hits[0].via == "document_status"
 
 
 def test_an_answer_quoting_a_draft_says_so_and_one_quoting_a_final_text_does_not(hash_assistant):
