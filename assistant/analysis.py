@@ -86,9 +86,20 @@ class QuestionAnalyser:
         # 头一年 of a plan running 2019—2021 is read as 2019年, as the texts write it; the
         # vectors read the question as typed.
         read = self.with_calendar_years(question, scope.doc_ids)
+        # What it asks about a place is the same question (天津两后生定义 asks what 两后生 means).
+        asked = asked_for(without_places(read, region_words))
+        # The documents it names are its scope; the rest of it says which clause. Unless it
+        # asks about the document itself (when it applies, who made it): the title line says.
+        by_title = bool(scope.documents) and not asked.about_the_document
+        # The rest of it also holds its key terms (《食品生产许可管理办法》规定的许可证有效期: not
+        # 食品生产, 办法, which every clause of the document is credited with through its title),
+        # unless it asks what the document as a whole is for or applies to: its title is then
+        # the subject.
+        own_terms = by_title and not asked.document_as_a_whole
         terms: tuple[str, ...] = ()
         if with_terms or self.thesaurus is not None:
-            terms = tuple(key_terms(read, self.tokenizer,
+            terms = tuple(key_terms(self.named_documents.without_names(read) if own_terms
+                                    else read, self.tokenizer,
                                     extra=" ".join(english.words + english.missing),
                                     region_words=region_words, mentioned=self._in_corpus))
             if resolution is not None:  # carried terms the text's own do not already hold
@@ -101,8 +112,6 @@ class QuestionAnalyser:
         if self.abbreviations is not None:
             synonyms += tuple(form for form in self.abbreviations.expansions(question, used)
                               if form not in synonyms)
-        # What it asks about a place is the same question (天津两后生定义 asks what 两后生 means).
-        asked = asked_for(without_places(read, region_words))
         unknown_share = (sum(not self._in_corpus(term) for term in terms) / len(terms)
                          if terms else 0.0)
         if not with_terms:
@@ -116,10 +125,7 @@ class QuestionAnalyser:
         referenced = () if unknown and not scope.documents else self._referenced(question, scope)
         if focus is not None and scope.restricted and focus.doc_id not in scope.doc_ids:
             focus = None
-        # The documents it names are its scope; the rest of it says which clause. Unless it
-        # asks about the document itself (when it applies, who made it): the title line says.
-        searched = (self.named_documents.as_self_reference(read)
-                    if scope.documents and not asked.about_the_document else "") or read
+        searched = (self.named_documents.as_self_reference(read) if by_title else "") or read
         return QueryAnalysis(question=question, scope=scope, region_words=region_words,
                              terms=terms, referenced=referenced, focus=focus,
                              asked=asked, synonyms=synonyms, place_names=place_names,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Sequence
+from typing import Callable, Sequence
 
 from corpus import Document
 from corpus.gazetteer import Mention, national_body_at
@@ -108,18 +108,31 @@ class DocumentResolver:
         has chosen the documents searched, it only draws the search to what repeats it — the
         title line, the articles quoting it — while the answer says 适用本办法, 本法所称….
         A title of no known kind (…清单) is left as written."""
-        def own_name(name: str) -> str:
+        def own_name(name: str) -> str | None:
             kind = _kind(name)
-            return "本" + kind if kind else ""
+            return "本" + kind if kind else None
+
+        return self._renamed(question, own_name)
+
+    def without_names(self, question: str) -> str:
+        """The question with the loaded documents it names left out: what it asks of them."""
+        return self._renamed(question, lambda name: "")
+
+    def _renamed(self, question: str, renamed: Callable[[str], str | None]) -> str:
+        """The question with each loaded document it names written as `renamed` says (None:
+        as written)."""
+        def rename(match: re.Match, name: str) -> str:
+            new = renamed(name)
+            return match.group(0) if new is None else new
 
         def quoted(match: re.Match) -> str:
             name = re.sub(r"\s+", "", match.group(1))
             loaded = self._loaded_name(name) is not None
-            return (own_name(name) or match.group(0)) if loaded else match.group(0)
+            return rename(match, name) if loaded else match.group(0)
 
         text = _BOOK_TITLE.sub(quoted, question)
         if self._bare is not None:
-            text = self._bare.sub(lambda m: own_name(m.group(0)) or m.group(0), text)
+            text = self._bare.sub(lambda m: rename(m, m.group(0)), text)
         return text
 
     def _loaded_name(self, quoted: str) -> str | None:

@@ -481,6 +481,12 @@ def resolve(question: str, previous: TurnContext | None, mentions: Sequence[Ment
     switched = (_switch_document(question.strip(), previous, documents)
                 or _point_at_document(question.strip(), previous, documents)) \
         if previous is not None and not mentions else None
+    if switched is None and previous is not None and documents.ids and \
+            asked_for(question).document_as_a_whole:
+        # "那《中华人民共和国煤炭法》的立法目的是什么？": a question about a document it names as a
+        # whole is complete; nothing of the previous subject is carried.
+        question = question.strip()
+        switched = Resolution(question, question, (), kind="own_question", standalone=True)
     resolution = switched or _resolve(question, previous, mentions, topic_of, known)
     return replace(resolution, anchors=tuple(anchors)) if anchors else resolution
 

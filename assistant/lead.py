@@ -20,7 +20,7 @@ from typing import Sequence
 from assistant.definitions import asked_term
 from assistant.entry_into_force import asks_enactment, asks_entry_into_force, enacting_body
 from assistant.penalties import asks_penalty
-from assistant.purpose import asks_purpose
+from assistant.purpose import asks_application, asks_purpose
 from assistant.figures import BOUND, FREQUENCY, PERIOD, asked_unit, in_unit, states_amount
 from assistant.quantities import QUANTITY
 from assistant.records import Asked, AskedPart, Hit
@@ -217,7 +217,7 @@ def _asked_in(question: str) -> Asked:
                  body=bool(_ASKS_BODY.search(lowered)),
                  who=bool(_ASKS_WHO.search(lowered)), penalty=asks_penalty(question),
                  listing=bool(_ASKS_WHICH_ONES.search(lowered)),
-                 purpose=purpose, defined=defined,
+                 purpose=purpose, application=asks_application(question), defined=defined,
                  entry_into_force=asks_entry_into_force(question),
                  enactment=asks_enactment(question))
 

@@ -1,4 +1,5 @@
-"""Questions that ask why a document was made, and the clause that says it.
+"""Questions that ask why a document was made, and the clause that says it; questions that ask
+what a document applies to.
 
 Chinese laws, regulations, rules and plans open with their purpose in one fixed drafting form
 (《立法技术规范（试行）》: the first article states the purpose and the basis) — "为了保障农产品质量
@@ -32,6 +33,17 @@ _STATES = re.compile(
     r"准则|规范|标准|通知|计划|制度)")
 
 
+# What a document applies to (《X办法》的适用范围是什么, 《X条例》适用于哪些…), which its own article
+# states (本办法适用于…). "是否适用于养蜂" asks about one subject of its own: not this.
+_APPLICATION = re.compile(rf"{_DOCUMENT}的?(?:适用范围|适用对象|调整范围)|"
+                          rf"{_DOCUMENT}(?:主要)?适用于(?:哪些|什么|何种)")
+
+
+def asks_application(question: str) -> bool:
+    """The question asks what a document applies to as a whole."""
+    return bool(_APPLICATION.search(re.sub(r"\s+", "", question)))
+
+
 def asks_purpose(question: str) -> bool:
     """The question asks what a document was made for."""
     return bool(_ASKS.search(re.sub(r"\s+", "", question)))
@@ -42,4 +54,4 @@ def states_purpose(text: str) -> bool:
     return bool(_STATES.search(re.sub(r"\s+", "", text)))
 
 
-__all__ = ["asks_purpose", "states_purpose"]
+__all__ = ["asks_application", "asks_purpose", "states_purpose"]

@@ -69,6 +69,8 @@ class Asked:
     # (`retriever.wanted_clause`): a statement of purpose (立法目的, `purpose`), the meaning of
     # a term (什么是X: the term, `definitions`), the date it takes effect (`entry_into_force`).
     purpose: bool = False
+    # What the document applies to as a whole (适用范围, 适用于哪些: `purpose.asks_application`).
+    application: bool = False
     defined: str = ""
     entry_into_force: bool = False
     # Who made the document or when (《X》是由哪个机构颁布的, `entry_into_force.asks_enactment`).
@@ -90,6 +92,12 @@ class Asked:
     def of_the_document(self) -> bool:
         """Asks a fact of the document itself, its title line's or its record's (文号 too)."""
         return self.about_the_document or self.document_number
+
+    @property
+    def document_as_a_whole(self) -> bool:
+        """Asks something of the document as a whole — a fact of its record, what it was made
+        for, what it applies to — rather than of a subject inside it: its title is the subject."""
+        return self.of_the_document or self.purpose or self.application
 
     @property
     def figure(self) -> bool:

@@ -737,10 +737,10 @@ class PolicyAssistant:
         region_words, terms = analysis.region_words, analysis.terms
         first = answer.hits[0] if answer.hits and answer.status == "answered" else None
         scope = analysis.scope
-        if (analysis.asked.about_the_document or analysis.asked.purpose) and scope.documents:
-            # "《X法》什么时候开始施行？", "…的立法目的是什么？": the document is the subject a next
-            # turn carries (谁负责监督管理？ asks it of the law); 施行 or 立法 was what this turn
-            # asked.
+        if analysis.asked.document_as_a_whole and scope.documents:
+            # "《X法》什么时候开始施行？", "…的立法目的是什么？", "…的适用范围是什么？": the document
+            # is the subject a next turn carries (谁负责监督管理？ asks it of the law); 施行 or 立法
+            # was what this turn asked.
             titles = [self.retriever.title_of(doc_id) for doc_id in scope.documents]
             terms = tuple(term for term in terms if any(term in title for title in titles)) \
                 or terms

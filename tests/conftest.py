@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from corpus import Document, load_corpus
@@ -45,3 +47,22 @@ def client(hash_settings, hash_assistant):
 
     with TestClient(create_app(hash_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def two_rules(tmp_path_factory):
+    """Two real Legal-DC rules behind the real index (hash encoder) and assistant."""
+    legal_dc = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "legal-dc" / "docs"
+    if not legal_dc.is_dir():
+        pytest.skip("needs ../shared/corpora/legal-dc")
+    from assistant.service import PolicyAssistant
+    from corpus.loader import read_corpus
+    from index.encoders import make_encoder
+    from index.store import build_index
+    folder = tmp_path_factory.mktemp("rules")
+    for name in ("互联网广告管理办法.docx", "食品生产许可管理办法.docx"):
+        (folder / name).symlink_to(legal_dc / name)
+    encoder = make_encoder("hash")
+    index = build_index(read_corpus(folder).documents, encoder,
+                        tmp_path_factory.mktemp("index"), corpus_hash="t")
+    return PolicyAssistant(index, encoder)

@@ -129,3 +129,39 @@ def test_national_documents_are_in_every_regional_scope():
     # laws, and rule-form titles (…办法, …细则) that name no place: all six
     assert national == {"iit", "cit", "criminal", "ads", "ads-old", "meat"}
     assert not taiwan.unknown and set(taiwan.doc_ids) == national
+
+
+def test_a_question_naming_a_rule_is_judged_on_its_own_words(two_rules):
+    """The title chose the document; it is no key term of a question asking something in it,
+    as every clause of the document is credited with its title's words. Asked of a rule that
+    never mentions it, a subject is refused instead of answered with an article holding 办法."""
+    topic = two_rules.analyse("《食品生产许可管理办法》对住房公积金有什么规定？")
+    assert topic.scope.documents and "公积金" in topic.terms
+    assert not {"食品生产", "许可管理", "办法"} & set(topic.terms), topic.terms
+    # Only 规定 is found; with the title's words, every article held four of six key terms.
+    evidence = two_rules.weigh(topic).evidence
+    assert evidence.coverage <= 1 / 3 < two_rules.thresholds.strong_coverage
+    # Its own words stay, the title's being left out only where the question writes it.
+    licence = two_rules.analyse("《食品生产许可管理办法》规定的食品生产许可证有效期是多久？")
+    assert "有效期" in licence.terms and "办法" not in licence.terms, licence.terms
+
+
+@pytest.mark.parametrize("question", [
+    "《食品生产许可管理办法》的适用范围是什么？",
+    "《互联网广告管理办法》适用于哪些活动？",
+    "《互联网广告管理办法》的立法目的是什么？",
+    "《互联网广告管理办法》自何时起施行？",
+])
+def test_a_question_about_the_rule_as_a_whole_keeps_its_title_as_subject(two_rules, question):
+    analysis = two_rules.analyse(question)
+    title = two_rules.index.document(analysis.scope.documents[0]).title
+    assert any(term in title for term in analysis.terms), analysis.terms
+    assert two_rules.answer(question).status == "answered"
+
+
+def test_what_a_document_applies_to_is_asked_of_the_document():
+    from assistant.purpose import asks_application
+    assert asks_application("《计量比对管理办法》的适用范围是什么？")
+    assert asks_application("肉制品生产许可审查细则适用于哪些产品？")
+    assert not asks_application("《中华人民共和国畜牧法》是否适用于养蜂？")  # one subject of its own
+    assert not asks_application("培训补贴的适用范围是什么？")  # no document asked about
