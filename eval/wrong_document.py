@@ -22,7 +22,7 @@ import argparse
 import json
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.service import PolicyAssistant
@@ -36,8 +36,9 @@ _TITLE = re.compile(r"《([^》]+)》")
 
 
 @dataclass(frozen=True)
-class Asked:
-    """One question as written and as swapped, with what the product answered."""
+class Outcome:
+    """One question as written and as swapped, with what the product answered (not to be
+    confused with `records.Asked`, what a question's form asks for, read here too)."""
 
     qid: str
     question: str
@@ -46,7 +47,7 @@ class Asked:
     swapped_refused: bool
 
 
-def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list[Asked]:
+def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list[Outcome]:
     """Each question naming a loaded document in book-title marks, asked as written and of
     another national document (see the module docstring)."""
     rng = random.Random(seed)
@@ -69,11 +70,11 @@ def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list
                 other = rng.choice(others)
                 swapped = question.question.replace(named.group(0), f"《{other.title}》", 1)
                 refused = assistant.answer(swapped).status == "not_found"
-        results.append(Asked(question.qid, question.question, answered, swapped, refused))
+        results.append(Outcome(question.qid, question.question, answered, swapped, refused))
     return results
 
 
-def summary(results: list[Asked]) -> dict[str, float | int]:
+def summary(results: list[Outcome]) -> dict[str, float | int]:
     swapped = [r for r in results if r.swapped]
     return {"named": len(results),
             "answered_as_written": sum(r.answered for r in results) / max(1, len(results)),
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
                           [q for q in questions if q.qid not in skipped], seed=args.seed)
     print(json.dumps(summary(results), ensure_ascii=False))
     if args.out:
-        args.out.write_text(json.dumps([r.__dict__ for r in results], ensure_ascii=False,
+        args.out.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False,
                                        indent=1), encoding="utf-8")
 
 
