@@ -41,6 +41,8 @@ _MADE_ASKED = rf"(?:{_MADE_WORDS}|下发|签发|发文|发(?=的|了))"
 _ASKS_ENACTMENT = re.compile(
     rf"{_DOCUMENT}(?:是|将|于|在|由|从)*(?:{_WHEN}|{_BY_WHOM})(?:负责)?{_MADE_ASKED}"
     rf"|{_DOCUMENT}的?{_MADE_ASKED}(?:的)?(?:时间|日期|机关|机构|部门)"
+    # 《X法》首次颁布和施行分别是什么时间: when it was made and when it applied, asked together.
+    rf"|{_DOCUMENT}(?:首次|最初|最早)?{_MADE_ASKED}[和及与、]{_IN_FORCE}(?:的|分别)?是?(?:{_WHEN}|时间|日期)"
     rf"|(?:谁|哪个(?:机构|机关|部门|单位))(?:负责)?{_MADE_ASKED}了?(?:《|这个|该)")
 
 

@@ -33,10 +33,13 @@ _STATES = re.compile(
     r"准则|规范|标准|通知|计划|制度)")
 
 
-# What a document applies to (《X办法》的适用范围是什么, 《X条例》适用于哪些…), which its own article
-# states (本办法适用于…). "是否适用于养蜂" asks about one subject of its own: not this.
-_APPLICATION = re.compile(rf"{_DOCUMENT}的?(?:适用范围|适用对象|调整范围)|"
-                          rf"{_DOCUMENT}(?:主要)?适用于(?:哪些|什么|何种)")
+# What a document applies to (《X办法》的适用范围是什么, …所适用的范围, 谁是《X》的主要监管对象,
+# 《X条例》适用于哪些…, 哪些活动适用于X法), which its own article states (本办法适用于…,
+# 本条例所称…). "是否适用于养蜂" asks about one subject of its own: not this.
+_APPLICATION = re.compile(rf"{_DOCUMENT}[的所]{{0,2}}(?:主要)?(?:适用|调整|监管|规范)的?(?:范围|对象)|"
+                          rf"{_DOCUMENT}(?:主要)?适用于?(?:哪些|什么|何种)|"
+                          # 哪些活动适用于生物安全法: what falls under it, asked from the other end.
+                          rf"(?:哪些|什么|何种)[^，。？?]{{0,6}}适用于?《?[^，。？?《》]{{2,40}}{_DOCUMENT}")
 
 
 def asks_application(question: str) -> bool:

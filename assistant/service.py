@@ -73,7 +73,10 @@ class AssistantConfig:
         default_factory=lambda: DecisionThresholds(min_dense=0.3, min_lexical=float("inf"),
                                                    elsewhere_lexical_ratio=1.3,
                                                    # chosen before the switch existed
-                                                   refuse_without_figure=False))
+                                                   refuse_without_figure=False,
+                                                   # not yet fitted with the named-document
+                                                   # comparison (stop 44): off, as before
+                                                   named_coverage_gap=float("inf")))
     # The same, per encoder family (the start of the index's `encoder_id`), read before the two
     # above. e5's cosines crowd between 0.8 and 0.95, so USE's cosine bar answers everything
     # with it. Chosen by `eval.tune_decision --encoder e5 --no-sentence-vectors` on a Legal-DC
@@ -86,7 +89,8 @@ class AssistantConfig:
     encoder_thresholds: dict[str, DecisionThresholds] = field(default_factory=lambda: {
         "multilingual-e5-small": DecisionThresholds(min_dense=0.88, min_lexical=6.0,
                                                     elsewhere_lexical_ratio=1.1,
-                                                    refuse_without_figure=False)})
+                                                    refuse_without_figure=False,
+                                                    named_coverage_gap=float("inf"))})
     # A clause shown as "related" under a not_found must hold this share of the key terms (the
     # earlier decision's minimum coverage, kept for this display; not tuned).
     related_coverage: float = 0.2
@@ -529,16 +533,18 @@ class PolicyAssistant:
         hits = self._search(analysis, scope.doc_ids, max(top_k, 10), vector, scored)
         covered = tuple(coverage(list(analysis.terms), hit) for hit in hits)
         others = self._other_regions(analysis, vector, scored)
-        # A question naming its documents asks what they say: another document covering the
-        # topic better does not refuse it (the not_found still points to it). Regions are
-        # different: a region names where the asker is, not which text holds the answer.
-        compared = () if scope.documents else others
+        # A question naming its documents is compared with the other documents under bars of
+        # its own (`DecisionThresholds.named_*`), unless it asks about a document as a whole
+        # (its purpose, scope or record), which no other document answers.
+        named = bool(scope.documents)
+        compared = () if named and analysis.asked.document_as_a_whole else others
         evidence = gather(analysis.terms, hits, covered, compared,
                           depth=self.config.decision_depth, mentioned=self.mentioned,
                           unknown_document=analysis.names_only_unknown_documents,
                           in_scope=self.analyser.used_in(scope),
                           states_figure=self.asked_figure_test(analysis),
-                          asks_number=analysis.asked.number, cited=self.config.figure_depth)
+                          asks_number=analysis.asked.number, cited=self.config.figure_depth,
+                          named=named)
         return Weighing(hits=tuple(hits), covered=covered, others=tuple(others),
                         evidence=evidence)
 
@@ -726,7 +732,11 @@ class PolicyAssistant:
             parts.append((f"{where}的相关条款可参考" if where else "相关条款可参考") +
                          "".join(f"{cite(cited[n - 1])}[{n}]" for n in in_region) + "。")
         other = [n for n, h in enumerate(cited, 1) if h in elsewhere]
-        if other:
+        if other and scope.documents:
+            # The question named its documents: other documents, not other places, have it.
+            parts.append("其他文件有相关规定：" + "；".join(
+                f"{cite(cited[n - 1])}[{n}]" for n in other) + "。")
+        elif other:
             parts.append("以下地区的文件有相关规定：" + "；".join(
                 f"{cited[n - 1].document.region.name}{cite(cited[n - 1])}[{n}]" for n in other) + "。")
         return Answer("not_found", text + "".join(parts), question, tuple(cited), scope, 0.0)

@@ -59,6 +59,7 @@ from eval.corpus_metrics import normalise
 from eval.corpus_questions import read_benchmark_questions, unscorable
 from eval.corpus_systems import open_index
 from eval.questions import ClauseCatalog, load_questions, read_conversations
+from eval.wrong_document import swaps
 from index.encoders import make_encoder
 from index.store import lexical_text, load_or_build
 
@@ -91,7 +92,13 @@ GRID = {
     "elsewhere_coverage_gap": (0.25, 0.35, 0.5),
     "elsewhere_lexical_ratio": (1.1, 1.3, 1.6),
     "refuse_without_figure": (False, True),
+    # Added at stop 44 with the wrong-document set; inf: never compared (the rule before).
+    "named_coverage_gap": (0.25, 0.35, 0.5, float("inf")),
+    "named_lexical_ratio": (1.1, 1.3, 1.6),
 }
+# Each Legal-DC question naming its law is asked of another law once per seed
+# (`eval.wrong_document`; its report uses the first).
+SWAP_SEEDS = (7, 8, 9)
 # The cosine bars searched per encoder kind, where its cosines fall. e5's crowd between 0.8 and
 # 0.95 (the clause's own cosine of the best of the first hits, over the labelled set: answerable
 # Legal-DC questions' quartiles 0.921 / 0.932 / 0.941, those asked with their document removed
@@ -202,6 +209,29 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
                           cited=assistant.config.figure_depth)
         examples.append(Example(question.qid, "legal-dc", "document_removed", question.category,
                                 False, evidence))
+    return examples
+
+
+def wrong_document_examples(assistant: PolicyAssistant, questions_file: Path,
+                            seeds: tuple[int, ...] = SWAP_SEEDS) -> list[Example]:
+    """The Legal-DC questions naming their law (`eval.wrong_document`): as written
+    (answerable), and asked of another loaded national document once per seed (unanswerable
+    by construction, but for the few any law answers)."""
+    questions = read_benchmark_questions(questions_file)
+    skipped = {q.qid for q in unscorable(questions)}
+    questions = [q for q in questions if q.qid not in skipped]
+    examples = []
+    for n, seed in enumerate(seeds):
+        for question, swapped in swaps(assistant, questions, seed=seed):
+            asked = ([(question.question, True, question.qid)] if n == 0 else []) + \
+                ([(swapped, False, f"{question.qid}.swap{seed}")] if swapped else [])
+            examples += [example for text, answerable, qid in asked
+                         if (example := _example(assistant, text, qid=qid,
+                                                 dataset="wrong-document",
+                                                 procedure="swapped" if not answerable
+                                                 else "as_written",
+                                                 category=question.category,
+                                                 answerable=answerable)) is not None]
     return examples
 
 
@@ -335,8 +365,9 @@ def main(argv: list[str] | None = None) -> None:
         examples += labelled_examples(seeds_assistant, INDEPENDENT_QUESTIONS, "independent")
         legal, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir,
                               sentence_vectors=args.sentence_vectors)
-        examples += legal_examples(PolicyAssistant(legal, encoder), args.legal_questions,
-                                   args.limit)
+        legal_assistant = PolicyAssistant(legal, encoder)
+        examples += legal_examples(legal_assistant, args.legal_questions, args.limit)
+        examples += wrong_document_examples(legal_assistant, args.legal_questions)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(examples))
     test = [e for e in examples if e.dataset == "independent" and in_test_half(e.qid)]

@@ -23,12 +23,14 @@ import json
 import random
 import re
 from dataclasses import asdict, dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from assistant.service import PolicyAssistant
 from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
 from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_records import BenchmarkQuestion
 from eval.corpus_systems import open_index
 from index.encoders import make_encoder
 
@@ -47,21 +49,21 @@ class Outcome:
     swapped_refused: bool
 
 
-def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list[Outcome]:
-    """Each question naming a loaded document in book-title marks, asked as written and of
-    another national document (see the module docstring)."""
+def swaps(assistant: PolicyAssistant, questions, *,
+          seed: int = 7) -> Iterator[tuple[BenchmarkQuestion, str]]:
+    """Each question naming a loaded document in book-title marks, with the same question asked
+    of another national document ("" when it asks of its document as a whole or no document
+    fits; see the module docstring)."""
     rng = random.Random(seed)
     national = sorted((d for d in assistant.index.documents if d.region.is_national),
                       key=lambda d: d.doc_id)
     texts = {d.doc_id: "\n".join(normalise(c.text) for c in d.clauses) for d in national}
-    results = []
     for question in questions:
         named = _TITLE.search(question.question)
         analysis = assistant.analyse(question.question)
         if named is None or not analysis.scope.documents:
             continue
-        answered = assistant.answer(question.question).status == "answered"
-        swapped, refused = "", False
+        swapped = ""
         if not analysis.asked.document_as_a_whole:
             gold = [normalise(text) for text in question.gold]
             others = [d for d in national if d.doc_id not in analysis.scope.documents
@@ -69,7 +71,15 @@ def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list
             if others:
                 other = rng.choice(others)
                 swapped = question.question.replace(named.group(0), f"《{other.title}》", 1)
-                refused = assistant.answer(swapped).status == "not_found"
+        yield question, swapped
+
+
+def asked_twice(assistant: PolicyAssistant, questions, *, seed: int = 7) -> list[Outcome]:
+    """Each question naming a loaded document, asked as written and of another document."""
+    results = []
+    for question, swapped in swaps(assistant, questions, seed=seed):
+        answered = assistant.answer(question.question).status == "answered"
+        refused = bool(swapped) and assistant.answer(swapped).status == "not_found"
         results.append(Outcome(question.qid, question.question, answered, swapped, refused))
     return results
 

@@ -327,6 +327,8 @@ def test_a_question_naming_its_law_finds_the_article_not_the_title_line(tmp_path
     ("谁负责制定《行政法规制定程序条例》？", True),
     ("《某某管理办法》是什么时间发布的？", True),
     ("这个规定的发布机关是哪个？", True),
+    ("《中华人民共和国民用航空法》首次颁布和施行分别是什么时间？", True),  # both dates at once
+    ("《某某法》颁布和实施以来取得了哪些成效？", False),
     ("《互联网广告管理办法》禁止发布哪些互联网广告？", False),  # 发布 is what the text rules on
     ("违反《广告法》发布虚假广告的如何处罚？", False),
     ("《行政法规制定程序条例》对起草有什么要求？", False),  # 制定 inside the title

@@ -163,5 +163,28 @@ def test_what_a_document_applies_to_is_asked_of_the_document():
     from assistant.purpose import asks_application
     assert asks_application("《计量比对管理办法》的适用范围是什么？")
     assert asks_application("肉制品生产许可审查细则适用于哪些产品？")
+    assert asks_application("《集贸市场计量监督管理办法》所适用的范围包括哪些？")
+    assert asks_application("谁是《麻类纤维质量监督管理办法》的主要监管对象？")
+    assert asks_application("哪些活动适用于生物安全法？")
+    assert asks_application("全国专业标准化技术委员会管理办法适用什么人群？")
     assert not asks_application("《中华人民共和国畜牧法》是否适用于养蜂？")  # one subject of its own
     assert not asks_application("培训补贴的适用范围是什么？")  # no document asked about
+
+
+def test_a_rule_asked_about_what_another_rule_covers_is_compared_with_it(two_rules):
+    """"《食品生产许可管理办法》对互联网弹出广告有什么规定？" asks a law about a subject only the other
+    law writes about: the other documents are compared under the named-document bars, and the
+    refusal names the law that has it. Asked of the law that has it, it is answered."""
+    wrong = "《食品生产许可管理办法》对互联网弹出广告有什么规定？"
+    evidence = two_rules.weigh(two_rules.analyse(wrong)).evidence
+    assert evidence.named and evidence.elsewhere_gap >= 0.5 and evidence.elsewhere_ratio > 2
+    assert two_rules.thresholds.refuses_for_elsewhere(evidence)
+    answer = two_rules.answer(wrong)
+    assert answer.status == "not_found"
+    assert "其他文件有相关规定：《互联网广告管理办法》第" in answer.text, answer.text
+    assert "以下地区" not in answer.text
+    right = two_rules.answer("《互联网广告管理办法》对互联网弹出广告有什么规定？")
+    assert right.status == "answered" and right.hits[0].document.title == "互联网广告管理办法"
+    # A question of the rule as a whole is not compared: any rule has a purpose.
+    whole = two_rules.weigh(two_rules.analyse("《食品生产许可管理办法》的立法目的是什么？"))
+    assert whole.evidence.named and whole.evidence.elsewhere_gap == 0.0
