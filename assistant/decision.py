@@ -51,9 +51,10 @@ class DecisionEvidence:
     # one of the kind asked beside a key term: the clauses on the subject say 按规定给予 or
     # nothing at all (`figures`).
     figure_missing: bool = False
-    # The question names the documents it asks of (《X办法》对…有什么规定) and asks about a
-    # subject inside them: `elsewhere_gap` and `elsewhere_ratio` then compare it with the other
-    # loaded documents, and the named-document bars apply (`DecisionThresholds.named_*`).
+    # The question names the documents it asks of (《X办法》对…有什么规定): `elsewhere_gap` and
+    # `elsewhere_ratio` compare them with the other loaded documents (left at 0 and 1 when it
+    # asks about a document as a whole), and the named-document bars apply
+    # (`DecisionThresholds.named_*`).
     named: bool = False
 
 

@@ -653,7 +653,8 @@ class PolicyAssistant:
 
     def _other_regions(self, analysis: QueryAnalysis, vector: np.ndarray,
                        scored: ChannelScores | None) -> list[Hit]:
-        """The best clauses of the documents outside a region-scoped question's scope."""
+        """The best clauses of the documents outside a scoped question's scope (the regions
+        or the documents it names)."""
         scope = analysis.scope
         if not scope.restricted:
             return []

@@ -95,3 +95,8 @@ def read_benchmark_questions(path: Path) -> list[BenchmarkQuestion]:
 def unscorable(questions: list[BenchmarkQuestion]) -> list[BenchmarkQuestion]:
     """Questions whose gold held only blank strings: no retrieval can be scored against them."""
     return [q for q in questions if not q.gold]
+
+
+def scorable_questions(path: Path) -> list[BenchmarkQuestion]:
+    """The questions of a benchmark file, in order, without the `unscorable` ones."""
+    return [q for q in read_benchmark_questions(path) if q.gold]

@@ -56,7 +56,7 @@ from assistant.service import PolicyAssistant
 from corpus import corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
-from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_questions import scorable_questions
 from eval.corpus_systems import open_index
 from eval.questions import ClauseCatalog, load_questions, read_conversations
 from eval.wrong_document import swaps
@@ -177,10 +177,8 @@ def legal_examples(assistant: PolicyAssistant, questions_file: Path,
     joined = {doc_id: "\n".join(parts) for doc_id, parts in texts.items()}
     # Per clause, as the benchmark's containment rule reads gold texts.
     plain = {doc_id: "\n".join(parts) for doc_id, parts in bodies.items()}
-    questions = read_benchmark_questions(questions_file)
-    skipped = {q.qid for q in unscorable(questions)}
     examples = []
-    for question in [q for q in questions if q.qid not in skipped][:limit]:
+    for question in scorable_questions(questions_file)[:limit]:
         analysis = assistant.analyse(question.question)
         if _decided_by_rule(analysis):
             continue
@@ -217,21 +215,21 @@ def wrong_document_examples(assistant: PolicyAssistant, questions_file: Path,
     """The Legal-DC questions naming their law (`eval.wrong_document`): as written
     (answerable), and asked of another loaded national document once per seed (unanswerable
     by construction, but for the few any law answers)."""
-    questions = read_benchmark_questions(questions_file)
-    skipped = {q.qid for q in unscorable(questions)}
-    questions = [q for q in questions if q.qid not in skipped]
+    questions = scorable_questions(questions_file)
     examples = []
     for n, seed in enumerate(seeds):
         for question, swapped in swaps(assistant, questions, seed=seed):
-            asked = ([(question.question, True, question.qid)] if n == 0 else []) + \
-                ([(swapped, False, f"{question.qid}.swap{seed}")] if swapped else [])
-            examples += [example for text, answerable, qid in asked
-                         if (example := _example(assistant, text, qid=qid,
-                                                 dataset="wrong-document",
-                                                 procedure="swapped" if not answerable
-                                                 else "as_written",
-                                                 category=question.category,
-                                                 answerable=answerable)) is not None]
+            asked = []  # (text, qid, procedure); as written once, swapped once per seed
+            if n == 0:
+                asked.append((question.question, question.qid, "as_written"))
+            if swapped:
+                asked.append((swapped, f"{question.qid}.swap{seed}", "swapped"))
+            for text, qid, procedure in asked:
+                example = _example(assistant, text, qid=qid, dataset="wrong-document",
+                                   procedure=procedure, category=question.category,
+                                   answerable=procedure == "as_written")
+                if example is not None:
+                    examples.append(example)
     return examples
 
 

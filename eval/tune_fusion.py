@@ -42,7 +42,7 @@ from assistant.service import PolicyAssistant
 from corpus import corpus_hash, load_corpus
 from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
-from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_questions import scorable_questions
 from eval.corpus_systems import open_index
 from eval.questions import ClauseCatalog, load_questions
 from eval.tune_decision import in_test_half
@@ -303,10 +303,8 @@ def _legal_items(encoder: Encoder, docs: Path, questions_file: Path,
     load = load_documents(docs)
     index, _ = open_index(load, encoder, index_dir)
     assistant = PolicyAssistant(index, encoder)
-    questions = read_benchmark_questions(questions_file)
-    skipped = {q.qid for q in unscorable(questions)}
     items = []
-    for question in [q for q in questions if q.qid not in skipped][:limit]:
+    for question in scorable_questions(questions_file)[:limit]:
         gold = [normalise(text) for text in question.gold]
         item = _prepare(assistant.retriever, assistant, qid=question.qid,
                         question=question.question, dataset="legal-dc",

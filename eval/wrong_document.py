@@ -29,7 +29,7 @@ from pathlib import Path
 from assistant.service import PolicyAssistant
 from eval.corpus_loading import load_documents
 from eval.corpus_metrics import normalise
-from eval.corpus_questions import read_benchmark_questions, unscorable
+from eval.corpus_questions import scorable_questions
 from eval.corpus_records import BenchmarkQuestion
 from eval.corpus_systems import open_index
 from index.encoders import make_encoder
@@ -103,10 +103,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     encoder = make_encoder(args.encoder)
     index, _ = open_index(load_documents(args.legal_docs), encoder, args.index_dir)
-    questions = read_benchmark_questions(args.legal_questions)
-    skipped = {q.qid for q in unscorable(questions)}
     results = asked_twice(PolicyAssistant(index, encoder),
-                          [q for q in questions if q.qid not in skipped], seed=args.seed)
+                          scorable_questions(args.legal_questions), seed=args.seed)
     print(json.dumps(summary(results), ensure_ascii=False))
     if args.out:
         args.out.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False,
